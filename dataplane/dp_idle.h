@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Idle back-off for poll loops (--idle-sleep USEC). With max_us = 0 a worker
+ * busy-polls (benchmarks). Otherwise, after DP_IDLE_SPINS empty polls in a
+ * row it sleeps, doubling the sleep from 1 us up to max_us; the first
+ * non-empty poll returns it to busy polling. The sleep is a syscall, but only
+ * when there is no packet to handle.
+ */
+#ifndef DP_IDLE_H
+#define DP_IDLE_H
+
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+
+#define DP_IDLE_SPINS 256
+
+struct dp_idle {
+	uint32_t max_us;	/* 0 = never sleep */
+	uint32_t empty;		/* empty polls in a row */
+	uint32_t sleep_us;	/* next sleep */
+};
+
+static inline void
+dp_idle_init(struct dp_idle *s, uint32_t max_us)
+{
+	s->max_us = max_us;
+	s->empty = 0;
+	s->sleep_us = 1;
+}
+
+/* Call once per loop iteration with the work done (packets handled). */
+static inline void
+dp_idle_update(struct dp_idle *s, unsigned int work)
+{
+	if (likely(work != 0)) {
+		s->empty = 0;
+		s->sleep_us = 1;
+		return;
+	}
+	if (s->max_us == 0 || ++s->empty < DP_IDLE_SPINS)
+		return;
+	rte_delay_us_sleep(s->sleep_us);
+	if (s->sleep_us < s->max_us) {
+		s->sleep_us *= 2;
+		if (s->sleep_us > s->max_us)
+			s->sleep_us = s->max_us;
+	}
+}
+
+#endif /* DP_IDLE_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "dp_clock.h"
+#include "dp_main.h"
+#include "dp_port.h"
+#include "dp_stats.h"
+#include "dp_worker.h"
+
+const char *dp_prog = "dataplane";
+
+#define MAX_EAL_ARGS 256
+
+void
+dp_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", dp_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static bool
+has_arg(int argc, char **argv, const char *a)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], a) == 0)
+			return true;
+	return false;
+}
+
+void
+dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv)
+{
+	char *eal_argv[MAX_EAL_ARGS + 2];
+	char *app_argv[MAX_EAL_ARGS + 2];
+	int i, dd = -1, eal_argc = 0, app_argc = 0, rc;
+	bool fix_in_memory;
+	char err[DP_ERR_LEN];
+
+	dp_prog = app->name;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			dd = i;
+			break;
+		}
+	}
+	if (argc > MAX_EAL_ARGS) {
+		dp_die(DP_EXIT_USAGE, "too many arguments (%d)", argc);
+	}
+	/* --help / --version also work without "--" and without EAL */
+	app_argv[app_argc++] = argv[0];
+	if (dd < 0) {
+		if (has_arg(argc, argv, "--help") || has_arg(argc, argv, "-h")) {
+			dp_options_usage(app);
+			exit(DP_EXIT_OK);
+		}
+		if (has_arg(argc, argv, "--version"))
+			app_argv[app_argc++] = argv[1];
+	} else {
+		for (i = dd + 1; i < argc; i++)
+			app_argv[app_argc++] = argv[i];
+	}
+	app_argv[app_argc] = NULL;
+
+	dp_config_defaults(cfg);
+	rc = dp_options_parse(app, cfg, app_argc, app_argv, err, sizeof(err));
+	if (rc == DP_PARSE_EXIT)
+		exit(DP_EXIT_OK);
+	if (rc < 0)
+		dp_die(DP_EXIT_USAGE, "%s", err);
+
+	/* EAL part; DPDK 22.11 refuses --no-huge with --in-memory */
+	fix_in_memory = has_arg(dd < 0 ? argc : dd, argv, "--no-huge") &&
+			has_arg(dd < 0 ? argc : dd, argv, "--in-memory");
+	for (i = 0; i < (dd < 0 ? argc : dd); i++) {
+		if (fix_in_memory && strcmp(argv[i], "--in-memory") == 0)
+			eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-shconf";
+		else
+			eal_argv[eal_argc++] = argv[i];
+	}
+	eal_argv[eal_argc] = NULL;
+	rc = rte_eal_init(eal_argc, eal_argv);
+	if (rc < 0) {
+		int e = rte_errno;
+
+		dp_die(e == EINVAL || e == ENOENT ? DP_EXIT_USAGE : DP_EXIT_FAIL,
+		       "EAL initialisation failed: %s", rte_strerror(e));
+	}
+	dp_signals_install();
+	dp_clock_init(rte_get_tsc_hz());
+}
+
+static uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+void
+dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks)
+{
+	const uint64_t tick_ns = 100 * 1000 * 1000ull;
+	uint64_t start = dp_mono_ns();
+	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
+	uint64_t period = (uint64_t)cfg->stats_period * 1000000000ull;
+	uint64_t next_stats = period > 0 ? start + period : UINT64_MAX;
+
+	while (!dp_should_quit()) {
+		uint64_t now = dp_mono_ns(), wake;
+		struct timespec ts;
+
+		if (now >= end) {
+			atomic_store(&dp_quit, true);
+			break;
+		}
+		if (now >= next_stats) {
+			if (hooks->stats_print != NULL)
+				hooks->stats_print(hooks->ctx);
+			next_stats += period;
+			if (next_stats <= now)
+				next_stats = now + period;
+		}
+		if (hooks->tick != NULL)
+			hooks->tick(hooks->ctx);
+		wake = min_u64(min_u64(end, next_stats), now + tick_ns);
+		if (wake > now) {
+			ts.tv_sec = (time_t)((wake - now) / 1000000000ull);
+			ts.tv_nsec = (long)((wake - now) % 1000000000ull);
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+int
+dp_main_finish(const struct dp_config *cfg, const struct dp_main_hooks *hooks, int worker_rc)
+{
+	int code = worker_rc != 0 ? DP_EXIT_FAIL : DP_EXIT_OK;
+	char err[DP_ERR_LEN];
+
+	if (cfg->stats_file[0] != '\0' && hooks->stats_json != NULL) {
+		json_t *root = hooks->stats_json(hooks->ctx);
+
+		if (root == NULL || dp_stats_write_file(cfg->stats_file, root, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: %s\n", dp_prog,
+				root == NULL ? "cannot build the stats JSON" : err);
+			code = DP_EXIT_FAIL;
+		}
+		json_decref(root);
+	}
+	dp_ports_close();
+	if (hooks->cleanup != NULL)
+		hooks->cleanup(hooks->ctx);
+	rte_eal_cleanup();
+	return code;
+}

@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_common.h>
+#include <rte_config.h>
+#include <rte_version.h>
+
+#include "dp_options.h"
+
+#define MAX_OPTIONS 160
+#define OPT_VAL_BASE 1000
+
+/* --- strict value parsers --- */
+
+int
+dp_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+dp_parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v))
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+dp_parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+	unsigned int i;
+
+	if (s == NULL)
+		return -EINVAL;
+	for (i = 0; i < RTE_DIM(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int
+dp_parse_hostport(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char *colon, *h = s;
+	size_t hl;
+	uint64_t p;
+
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -EINVAL;
+		h = s + 1;
+		hl = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL || memchr(s, ':', (size_t)(colon - s)) != NULL)
+			return -EINVAL;
+		hl = (size_t)(colon - s);
+	}
+	if (hl >= hostlen)
+		return -EINVAL;
+	if (dp_parse_u64(colon + 1, 1, 65535, &p) != 0)
+		return -EINVAL;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	if (hl > 0) {
+		struct in6_addr a6;
+		struct in_addr a4;
+
+		if (inet_pton(AF_INET, host, &a4) != 1 && inet_pton(AF_INET6, host, &a6) != 1)
+			return -EINVAL;
+	}
+	*port = (uint16_t)p;
+	return 0;
+}
+
+int
+dp_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (s == NULL || strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5], &tail) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+int
+dp_parse_ipv4(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (s == NULL || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+int
+dp_opt_error(char *err, size_t errlen, const char *name, const char *value,
+		const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (value != NULL)
+		snprintf(err, errlen, "--%s: invalid value '%s' (%s)", name, value, why);
+	else
+		snprintf(err, errlen, "--%s: %s", name, why);
+	return -EINVAL;
+}
+
+/* --- the shared options --- */
+
+static int
+set_uint(const char *name, const char *value, uint64_t min, uint64_t max, uint64_t *out,
+		char *err, size_t errlen)
+{
+	int rc = dp_parse_u64(value, min, max, out);
+
+	if (rc == -ERANGE)
+		return dp_opt_error(err, errlen, name, value,
+				"must be between %" PRIu64 " and %" PRIu64, min, max);
+	if (rc != 0)
+		return dp_opt_error(err, errlen, name, value, "not an unsigned integer");
+	return 0;
+}
+
+#define DEFINE_UINT_SETTER(fn, field, type, min, max) \
+static int \
+fn(void *ctx, const char *name, const char *value, char *err, size_t errlen) \
+{ \
+	struct dp_config *cfg = ctx; \
+	uint64_t v; \
+	int rc = set_uint(name, value, min, max, &v, err, errlen); \
+	if (rc == 0) \
+		cfg->field = (type)v; \
+	return rc; \
+}
+
+DEFINE_UINT_SETTER(set_nb_cores, nb_cores, uint16_t, 1, RTE_MAX_LCORE - 1)
+DEFINE_UINT_SETTER(set_rxq, nb_rxq, uint16_t, 1, RTE_MAX_QUEUES_PER_PORT)
+DEFINE_UINT_SETTER(set_txq, nb_txq, uint16_t, 1, RTE_MAX_QUEUES_PER_PORT)
+DEFINE_UINT_SETTER(set_rxd, nb_rxd, uint16_t, 1, 32768)
+DEFINE_UINT_SETTER(set_txd, nb_txd, uint16_t, 1, 32768)
+DEFINE_UINT_SETTER(set_burst, burst, uint16_t, 1, DP_MAX_BURST)
+DEFINE_UINT_SETTER(set_mbcache, mbcache, uint16_t, 0, 512)
+DEFINE_UINT_SETTER(set_total_mbufs, total_num_mbufs, uint32_t, 1024, 1u << 30)
+DEFINE_UINT_SETTER(set_stats_period, stats_period, uint32_t, 0, 86400)
+DEFINE_UINT_SETTER(set_idle_sleep, idle_sleep_us, uint32_t, 0, 1000000)
+
+static int
+set_portmask(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+	unsigned long long v;
+	char *end;
+
+	if (value == NULL || *value == '\0' || *value == '-')
+		return dp_opt_error(err, errlen, name, value, "not a hexadecimal mask");
+	errno = 0;
+	v = strtoull(value, &end, 16);
+	if (errno != 0 || *end != '\0')
+		return dp_opt_error(err, errlen, name, value, "not a hexadecimal mask");
+	if (v == 0)
+		return dp_opt_error(err, errlen, name, value, "selects no port");
+	if (RTE_MAX_ETHPORTS < 64 && v >> RTE_MAX_ETHPORTS)
+		return dp_opt_error(err, errlen, name, value,
+				"names ports above %u", RTE_MAX_ETHPORTS - 1);
+	cfg->portmask = v;
+	return 0;
+}
+
+static int
+set_duration(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+	int rc = dp_parse_double(value, 0, 1e9, &cfg->duration);
+
+	if (rc != 0)
+		return dp_opt_error(err, errlen, name, value,
+				"seconds, a number between 0 and 1e9");
+	return 0;
+}
+
+static int
+set_path(char *dst, size_t dstlen, const char *name, const char *value, char *err,
+		size_t errlen)
+{
+	if (value == NULL || *value == '\0')
+		return dp_opt_error(err, errlen, name, value, "empty path");
+	if (strlen(value) >= dstlen)
+		return dp_opt_error(err, errlen, name, value, "path too long");
+	strcpy(dst, value);
+	return 0;
+}
+
+static int
+set_stats_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+
+	return set_path(cfg->stats_file, sizeof(cfg->stats_file), name, value, err, errlen);
+}
+
+static int
+set_config(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+
+	return set_path(cfg->config_file, sizeof(cfg->config_file), name, value, err, errlen);
+}
+
+static int
+set_mgmt(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+	char host[sizeof(cfg->mgmt_host)];
+	uint16_t port;
+
+	if (value == NULL || strlen(value) >= sizeof(cfg->mgmt) ||
+	    dp_parse_hostport(value, host, sizeof(host), &port) != 0)
+		return dp_opt_error(err, errlen, name, value,
+				"expected ADDR:PORT, [IPV6]:PORT or :PORT");
+	strcpy(cfg->mgmt, value);
+	strcpy(cfg->mgmt_host, host[0] != '\0' ? host : "127.0.0.1");
+	cfg->mgmt_port = port;
+	return 0;
+}
+
+static int
+set_no_promisc(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+
+	RTE_SET_USED(name);
+	RTE_SET_USED(value);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	cfg->promisc = false;
+	return 0;
+}
+
+static const struct dp_option common_options[] = {
+	{ "portmask", "MASK", "hexadecimal mask of the ports to use (default: all)", set_portmask },
+	{ "nb-cores", "N", "number of worker lcores (default: every lcore but the main one)", set_nb_cores },
+	{ "rxq", "N", "rx queues per port (default 1; RSS spreads flows over them)", set_rxq },
+	{ "txq", "N", "tx queues per port (default: one per worker)", set_txq },
+	{ "rxd", "N", "rx descriptors per queue (default 1024)", set_rxd },
+	{ "txd", "N", "tx descriptors per queue (default 1024)", set_txd },
+	{ "burst", "N", "packets per burst, 1..512 (default 32)", set_burst },
+	{ "mbcache", "N", "mempool per-lcore cache, 0..512 (default 256)", set_mbcache },
+	{ "total-num-mbufs", "N", "mbufs in the pool (default: from ports x queues x descriptors)", set_total_mbufs },
+	{ "stats-period", "SEC", "print statistics every SEC seconds (default 0: off)", set_stats_period },
+	{ "duration", "SEC", "stop by itself after SEC seconds (default 0: until SIGINT/SIGTERM)", set_duration },
+	{ "stats-file", "PATH", "write the final counters as JSON to PATH at exit", set_stats_file },
+	{ "idle-sleep", "USEC", "idle workers back off up to USEC microseconds (default 0: busy polling)", set_idle_sleep },
+	{ "no-promisc", NULL, "do not put the ports in promiscuous mode", set_no_promisc },
+	{ "mgmt", "ADDR:PORT", "serve the REST API on ADDR:PORT (default: off)", set_mgmt },
+	{ "config", "FILE", "read options from a JSON file; the command line wins", set_config },
+};
+
+void
+dp_config_defaults(struct dp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nb_rxq = 1;
+	cfg->nb_rxd = DP_DEFAULT_RXD;
+	cfg->nb_txd = DP_DEFAULT_TXD;
+	cfg->burst = DP_DEFAULT_BURST;
+	cfg->mbcache = DP_DEFAULT_MBCACHE;
+	cfg->promisc = true;
+}
+
+static void
+print_option(const struct dp_option *o)
+{
+	char left[64];
+
+	if (o->arg != NULL)
+		snprintf(left, sizeof(left), "--%s %s", o->name, o->arg);
+	else
+		snprintf(left, sizeof(left), "--%s", o->name);
+	printf("  %-28s %s\n", left, o->help);
+}
+
+void
+dp_options_usage(const struct dp_app *app)
+{
+	unsigned int i;
+
+	printf("%s: %s\n\n", app->name, app->summary);
+	printf("Usage: %s [EAL options] -- [options]\n\n", app->name);
+	printf("Common options:\n");
+	for (i = 0; i < RTE_DIM(common_options); i++)
+		print_option(&common_options[i]);
+	print_option(&(struct dp_option){ "help", NULL, "show this help and exit", NULL });
+	print_option(&(struct dp_option){ "version", NULL, "show the version and exit", NULL });
+	if (app->nb_options > 0) {
+		printf("\n%s options:\n", app->name);
+		for (i = 0; i < app->nb_options; i++)
+			print_option(&app->options[i]);
+	}
+	if (app->usage_extra != NULL)
+		printf("\n%s", app->usage_extra);
+	printf("\nEAL options: see 'dpdk-testpmd --help' or the DPDK EAL guide; "
+	       "for virtual ports e.g. --no-huge --in-memory --vdev net_null0.\n");
+}
+
+/* Option i of the union of the common and the app table. */
+static const struct dp_option *
+option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config *cfg)
+{
+	if (i < RTE_DIM(common_options)) {
+		*ctx = cfg;
+		return &common_options[i];
+	}
+	i -= RTE_DIM(common_options);
+	if (i < app->nb_options) {
+		*ctx = app->ctx;
+		return &app->options[i];
+	}
+	return NULL;
+}
+
+static const struct dp_option *
+option_find(const struct dp_app *app, const char *name, void **ctx, struct dp_config *cfg)
+{
+	const struct dp_option *o;
+	unsigned int i;
+
+	for (i = 0; (o = option_at(app, i, ctx, cfg)) != NULL; i++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* Apply the JSON config file: keys are option names, values their arguments. */
+static int
+apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *path,
+		char *err, size_t errlen)
+{
+	const struct dp_option *o;
+	json_error_t jerr;
+	const char *key;
+	json_t *root, *val;
+	char buf[64];
+	void *ctx;
+	int rc = 0;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		snprintf(err, errlen, "--config: %s: line %d: %s", path, jerr.line, jerr.text);
+		return -EINVAL;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "--config: %s: the top level must be a JSON object", path);
+		json_decref(root);
+		return -EINVAL;
+	}
+	json_object_foreach(root, key, val) {
+		const char *arg = NULL;
+		char sub[DP_ERR_LEN];
+
+		o = option_find(app, key, &ctx, cfg);
+		if (o == NULL || strcmp(key, "config") == 0) {
+			rc = -ENOENT;
+			if (o == NULL && app->config_key != NULL)
+				rc = app->config_key(app->ctx, key, val, sub, sizeof(sub));
+			if (rc == -ENOENT) {
+				snprintf(err, errlen, "--config: %s: unknown key '%s'", path, key);
+				rc = -EINVAL;
+			} else if (rc != 0) {
+				snprintf(err, errlen, "--config: %s: %s", path, sub);
+			}
+			if (rc != 0)
+				break;
+			continue;
+		}
+		if (json_is_string(val)) {
+			arg = json_string_value(val);
+		} else if (json_is_integer(val)) {
+			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(val));
+			arg = buf;
+		} else if (json_is_real(val)) {
+			snprintf(buf, sizeof(buf), "%.17g", json_real_value(val));
+			arg = buf;
+		} else if (json_is_boolean(val) && o->arg == NULL) {
+			if (json_is_false(val))
+				continue;
+		} else if (json_is_boolean(val)) {
+			arg = json_is_true(val) ? "true" : "false";
+		} else {
+			snprintf(err, errlen, "--config: %s: key '%s' must be a string, number or boolean",
+				 path, key);
+			rc = -EINVAL;
+			break;
+		}
+		if (o->arg != NULL && arg == NULL) {
+			snprintf(err, errlen, "--config: %s: key '%s' needs a value", path, key);
+			rc = -EINVAL;
+			break;
+		}
+		rc = o->set(ctx, o->name, arg, sub, sizeof(sub));
+		if (rc != 0) {
+			snprintf(err, errlen, "--config: %s: %s", path, sub);
+			break;
+		}
+	}
+	json_decref(root);
+	return rc;
+}
+
+static int
+find_config_arg(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
+		char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--config") == 0) {
+			if (i + 1 >= argc) {
+				snprintf(err, errlen, "--config: missing FILE");
+				return -EINVAL;
+			}
+			return set_config(cfg, "config", argv[i + 1], err, errlen);
+		}
+		if (strncmp(a, "--config=", 9) == 0)
+			return set_config(cfg, "config", a + 9, err, errlen);
+	}
+	RTE_SET_USED(app);
+	return 0;
+}
+
+int
+dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
+		char *err, size_t errlen)
+{
+	struct option longopts[MAX_OPTIONS + 3];
+	const struct dp_option *o;
+	unsigned int i, n = 0;
+	void *ctx;
+	int c, rc;
+
+	err[0] = '\0';
+	for (i = 0; (o = option_at(app, i, &ctx, cfg)) != NULL; i++) {
+		if (n >= MAX_OPTIONS) {
+			snprintf(err, errlen, "internal: too many options");
+			return -EINVAL;
+		}
+		longopts[n].name = o->name;
+		longopts[n].has_arg = o->arg != NULL ? required_argument : no_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = OPT_VAL_BASE + (int)i;
+		n++;
+	}
+	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	/* --help / --version win over everything, even bad options */
+	for (c = 1; c < argc; c++) {
+		if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0) {
+			dp_options_usage(app);
+			return DP_PARSE_EXIT;
+		}
+		if (strcmp(argv[c], "--version") == 0) {
+			printf("%s %s (DPDK %s)\n", app->name, VFWCL_VERSION, rte_version());
+			return DP_PARSE_EXIT;
+		}
+	}
+
+	rc = find_config_arg(app, cfg, argc, argv, err, errlen);
+	if (rc == 0 && cfg->config_file[0] != '\0')
+		rc = apply_config_file(app, cfg, cfg->config_file, err, errlen);
+	if (rc != 0)
+		return rc;
+
+	optind = 0;	/* full re-initialisation of getopt (glibc) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		char sub[DP_ERR_LEN];
+
+		if (c == '?') {
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (c == ':') {
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -EINVAL;
+		}
+		o = option_at(app, (unsigned int)(c - OPT_VAL_BASE), &ctx, cfg);
+		if (o == NULL) {
+			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+		rc = o->set(ctx, o->name, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
+		if (rc != 0) {
+			snprintf(err, errlen, "%s", sub);
+			return rc;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	return DP_PARSE_RUN;
+}

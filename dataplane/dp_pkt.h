@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet parse and build helpers: Ethernet (+ up to two VLAN tags), IPv4,
+ * IPv6, UDP, TCP, ICMP / ICMPv6, ARP. Checksums in software.
+ *
+ * Thread safety: all functions are pure (no shared state); safe on any lcore.
+ * The parser never reads past the len bytes it is given.
+ */
+#ifndef DP_PKT_H
+#define DP_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+/* What dp_pkt_parse() found; DP_PKT_OK means every header up to L4 is whole. */
+#define DP_PKT_STATUS(X) \
+	X(OK,            "ok") \
+	X(TRUNC_ETH,     "truncated Ethernet header") \
+	X(TRUNC_VLAN,    "truncated VLAN tag") \
+	X(TRUNC_L3,      "truncated IP header") \
+	X(BAD_IP_VER,    "IP version does not match the EtherType") \
+	X(BAD_IHL,       "IPv4 header length below 20 bytes") \
+	X(BAD_IP_LEN,    "IP total length larger than the frame or below the header") \
+	X(TRUNC_L4,      "truncated L4 header") \
+	X(BAD_L4_LEN,    "L4 length field inconsistent with the IP length") \
+	X(TRUNC_EXT,     "truncated IPv6 extension header")
+
+#define DP_PKT_STATUS_ENUM(name, text) DP_PKT_##name,
+enum dp_pkt_status {
+	DP_PKT_STATUS(DP_PKT_STATUS_ENUM)
+	DP_PKT_STATUS_MAX
+};
+#undef DP_PKT_STATUS_ENUM
+
+/* One-line description of a status, for logs and error counters. */
+const char *dp_pkt_status_str(enum dp_pkt_status s);
+/* Short identifier of a status ("trunc_eth"...), for counter names. */
+const char *dp_pkt_status_name(enum dp_pkt_status s);
+
+enum dp_l3_type {
+	DP_L3_NONE = 0,	/* not IP: ARP, LLDP, ... (see ethertype) */
+	DP_L3_IPV4,
+	DP_L3_IPV6,
+};
+
+struct dp_pkt_info {
+	uint16_t ethertype;	/* innermost, host order */
+	uint16_t vlan_tci;	/* outermost VLAN TCI, host order; 0 if none */
+	uint8_t nb_vlan;	/* 0, 1 or 2 tags */
+	uint8_t l3_type;	/* enum dp_l3_type */
+	uint8_t l4_proto;	/* IPPROTO_*, 0 when not IP */
+	uint8_t ip_options;	/* IPv4 with IHL > 5 */
+	uint8_t fragment;	/* 1 for any fragment (IPv4 MF/offset, IPv6 frag hdr) */
+	uint8_t first_fragment;	/* the fragment with offset 0 (holds the L4 header) */
+	uint16_t l3_off;	/* offset of the IP (or ARP) header */
+	uint16_t l4_off;	/* offset of the L4 header (valid when l4_proto != 0) */
+	uint16_t payload_off;	/* offset of the L4 payload (UDP/TCP data, ICMP echo data) */
+	uint16_t payload_len;	/* bytes of payload inside the IP length and the frame */
+	uint16_t l3_len;	/* IP total length (header + payload) per the header */
+};
+
+/*
+ * Parse len bytes of a frame starting at data. Fills info as far as it gets
+ * and returns the first problem found. Fragments other than the first stop
+ * after L3 (l4_proto is set, payload_len is 0). Unknown L4 protocols stop
+ * after L3 with payload_off = l4_off. ICMP: payload_off is after the 8-byte
+ * header (the echo data for echo request/reply).
+ */
+enum dp_pkt_status dp_pkt_parse(const void *data, uint32_t len, struct dp_pkt_info *info);
+
+/*
+ * Parse an mbuf: the first segment in place; if headers continue into
+ * further segments, the first DP_PKT_PARSE_COPY bytes are copied into
+ * scratch and *data is pointed there. *data receives the bytes the offsets
+ * in info refer to.
+ */
+#define DP_PKT_PARSE_COPY 256
+enum dp_pkt_status dp_pkt_parse_mbuf(const struct rte_mbuf *m, struct dp_pkt_info *info,
+		uint8_t scratch[DP_PKT_PARSE_COPY], const uint8_t **data);
+
+/* --- checksums (software) --- */
+
+/* IPv4 header checksum over ihl*4 bytes; returns the value to store (network order). */
+uint16_t dp_ipv4_hdr_cksum(const struct rte_ipv4_hdr *ip);
+/* True when the IPv4 header checksum verifies. */
+bool dp_ipv4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip);
+/*
+ * L4 (UDP/TCP/ICMPv6) checksum with the pseudo header, over l4_len bytes at
+ * l4. Returns the value to store (network order); for UDP a computed 0 is
+ * returned as 0xffff.
+ */
+uint16_t dp_l4_cksum_ipv4(const struct rte_ipv4_hdr *ip, const void *l4, uint32_t l4_len,
+		uint8_t proto);
+uint16_t dp_l4_cksum_ipv6(const struct rte_ipv6_hdr *ip, const void *l4, uint32_t l4_len,
+		uint8_t proto);
+/* ICMPv4 checksum over len bytes (no pseudo header). */
+uint16_t dp_icmp_cksum(const void *icmp, uint32_t len);
+/*
+ * Verify the L4 checksum of a parsed, whole, unfragmented packet. UDP over
+ * IPv4 with checksum 0 is valid (none sent). Returns true when it verifies.
+ */
+bool dp_l4_cksum_ok(const void *frame, const struct dp_pkt_info *info);
+/* Incremental update (RFC 1624) of a 16-bit checksum when a 16-bit word changes. */
+uint16_t dp_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word);
+
+/* --- builders: write headers into a buffer, return bytes written --- */
+
+struct dp_pkt_spec {
+	struct rte_ether_addr src_mac, dst_mac;
+	uint16_t vlan_tci;	/* 0 = untagged */
+	uint8_t l3_type;	/* DP_L3_IPV4 or DP_L3_IPV6 */
+	uint8_t l4_proto;	/* IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP (v4) / IPPROTO_ICMPV6 (v6) */
+	uint8_t ttl;		/* TTL / hop limit; 0 = 64 */
+	uint8_t tos;		/* TOS / traffic class */
+	uint8_t tcp_flags;	/* RTE_TCP_*_FLAG; 0 = ACK|PSH for data */
+	uint32_t src_ip4, dst_ip4;	/* host order */
+	uint8_t src_ip6[16], dst_ip6[16];
+	uint16_t src_port, dst_port;	/* host order; ICMP: id in src_port */
+	uint16_t icmp_seq;		/* ICMP echo sequence */
+	uint16_t frame_len;	/* whole frame without FCS; the payload fills the rest */
+};
+
+/* Smallest frame_len for a spec's headers (plus probe when with_probe). */
+uint16_t dp_pkt_min_len(const struct dp_pkt_spec *spec, bool with_probe);
+
+/*
+ * Build a whole frame of spec->frame_len bytes into buf (at least that many
+ * bytes): headers, payload zeroed, lengths and all checksums correct.
+ * Returns frame_len, or 0 if frame_len is below dp_pkt_min_len(spec, false)
+ * or spec is invalid. info (optional) receives the offsets.
+ */
+uint16_t dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info);
+
+/*
+ * Recompute all checksums of a frame built by dp_pkt_build() after its
+ * payload or fields changed (software path). info from dp_pkt_build/parse.
+ */
+void dp_pkt_fix_cksums(void *frame, const struct dp_pkt_info *info);
+
+#endif /* DP_PKT_H */

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-stream accounting: sequence extension, duplicate/late detection with a
+ * sliding bitmap, generator restarts, latency. stream_track_update() is on
+ * the per-packet path: no allocation, no logging, no syscall; the common
+ * case (the next sequence number) is a short branch.
+ *
+ * The owning worker reads its own fields with plain loads (no other thread
+ * writes them) and writes them with relaxed atomic stores, so that readers
+ * (relaxed loads) never see a torn value.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "stream_track.h"
+
+#define ST_LIKELY(x) __builtin_expect(!!(x), 1)
+#define ST_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#define ST_STORE(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
+#define ST_LOAD(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+#define WINDOW_WORDS (STREAM_SEQ_WINDOW / 64)
+#define SEQ_SPAN (UINT64_C(1) << 32)
+
+_Static_assert(STREAM_SEQ_WINDOW % 64 == 0 && STREAM_SEQ_WINDOW > 0,
+		"STREAM_SEQ_WINDOW must be a positive multiple of 64");
+
+/* Window moves up by one sequence number, which is seen: bit 0 set. */
+static inline void
+window_advance1(uint64_t *w)
+{
+	unsigned int i;
+
+	for (i = WINDOW_WORDS - 1; i > 0; i--)
+		ST_STORE(w[i], (w[i] << 1) | (w[i - 1] >> 63));
+	ST_STORE(w[0], (w[0] << 1) | 1);
+}
+
+/* Window moves up by n >= 1 sequence numbers, the new highest is seen. */
+static void
+window_advance(uint64_t *w, uint64_t n)
+{
+	unsigned int words, bits, i;
+	uint64_t v;
+
+	if (n >= STREAM_SEQ_WINDOW) {
+		for (i = 1; i < WINDOW_WORDS; i++)
+			ST_STORE(w[i], 0);
+		ST_STORE(w[0], 1);
+		return;
+	}
+	words = (unsigned int)(n / 64);
+	bits = (unsigned int)(n % 64);
+	/* from the top down: w[i] is computed from w[i - words] and below */
+	for (i = WINDOW_WORDS; i-- > 0;) {
+		v = 0;
+		if (i >= words) {
+			v = w[i - words] << bits;
+			if (bits != 0 && i > words)
+				v |= w[i - words - 1] >> (64 - bits);
+		}
+		ST_STORE(w[i], v);
+	}
+	ST_STORE(w[0], w[0] | 1);
+}
+
+/* A new epoch starting at this packet: its extended sequence is the raw one. */
+static void
+epoch_start(struct stream_state *s, uint32_t seq)
+{
+	unsigned int i;
+
+	ST_STORE(s->first_seq, (uint64_t)seq);
+	ST_STORE(s->highest_seq, (uint64_t)seq);
+	ST_STORE(s->unique, 1);
+	for (i = 1; i < WINDOW_WORDS; i++)
+		ST_STORE(s->window[i], 0);
+	ST_STORE(s->window[0], 1);
+}
+
+/* Everything but the next sequence number of an open epoch. */
+static void
+seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received)
+{
+	uint64_t hi = s->highest_seq;
+	uint64_t first = s->first_seq;
+	uint64_t back, span, bit, *w;
+	int32_t d;
+
+	if (received == 0) {
+		epoch_start(s, seq);
+		return;
+	}
+	d = (int32_t)(seq - (uint32_t)hi);
+	if (d > 0) {
+		/* ahead: the numbers skipped count as lost until they arrive */
+		window_advance(s->window, (uint64_t)d);
+		ST_STORE(s->highest_seq, hi + (uint64_t)d);
+		ST_STORE(s->unique, s->unique + 1);
+		return;
+	}
+	if (d == 0) {
+		ST_STORE(s->duplicates, s->duplicates + 1);
+		return;
+	}
+	back = (uint64_t)(-(int64_t)d);
+	if (tx_ns > s->max_tx_ns || back >= STREAM_SEQ_WINDOW) {
+		/* generator restart: close the epoch, keep its losses */
+		span = hi - first + 1;
+		if (span > s->unique)
+			ST_STORE(s->lost_closed, s->lost_closed + (span - s->unique));
+		ST_STORE(s->restarts, s->restarts + 1);
+		epoch_start(s, seq);
+		return;
+	}
+	w = &s->window[back / 64];
+	bit = UINT64_C(1) << (back % 64);
+	if (*w & bit) {
+		ST_STORE(s->duplicates, s->duplicates + 1);
+		return;
+	}
+	ST_STORE(*w, *w | bit);
+	ST_STORE(s->unique, s->unique + 1);
+	ST_STORE(s->reordered, s->reordered + 1);
+	if (ST_UNLIKELY(back > hi)) {
+		/*
+		 * Late packet from before extended 0 (the epoch started just
+		 * after a 32-bit wrap): move the epoch up by 2^32, which keeps
+		 * every extended value congruent to its raw one.
+		 */
+		hi += SEQ_SPAN;
+		first += SEQ_SPAN;
+		ST_STORE(s->highest_seq, hi);
+		ST_STORE(s->first_seq, first);
+	}
+	if (hi - back < first)
+		ST_STORE(s->first_seq, hi - back);
+}
+
+void
+stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
+		uint64_t rx_ns, uint32_t len)
+{
+	uint64_t received = s->received;
+	uint64_t hi = s->highest_seq;
+	uint64_t lat;
+
+	ST_STORE(s->received, received + 1);
+	ST_STORE(s->bytes, s->bytes + len);
+	ST_STORE(s->last_rx_ns, rx_ns);
+
+	/* tx_ns == 0: a generator that writes no timestamp, no latency */
+	if (ST_LIKELY(tx_ns != 0)) {
+		if (ST_LIKELY(rx_ns >= tx_ns)) {
+			lat = rx_ns - tx_ns;
+			if (lat < s->lat_min || s->lat_count == 0)
+				ST_STORE(s->lat_min, lat);
+			if (lat > s->lat_max)
+				ST_STORE(s->lat_max, lat);
+			ST_STORE(s->lat_sum, s->lat_sum + lat);
+			ST_STORE(s->lat_count, s->lat_count + 1);
+			lat_hist_add(&s->hist, lat);
+		} else {
+			ST_STORE(s->lat_negative, s->lat_negative + 1);
+		}
+	}
+
+	if (ST_LIKELY(seq == (uint32_t)hi + 1 && received != 0)) {
+		window_advance1(s->window);
+		ST_STORE(s->highest_seq, hi + 1);
+		ST_STORE(s->unique, s->unique + 1);
+	} else {
+		seq_slow(s, seq, tx_ns, received);
+	}
+
+	if (tx_ns > s->max_tx_ns)
+		ST_STORE(s->max_tx_ns, tx_ns);
+}
+
+void
+stream_track_read(const struct stream_state *s, struct stream_state *out)
+{
+	unsigned int i;
+
+	out->received = ST_LOAD(s->received);
+	out->bytes = ST_LOAD(s->bytes);
+	out->unique = ST_LOAD(s->unique);
+	out->duplicates = ST_LOAD(s->duplicates);
+	out->reordered = ST_LOAD(s->reordered);
+	out->lost_closed = ST_LOAD(s->lost_closed);
+	out->restarts = ST_LOAD(s->restarts);
+	out->first_seq = ST_LOAD(s->first_seq);
+	out->highest_seq = ST_LOAD(s->highest_seq);
+	out->max_tx_ns = ST_LOAD(s->max_tx_ns);
+	out->last_rx_ns = ST_LOAD(s->last_rx_ns);
+	out->lat_min = ST_LOAD(s->lat_min);
+	out->lat_max = ST_LOAD(s->lat_max);
+	out->lat_sum = ST_LOAD(s->lat_sum);
+	out->lat_count = ST_LOAD(s->lat_count);
+	out->lat_negative = ST_LOAD(s->lat_negative);
+	for (i = 0; i < WINDOW_WORDS; i++)
+		out->window[i] = ST_LOAD(s->window[i]);
+	for (i = 0; i < LAT_HIST_BUCKETS; i++)
+		out->hist.count[i] = ST_LOAD(s->hist.count[i]);
+}
+
+void
+stream_report_init(struct stream_report *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Each worker extends sequence numbers on its own, from the first packet it
+ * saw: two workers may disagree by a multiple of 2^32 (one started before a
+ * wrap, the other after). Bring s's epoch into the report's frame (first
+ * sequence numbers of one epoch are less than 2^31 apart).
+ */
+static void
+report_add_range(struct stream_report *r, uint64_t first, uint64_t highest)
+{
+	int32_t d;
+	uint64_t shift;
+
+	if (r->received == 0) {
+		r->first_seq = first;
+		r->highest_seq = highest;
+		return;
+	}
+	d = (int32_t)((uint32_t)first - (uint32_t)r->first_seq);
+	if (d < 0 && (uint64_t)(-(int64_t)d) > r->first_seq) {
+		/* s starts below extended 0 in the report's frame */
+		r->first_seq += SEQ_SPAN;
+		r->highest_seq += SEQ_SPAN;
+	}
+	shift = r->first_seq + (uint64_t)(int64_t)d - first;	/* modulo 2^64 */
+	first += shift;
+	highest += shift;
+	if (first < r->first_seq)
+		r->first_seq = first;
+	if (highest > r->highest_seq)
+		r->highest_seq = highest;
+}
+
+void
+stream_report_add(struct stream_report *r, const struct stream_state *s)
+{
+	if (s->received == 0)
+		return;
+	report_add_range(r, s->first_seq, s->highest_seq);
+	if (s->lat_count != 0) {
+		if (r->lat_count == 0 || s->lat_min < r->lat_min)
+			r->lat_min = s->lat_min;
+		if (s->lat_max > r->lat_max)
+			r->lat_max = s->lat_max;
+	}
+	if (s->last_rx_ns > r->last_rx_ns)
+		r->last_rx_ns = s->last_rx_ns;
+	r->received += s->received;
+	r->bytes += s->bytes;
+	r->unique += s->unique;
+	r->duplicates += s->duplicates;
+	r->reordered += s->reordered;
+	r->restarts += s->restarts;
+	r->lost_closed += s->lost_closed;
+	r->lat_count += s->lat_count;
+	r->lat_sum += s->lat_sum;
+	r->lat_negative += s->lat_negative;
+	lat_hist_merge(&r->hist, &s->hist);
+}
+
+void
+stream_report_finish(struct stream_report *r)
+{
+	uint64_t span;
+
+	r->lost = r->lost_closed;
+	if (r->received != 0) {
+		span = r->highest_seq - r->first_seq + 1;
+		if (span > r->unique)
+			r->lost += span - r->unique;
+	}
+	if (r->lat_count != 0) {
+		r->lat_avg = (r->lat_sum + r->lat_count / 2) / r->lat_count;
+		r->lat_p50 = lat_hist_quantile(&r->hist, 0.5);
+		r->lat_p99 = lat_hist_quantile(&r->hist, 0.99);
+		r->lat_p999 = lat_hist_quantile(&r->hist, 0.999);
+	} else {
+		r->lat_min = r->lat_max = r->lat_avg = 0;
+		r->lat_p50 = r->lat_p99 = r->lat_p999 = 0;
+	}
+}

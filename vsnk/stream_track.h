@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-stream accounting from probe headers: received, lost, duplicated,
+ * reordered, latency.
+ *
+ * Sequence numbers are 32-bit on the wire and extended to 64 bits relative
+ * to the highest one seen (signed 32-bit distance), so wrap-around is
+ * invisible. A bitmap of the last STREAM_SEQ_WINDOW sequence numbers below
+ * the highest tells a duplicate from a late (reordered) packet.
+ *
+ * Generator restart: a packet whose sequence is below the highest seen but
+ * whose tx timestamp is later than every timestamp seen so far cannot be a
+ * late or duplicated copy (those carry their original, earlier timestamp):
+ * the generator started again. A jump back beyond the window is treated the
+ * same way (generators that write no timestamp). The current epoch is
+ * closed (its losses kept in lost_closed) and a new one starts.
+ *
+ * Loss in an epoch = (highest - first + 1) - unique: a packet that arrives
+ * late first counts as lost, then no longer does.
+ *
+ * Thread safety: a stream_state is written by one rx worker (relaxed stores);
+ * control threads read it (stream_track_read). With several rx workers, each
+ * has its own table; stream_report_add() combines them. The loss figure
+ * across workers is exact while a stream's epochs line up across workers
+ * (one rx queue per stream, or no generator restart).
+ */
+#ifndef VSNK_STREAM_TRACK_H
+#define VSNK_STREAM_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "latency_hist.h"
+
+#define STREAM_SEQ_WINDOW 1024	/* bits, multiple of 64 */
+
+struct stream_state {
+	/* all fields: written by the owning rx worker; read by control threads */
+	uint64_t received;	/* probe packets, duplicates included */
+	uint64_t bytes;		/* their L2 bytes */
+	uint64_t unique;	/* distinct sequence numbers in the current epoch */
+	uint64_t duplicates;
+	uint64_t reordered;	/* arrived below the highest sequence seen */
+	uint64_t lost_closed;	/* lost in epochs closed by a restart */
+	uint64_t restarts;	/* generator restarts seen */
+	uint64_t first_seq;	/* extended; lowest sequence of the epoch */
+	uint64_t highest_seq;	/* extended; highest sequence of the epoch */
+	uint64_t max_tx_ns;	/* latest probe timestamp seen */
+	uint64_t last_rx_ns;	/* arrival time of the last packet */
+	uint64_t lat_min;	/* ns, over packets with rx >= tx */
+	uint64_t lat_max;
+	uint64_t lat_sum;
+	uint64_t lat_count;
+	uint64_t lat_negative;	/* packets whose tx time was after the rx time (clock skew) */
+	uint64_t window[STREAM_SEQ_WINDOW / 64];	/* bit i: highest_seq - i seen */
+	struct lat_hist hist;
+};
+
+/* Account one probe packet of len bytes, received at rx_ns. */
+void stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
+		uint64_t rx_ns, uint32_t len);
+
+/* A consistent-enough copy of a state (relaxed loads), for readers. */
+void stream_track_read(const struct stream_state *s, struct stream_state *out);
+
+/* Summary of one stream over one or several workers' states. */
+struct stream_report {
+	uint64_t received;
+	uint64_t bytes;
+	uint64_t unique;
+	uint64_t lost;
+	uint64_t duplicates;
+	uint64_t reordered;
+	uint64_t restarts;
+	uint64_t first_seq;
+	uint64_t highest_seq;
+	uint64_t last_rx_ns;
+	uint64_t lat_min, lat_max, lat_avg;	/* ns; 0 when no latency sample */
+	uint64_t lat_p50, lat_p99, lat_p999;
+	uint64_t lat_negative;
+	struct lat_hist hist;
+	/* private to stream_report_add/finish */
+	uint64_t lost_closed;	/* sum of the states' lost_closed */
+	uint64_t lat_count;	/* latency samples */
+	uint64_t lat_sum;	/* ns, over the samples */
+};
+
+/* Start a report (zeroed). */
+void stream_report_init(struct stream_report *r);
+/* Add one worker's state of the stream (from stream_track_read) to a report. */
+void stream_report_add(struct stream_report *r, const struct stream_state *s);
+/* Compute lost, averages and quantiles after the last stream_report_add. */
+void stream_report_finish(struct stream_report *r);
+
+#endif /* VSNK_STREAM_TRACK_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsnk: the sink. Rx workers classify every frame exactly once:
+ *   rx_packets = probe_packets + foreign_packets + malformed + bad_checksum
+ * and account probe packets per stream (stream_track.h).
+ */
+#ifndef VSNK_H
+#define VSNK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "dp_counters.h"
+#include "dp_options.h"
+#include "stream_track.h"
+
+/* Per-port counters; the first ones are DP_PORT_COUNTERS (dp_stats.h). */
+#define VSNK_PORT_COUNTERS(X) \
+	DP_PORT_COUNTERS(X) \
+	X(probe_packets,        "Packets carrying a probe header") \
+	X(probe_untracked,      "Probe packets whose stream id is >= --max-streams (not tracked)") \
+	X(foreign_packets,      "Well-formed packets without a probe header") \
+	X(foreign_udp,          "Foreign UDP packets") \
+	X(foreign_tcp,          "Foreign TCP packets") \
+	X(foreign_icmp,         "Foreign ICMP and ICMPv6 packets") \
+	X(foreign_ip_other,     "Foreign IP packets of other protocols") \
+	X(foreign_fragment,     "IP fragments that do not hold the L4 header") \
+	X(foreign_arp,          "ARP frames") \
+	X(foreign_non_ip,       "Other non-IP frames") \
+	X(malformed,            "Frames with truncated or inconsistent headers") \
+	X(malformed_trunc_eth,  "Malformed: truncated Ethernet header") \
+	X(malformed_trunc_vlan, "Malformed: truncated VLAN tag") \
+	X(malformed_trunc_l3,   "Malformed: truncated IP header") \
+	X(malformed_bad_ip_ver, "Malformed: IP version does not match the EtherType") \
+	X(malformed_bad_ihl,    "Malformed: IPv4 header length below 20 bytes") \
+	X(malformed_bad_ip_len, "Malformed: IP length larger than the frame or below the header") \
+	X(malformed_trunc_l4,   "Malformed: truncated L4 header") \
+	X(malformed_bad_l4_len, "Malformed: L4 length inconsistent with the IP length") \
+	X(malformed_trunc_ext,  "Malformed: truncated IPv6 extension header") \
+	X(bad_checksum,         "Packets with a wrong IPv4 header or L4 checksum")
+
+#define VSNK_CTR_ENUM(name, help) VSNK_CTR_##name,
+enum vsnk_port_ctr {
+	VSNK_PORT_COUNTERS(VSNK_CTR_ENUM)
+	VSNK_CTR_MAX
+};
+#undef VSNK_CTR_ENUM
+
+extern const struct dp_counter_desc vsnk_port_ctr_desc[VSNK_CTR_MAX];
+
+#define VSNK_DEFAULT_MAX_STREAMS 1024
+#define VSNK_MAX_STREAMS 65536
+
+struct vsnk_options {
+	uint32_t max_streams;	/* stream ids 0..max_streams-1 are tracked */
+	uint64_t max_packets;	/* stop after this many packets; 0 = no limit */
+	bool verify_cksum;	/* software check where the port does not offload */
+};
+
+/* Per-worker state. Written: the worker; read: control threads. */
+struct vsnk_worker {
+	unsigned int lcore;
+	struct stream_state *streams;	/* [max_streams], rte_zmalloc'd */
+	/* written: control (request), worker (consume): zero the stream table */
+	atomic_uint reset_req;
+} __rte_cache_aligned;
+
+struct vsnk {
+	struct vsnk_options opt;	/* immutable after start-up */
+	struct dp_config cfg;		/* immutable after start-up */
+	struct dp_counters *ctrs;	/* per port (slot = dp_ports index) */
+	struct vsnk_worker workers[RTE_MAX_LCORE];	/* by worker index */
+	unsigned int nb_workers;
+};
+
+extern struct vsnk vsnk;
+
+/* The rx worker (rte_eal_remote_launch), arg is its struct dp_worker. */
+int vsnk_rx_worker(void *arg);
+
+/* Control side. */
+void vsnk_stats_start(void);
+void vsnk_stats_print(void *ctx);
+json_t *vsnk_stats_json(void *ctx);
+/* Sum of rx_packets over all ports. */
+uint64_t vsnk_total_rx(void);
+
+#endif /* VSNK_H */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsnk: the traffic sink of the vFWCL chain. Counts every frame on its
+ * ports, tracks loss, duplicates, reordering and latency per probe stream.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "dp_main.h"
+#include "dp_port.h"
+#include "dp_stats.h"
+#include "dp_worker.h"
+#include "vsnk.h"
+
+struct vsnk vsnk;
+
+static int
+set_max_streams(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vsnk_options *o = ctx;
+	uint64_t v;
+
+	if (dp_parse_u64(value, 1, VSNK_MAX_STREAMS, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "must be between 1 and %u",
+				VSNK_MAX_STREAMS);
+	o->max_streams = (uint32_t)v;
+	return 0;
+}
+
+static int
+set_max_packets(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vsnk_options *o = ctx;
+
+	if (dp_parse_u64(value, 1, UINT64_MAX, &o->max_packets) != 0)
+		return dp_opt_error(err, errlen, name, value, "a positive integer");
+	return 0;
+}
+
+static int
+set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vsnk_options *o = ctx;
+
+	RTE_SET_USED(name);
+	RTE_SET_USED(value);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	o->verify_cksum = false;
+	return 0;
+}
+
+static const struct dp_option vsnk_options[] = {
+	{ "max-streams", "N", "track probe stream ids 0..N-1, 1..65536 (default 1024)", set_max_streams },
+	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
+	{ "no-verify-cksum", NULL, "do not check IPv4/L4 checksums in software where the NIC does not", set_no_verify },
+};
+
+static const struct dp_app vsnk_app = {
+	.name = "vsnk",
+	.summary = "traffic sink: per-port counters, per-stream loss, reordering and latency",
+	.usage_extra =
+		"Every frame is counted once: rx_packets = probe_packets + foreign_packets\n"
+		"+ malformed + bad_checksum. Probe packets (written by vpkg) are tracked per\n"
+		"stream id; other packets are counted as foreign, by protocol.\n"
+		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
+	.options = vsnk_options,
+	.nb_options = RTE_DIM(vsnk_options),
+	.ctx = &vsnk.opt,
+};
+
+static void
+vsnk_tick(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	if (vsnk.opt.max_packets != 0 && vsnk_total_rx() >= vsnk.opt.max_packets)
+		atomic_store(&dp_quit, true);
+}
+
+static int
+alloc_stream_tables(char *err, size_t errlen)
+{
+	unsigned int i;
+
+	vsnk.nb_workers = dp_nb_workers;
+	for (i = 0; i < dp_nb_workers; i++) {
+		struct vsnk_worker *vw = &vsnk.workers[i];
+		size_t bytes = sizeof(*vw->streams) * vsnk.opt.max_streams;
+
+		vw->lcore = dp_workers[i].lcore;
+		vw->streams = rte_zmalloc_socket("vsnk_streams", bytes, RTE_CACHE_LINE_SIZE,
+				(int)rte_lcore_to_socket_id(vw->lcore));
+		if (vw->streams == NULL) {
+			snprintf(err, errlen, "cannot allocate %zu KiB of stream state for --max-streams %u; "
+				 "lower it or give EAL more memory (-m)", bytes >> 10,
+				 vsnk.opt.max_streams);
+			return -ENOMEM;
+		}
+		atomic_init(&vw->reset_req, 0);
+	}
+	return 0;
+}
+
+static void
+free_stream_tables(void *ctx)
+{
+	unsigned int i;
+
+	RTE_SET_USED(ctx);
+	for (i = 0; i < vsnk.nb_workers; i++) {
+		rte_free(vsnk.workers[i].streams);
+		vsnk.workers[i].streams = NULL;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dp_port_want want = {
+		.nb_rxq = 1,
+		.nb_txq = 0,
+		.rx_offloads = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+			       RTE_ETH_RX_OFFLOAD_TCP_CKSUM,
+	};
+	struct dp_main_hooks hooks = {
+		.stats_print = vsnk_stats_print,
+		.stats_json = vsnk_stats_json,
+		.tick = vsnk_tick,
+		.cleanup = free_stream_tables,
+	};
+	char err[DP_ERR_LEN];
+	int rc, wrc;
+
+	vsnk.opt.max_streams = VSNK_DEFAULT_MAX_STREAMS;
+	vsnk.opt.verify_cksum = true;
+	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
+	if (vsnk.cfg.mgmt[0] != '\0')
+		dp_die(DP_EXIT_USAGE, "--mgmt: the REST server is not part of this build yet");
+
+	rc = dp_workers_select(&vsnk.cfg, err, sizeof(err));
+	if (rc < 0)
+		dp_die(DP_EXIT_USAGE, "%s", err);
+	vsnk.ctrs = dp_counters_create(vsnk_port_ctr_desc, VSNK_CTR_MAX, RTE_MAX_ETHPORTS);
+	if (vsnk.ctrs == NULL)
+		dp_die(DP_EXIT_FAIL, "cannot allocate counters");
+	rc = alloc_stream_tables(err, sizeof(err));
+	if (rc != 0)
+		dp_die(DP_EXIT_FAIL, "%s", err);
+	rc = dp_ports_init(&vsnk.cfg, &want, dp_nb_workers, err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+	}
+	dp_ports_show();
+	dp_workers_assign_queues();
+	printf("vsnk: %u rx worker(s), %u port(s); Ctrl-C to stop\n", dp_nb_workers, dp_nb_ports);
+	fflush(stdout);
+
+	vsnk_stats_start();
+	wrc = dp_workers_launch(vsnk_rx_worker);
+	if (wrc == 0)
+		dp_main_loop(&vsnk.cfg, &hooks);
+	atomic_store(&dp_quit, true);
+	rc = dp_workers_wait();
+	if (wrc == 0)
+		wrc = rc;
+	if (vsnk.cfg.stats_period > 0)
+		vsnk_stats_print(NULL);
+	rc = dp_main_finish(&vsnk.cfg, &hooks, wrc);
+	dp_counters_free(vsnk.ctrs);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsnk control side: the periodic stats lines and the stats JSON (final
+ * --stats-file, later the REST stats). Reads workers' counters and stream
+ * tables, never writes them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dp_port.h"
+#include "dp_stats.h"
+#include "vsnk.h"
+
+const struct dp_counter_desc vsnk_port_ctr_desc[VSNK_CTR_MAX] = {
+	VSNK_PORT_COUNTERS(DP_CTR_DESC)
+};
+
+static struct dp_rate_state rate_state;	/* owned by the stats printer */
+
+void
+vsnk_stats_start(void)
+{
+	dp_stats_rate_init(&rate_state);
+}
+
+uint64_t
+vsnk_total_rx(void)
+{
+	uint64_t sum = 0;
+	uint16_t p;
+
+	for (p = 0; p < dp_nb_ports; p++)
+		sum += dp_counters_sum(vsnk.ctrs, p, DP_PORT_CTR_rx_packets);
+	return sum;
+}
+
+/* Merge stream id over all workers; false when no worker saw it. */
+static bool
+stream_collect(uint32_t id, struct stream_report *r)
+{
+	struct stream_state s;
+	unsigned int w;
+	bool seen = false;
+
+	stream_report_init(r);
+	for (w = 0; w < vsnk.nb_workers; w++) {
+		const struct stream_state *src = &vsnk.workers[w].streams[id];
+
+		if (__atomic_load_n(&src->received, __ATOMIC_RELAXED) == 0)
+			continue;
+		stream_track_read(src, &s);
+		stream_report_add(r, &s);
+		seen = true;
+	}
+	if (seen)
+		stream_report_finish(r);
+	return seen;
+}
+
+void
+vsnk_stats_print(void *ctx)
+{
+	struct stream_report *r = malloc(sizeof(*r));
+	uint64_t v[VSNK_CTR_MAX];
+	uint16_t p;
+	uint32_t id;
+
+	RTE_SET_USED(ctx);
+	dp_stats_print_ports(stdout, vsnk.ctrs, &rate_state);
+	for (p = 0; p < dp_nb_ports; p++) {
+		dp_counters_sum_slot(vsnk.ctrs, p, v);
+		printf("port %u: probe %" PRIu64 " foreign %" PRIu64 " (udp %" PRIu64 " tcp %" PRIu64
+		       " icmp %" PRIu64 " arp %" PRIu64 " other %" PRIu64 ") malformed %" PRIu64
+		       " bad-cksum %" PRIu64 "\n",
+		       dp_ports[p].port_id, v[VSNK_CTR_probe_packets], v[VSNK_CTR_foreign_packets],
+		       v[VSNK_CTR_foreign_udp], v[VSNK_CTR_foreign_tcp], v[VSNK_CTR_foreign_icmp],
+		       v[VSNK_CTR_foreign_arp],
+		       v[VSNK_CTR_foreign_non_ip] + v[VSNK_CTR_foreign_ip_other] +
+			       v[VSNK_CTR_foreign_fragment],
+		       v[VSNK_CTR_malformed], v[VSNK_CTR_bad_checksum]);
+	}
+	for (id = 0; r != NULL && id < vsnk.opt.max_streams; id++) {
+		if (!stream_collect(id, r))
+			continue;
+		printf("stream %u: rx %" PRIu64 " lost %" PRIu64 " dup %" PRIu64 " reord %" PRIu64
+		       " latency min/avg/max %.1f/%.1f/%.1f us p99 %.1f us\n",
+		       id, r->received, r->lost, r->duplicates, r->reordered, r->lat_min / 1e3,
+		       r->lat_avg / 1e3, r->lat_max / 1e3, r->lat_p99 / 1e3);
+	}
+	fflush(stdout);
+	free(r);
+}
+
+static json_t *
+latency_json(const struct stream_report *r)
+{
+	json_t *lat = json_object(), *hist = json_array();
+	unsigned int b;
+
+	json_object_set_new(lat, "samples", json_integer((json_int_t)lat_hist_total(&r->hist)));
+	json_object_set_new(lat, "min", json_integer((json_int_t)r->lat_min));
+	json_object_set_new(lat, "avg", json_integer((json_int_t)r->lat_avg));
+	json_object_set_new(lat, "max", json_integer((json_int_t)r->lat_max));
+	json_object_set_new(lat, "p50", json_integer((json_int_t)r->lat_p50));
+	json_object_set_new(lat, "p99", json_integer((json_int_t)r->lat_p99));
+	json_object_set_new(lat, "p999", json_integer((json_int_t)r->lat_p999));
+	json_object_set_new(lat, "negative", json_integer((json_int_t)r->lat_negative));
+	/* non-empty buckets: [low_ns, high_ns, count] */
+	for (b = 0; b < LAT_HIST_BUCKETS; b++) {
+		if (r->hist.count[b] == 0)
+			continue;
+		json_array_append_new(hist, json_pack("[I,I,I]", (json_int_t)lat_hist_bucket_low(b),
+				(json_int_t)lat_hist_bucket_high(b), (json_int_t)r->hist.count[b]));
+	}
+	json_object_set_new(lat, "histogram", hist);
+	return lat;
+}
+
+static json_t *
+streams_json(void)
+{
+	struct stream_report *r = malloc(sizeof(*r));
+	json_t *arr = json_array();
+	uint32_t id;
+
+	if (r == NULL)
+		return arr;
+	for (id = 0; id < vsnk.opt.max_streams; id++) {
+		json_t *s;
+
+		if (!stream_collect(id, r))
+			continue;
+		s = json_object();
+		json_object_set_new(s, "stream", json_integer(id));
+		json_object_set_new(s, "rx_packets", json_integer((json_int_t)r->received));
+		json_object_set_new(s, "rx_bytes", json_integer((json_int_t)r->bytes));
+		json_object_set_new(s, "unique", json_integer((json_int_t)r->unique));
+		json_object_set_new(s, "lost", json_integer((json_int_t)r->lost));
+		json_object_set_new(s, "duplicates", json_integer((json_int_t)r->duplicates));
+		json_object_set_new(s, "reordered", json_integer((json_int_t)r->reordered));
+		json_object_set_new(s, "restarts", json_integer((json_int_t)r->restarts));
+		json_object_set_new(s, "first_seq", json_integer((json_int_t)r->first_seq));
+		json_object_set_new(s, "highest_seq", json_integer((json_int_t)r->highest_seq));
+		json_object_set_new(s, "latency_ns", latency_json(r));
+		json_array_append_new(arr, s);
+	}
+	free(r);
+	return arr;
+}
+
+json_t *
+vsnk_stats_json(void *ctx)
+{
+	json_t *root = json_object(), *ports, *tot = json_object();
+	uint64_t v[VSNK_CTR_MAX], sum[VSNK_CTR_MAX] = { 0 };
+	unsigned int k;
+	uint16_t p;
+
+	RTE_SET_USED(ctx);
+	ports = dp_stats_ports_json(vsnk.ctrs);
+	/* errors = malformed + bad checksum, per port (DESIGN: packets, bytes, errors) */
+	for (p = 0; p < json_array_size(ports); p++) {
+		json_t *jp = json_array_get(ports, p);
+
+		dp_counters_sum_slot(vsnk.ctrs, p, v);
+		json_object_set_new(jp, "errors",
+				json_integer((json_int_t)(v[VSNK_CTR_malformed] + v[VSNK_CTR_bad_checksum])));
+		for (k = 0; k < VSNK_CTR_MAX; k++)
+			sum[k] += v[k];
+	}
+	for (k = 0; k < VSNK_CTR_MAX; k++)
+		json_object_set_new(tot, vsnk_port_ctr_desc[k].name, json_integer((json_int_t)sum[k]));
+	json_object_set_new(root, "program", json_string("vsnk"));
+	json_object_set_new(root, "ports", ports);
+	json_object_set_new(root, "totals", tot);
+	json_object_set_new(root, "streams", streams_json());
+	return root;
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsnk rx worker: poll its (port, queue) pairs, classify and account every
+ * frame, free in bulk. No lock, no syscall (but the idle back-off), no
+ * allocation, no log per packet.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dp_clock.h"
+#include "dp_idle.h"
+#include "dp_pkt.h"
+#include "dp_port.h"
+#include "dp_probe.h"
+#include "dp_worker.h"
+#include "vsnk.h"
+
+#define PREFETCH_AHEAD 4
+#define DRAIN_ROUNDS 64
+
+_Static_assert(VSNK_CTR_malformed_trunc_ext - VSNK_CTR_malformed_trunc_eth ==
+	       DP_PKT_TRUNC_EXT - DP_PKT_TRUNC_ETH, "malformed counters follow dp_pkt_status");
+
+struct rx_ctx {
+	uint64_t *ctr;			/* this lcore's counter block */
+	unsigned int stride;
+	struct stream_state *streams;
+	uint32_t max_streams;
+	bool verify_cksum;
+};
+
+/* Per-burst sums of the counters every packet touches. */
+struct burst_acc {
+	uint64_t bytes;
+	uint64_t probe;
+};
+
+static inline void
+ctr_inc(const struct rx_ctx *c, uint16_t slot, unsigned int idx)
+{
+	dp_ctr_add(&c->ctr[slot * c->stride + idx], 1);
+}
+
+/* 1 when the checksums are right or unknown-and-not-checked, 0 when wrong. */
+static inline int
+cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
+		const struct dp_pkt_info *pi, uint64_t rx_offloads)
+{
+	uint64_t ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	bool sw_ip, sw_l4;
+
+	if (ip == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return 0;
+	sw_ip = c->verify_cksum && pi->l3_type == DP_L3_IPV4 &&
+		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+	sw_l4 = c->verify_cksum && !pi->fragment && m->nb_segs == 1 &&
+		(pi->l4_proto == IPPROTO_UDP || pi->l4_proto == IPPROTO_TCP ||
+		 pi->l4_proto == IPPROTO_ICMPV6 || pi->l4_proto == IPPROTO_ICMP) &&
+		l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	if (sw_ip && !dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)(frame + pi->l3_off)))
+		return 0;
+	if (sw_l4 && !dp_l4_cksum_ok(frame, pi))
+		return 0;
+	return 1;
+}
+
+static inline void
+count_foreign(const struct rx_ctx *c, uint16_t slot, const struct dp_pkt_info *pi)
+{
+	unsigned int idx;
+
+	if (pi->l3_type == DP_L3_NONE)
+		idx = pi->ethertype == RTE_ETHER_TYPE_ARP ? VSNK_CTR_foreign_arp :
+							    VSNK_CTR_foreign_non_ip;
+	else if (pi->fragment && !pi->first_fragment)
+		idx = VSNK_CTR_foreign_fragment;
+	else if (pi->l4_proto == IPPROTO_UDP)
+		idx = VSNK_CTR_foreign_udp;
+	else if (pi->l4_proto == IPPROTO_TCP)
+		idx = VSNK_CTR_foreign_tcp;
+	else if (pi->l4_proto == IPPROTO_ICMP || pi->l4_proto == IPPROTO_ICMPV6)
+		idx = VSNK_CTR_foreign_icmp;
+	else
+		idx = VSNK_CTR_foreign_ip_other;
+	ctr_inc(c, slot, VSNK_CTR_foreign_packets);
+	ctr_inc(c, slot, idx);
+}
+
+static inline void
+handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct rte_mbuf *m,
+		uint64_t now_ns, struct burst_acc *acc)
+{
+	uint8_t scratch[DP_PKT_PARSE_COPY];
+	struct dp_pkt_info pi;
+	struct dp_probe probe;
+	const uint8_t *frame;
+	enum dp_pkt_status st;
+
+	acc->bytes += m->pkt_len;
+	st = dp_pkt_parse_mbuf(m, &pi, scratch, &frame);
+	if (unlikely(st != DP_PKT_OK)) {
+		ctr_inc(c, slot, VSNK_CTR_malformed);
+		ctr_inc(c, slot, VSNK_CTR_malformed_trunc_eth + (st - DP_PKT_TRUNC_ETH));
+		ctr_inc(c, slot, VSNK_CTR_dropped);
+		return;
+	}
+	if (unlikely(pi.l3_type == DP_L3_NONE || (pi.fragment && !pi.first_fragment))) {
+		count_foreign(c, slot, &pi);
+		return;
+	}
+	if (unlikely(!cksum_ok(c, m, frame, &pi, rx_offloads))) {
+		ctr_inc(c, slot, VSNK_CTR_bad_checksum);
+		ctr_inc(c, slot, VSNK_CTR_dropped);
+		return;
+	}
+	if (pi.l4_proto == IPPROTO_UDP || pi.l4_proto == IPPROTO_TCP ||
+	    pi.l4_proto == IPPROTO_ICMP || pi.l4_proto == IPPROTO_ICMPV6) {
+		if (dp_probe_decode(frame + pi.payload_off, pi.payload_len, &probe) == 0) {
+			acc->probe++;
+			if (likely(probe.stream_id < c->max_streams))
+				stream_track_update(&c->streams[probe.stream_id], probe.seq,
+						probe.tx_ns, now_ns, m->pkt_len);
+			else
+				ctr_inc(c, slot, VSNK_CTR_probe_untracked);
+			return;
+		}
+	}
+	count_foreign(c, slot, &pi);
+}
+
+/* Receive one burst from one queue; returns the packets handled. */
+static inline uint16_t
+poll_queue(const struct rx_ctx *c, const struct dp_queue_ref *q, uint16_t burst)
+{
+	struct rte_mbuf *pkts[DP_MAX_BURST];
+	const struct dp_port *port = &dp_ports[q->port];
+	struct burst_acc acc = { 0, 0 };
+	uint16_t n, i;
+	uint64_t now_ns;
+
+	n = rte_eth_rx_burst(port->port_id, q->queue, pkts, burst);
+	if (n == 0)
+		return 0;
+	now_ns = dp_clock_ns();
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		handle_pkt(c, q->port, port->rx_offloads, pkts[i], now_ns, &acc);
+	}
+	rte_pktmbuf_free_bulk(pkts, n);
+	dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_rx_packets], n);
+	dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_rx_bytes], acc.bytes);
+	if (acc.probe != 0)
+		dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_probe_packets], acc.probe);
+	return n;
+}
+
+static void
+consume_reset(struct vsnk_worker *vw, uint32_t max_streams)
+{
+	if (likely(atomic_load_explicit(&vw->reset_req, memory_order_relaxed) == 0))
+		return;
+	memset(vw->streams, 0, sizeof(*vw->streams) * max_streams);
+	atomic_store_explicit(&vw->reset_req, 0, memory_order_release);
+}
+
+int
+vsnk_rx_worker(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct vsnk_worker *vw = &vsnk.workers[w->index];
+	const uint16_t burst = vsnk.cfg.burst;
+	struct rx_ctx c = {
+		.ctr = dp_counters_lcore(vsnk.ctrs, w->lcore),
+		.stride = vsnk.ctrs->stride,
+		.streams = vw->streams,
+		.max_streams = vsnk.opt.max_streams,
+		.verify_cksum = vsnk.opt.verify_cksum,
+	};
+	struct dp_idle idle;
+	unsigned int got, empty_rounds = 0, r;
+	uint16_t i;
+
+	if (w->nb_rxq == 0)
+		return 0;	/* more workers than rx queues */
+	dp_idle_init(&idle, vsnk.cfg.idle_sleep_us);
+	while (!dp_should_quit()) {
+		got = 0;
+		for (i = 0; i < w->nb_rxq; i++)
+			got += poll_queue(&c, &w->rxq[i], burst);
+		dp_counters_poll_reset(vsnk.ctrs, w->lcore);
+		consume_reset(vw, c.max_streams);
+		dp_idle_update(&idle, got);
+	}
+	/* drain what the rings still hold, bounded (an endless source never empties) */
+	for (r = 0; r < DRAIN_ROUNDS && empty_rounds < 2; r++) {
+		got = 0;
+		for (i = 0; i < w->nb_rxq; i++)
+			got += poll_queue(&c, &w->rxq[i], burst);
+		empty_rounds = got == 0 ? empty_rounds + 1 : 0;
+	}
+	return 0;
+}
