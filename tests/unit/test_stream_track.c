@@ -600,7 +600,7 @@ rnd(uint64_t *x)
 static void
 test_random_against_model(void **state)
 {
-	enum { N = 200000 };
+	enum { N = 4000000 };
 	struct stream_state *s = state_new();
 	bool *seen = calloc(N + 1, sizeof(*seen));
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -650,6 +650,7 @@ test_random_against_model(void **state)
 	assert_int_equal(s->restarts, 0);
 	assert_int_equal(s->highest_seq, hi);
 	assert_int_equal(lost_of(s), (uint64_t)hi + 1 - unique);
+	print_message("random model: %d packets, %llu late, %llu duplicates\n", i, (unsigned long long)late, (unsigned long long)dups);
 	assert_true(late > 1000);
 	assert_true(dups > 1000);
 	free(seen);
