@@ -1,0 +1,33 @@
+#!/bin/sh
+# Install the Debian 12 packages the project needs to build, test and run.
+# Idempotent: installs only what is missing. Needs root (apt-get).
+set -eu
+
+PACKAGES="
+	gcc pkg-config meson ninja-build python3
+	dpdk dpdk-dev libdpdk-dev
+	libjansson-dev libcmocka-dev libpcap-dev
+	libbpf-dev libcurl4-openssl-dev libmicrohttpd-dev
+	iproute2 ethtool curl
+"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
