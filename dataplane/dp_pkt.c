@@ -275,6 +275,10 @@ dp_pkt_parse_mbuf(const struct rte_mbuf *m, struct dp_pkt_info *info,
 			st = parse(&c, info);
 		}
 	}
+	/* the payload the caller may read is what is contiguous at *data */
+	if ((uint32_t)info->payload_off + info->payload_len > c.avail)
+		info->payload_len = info->payload_off < c.avail ?
+				    (uint16_t)(c.avail - info->payload_off) : 0;
 	*data = c.p;
 	return st;
 }

@@ -15,6 +15,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 
 /* What dp_pkt_parse() found; DP_PKT_OK means every header up to L4 is whole. */
 #define DP_PKT_STATUS(X) \
@@ -76,7 +77,8 @@ enum dp_pkt_status dp_pkt_parse(const void *data, uint32_t len, struct dp_pkt_in
  * Parse an mbuf: the first segment in place; if headers continue into
  * further segments, the first DP_PKT_PARSE_COPY bytes are copied into
  * scratch and *data is pointed there. *data receives the bytes the offsets
- * in info refer to.
+ * in info refer to. payload_len is clipped to the bytes readable at *data
+ * (a payload that continues into further segments is not all visible).
  */
 #define DP_PKT_PARSE_COPY 256
 enum dp_pkt_status dp_pkt_parse_mbuf(const struct rte_mbuf *m, struct dp_pkt_info *info,
