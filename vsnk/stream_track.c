@@ -26,43 +26,51 @@
 _Static_assert(STREAM_SEQ_WINDOW % 64 == 0 && STREAM_SEQ_WINDOW > 0,
 		"STREAM_SEQ_WINDOW must be a positive multiple of 64");
 
-/* Window moves up by one sequence number, which is seen: bit 0 set. */
+/*
+ * The window is a ring: extended sequence number q lives at bit q % WINDOW,
+ * valid for q in (highest - WINDOW, highest]. Moving up by one is then a
+ * single bit set (the bit of highest + 1 - WINDOW falls out by being reused).
+ */
 static inline void
-window_advance1(uint64_t *w)
+window_set(uint64_t *w, uint64_t q)
 {
-	unsigned int i;
+	unsigned int p = (unsigned int)(q % STREAM_SEQ_WINDOW);
 
-	for (i = WINDOW_WORDS - 1; i > 0; i--)
-		ST_STORE(w[i], (w[i] << 1) | (w[i - 1] >> 63));
-	ST_STORE(w[0], (w[0] << 1) | 1);
+	ST_STORE(w[p / 64], w[p / 64] | (UINT64_C(1) << (p % 64)));
 }
 
-/* Window moves up by n >= 1 sequence numbers, the new highest is seen. */
-static void
-window_advance(uint64_t *w, uint64_t n)
+static inline int
+window_test(const uint64_t *w, uint64_t q)
 {
-	unsigned int words, bits, i;
-	uint64_t v;
+	unsigned int p = (unsigned int)(q % STREAM_SEQ_WINDOW);
+
+	return (w[p / 64] >> (p % 64)) & 1;
+}
+
+/* Window moves up from hi by n >= 1: the numbers in between are unseen. */
+static void
+window_advance(uint64_t *w, uint64_t hi, uint64_t n)
+{
+	unsigned int i;
+	uint64_t q;
 
 	if (n >= STREAM_SEQ_WINDOW) {
-		for (i = 1; i < WINDOW_WORDS; i++)
+		for (i = 0; i < WINDOW_WORDS; i++)
 			ST_STORE(w[i], 0);
-		ST_STORE(w[0], 1);
-		return;
-	}
-	words = (unsigned int)(n / 64);
-	bits = (unsigned int)(n % 64);
-	/* from the top down: w[i] is computed from w[i - words] and below */
-	for (i = WINDOW_WORDS; i-- > 0;) {
-		v = 0;
-		if (i >= words) {
-			v = w[i - words] << bits;
-			if (bits != 0 && i > words)
-				v |= w[i - words - 1] >> (64 - bits);
+	} else {
+		for (q = hi + 1; q < hi + n; q++) {
+			unsigned int p = (unsigned int)(q % STREAM_SEQ_WINDOW);
+
+			/* whole words at once when aligned */
+			if (p % 64 == 0 && hi + n - q >= 64) {
+				ST_STORE(w[p / 64], 0);
+				q += 63;
+				continue;
+			}
+			ST_STORE(w[p / 64], w[p / 64] & ~(UINT64_C(1) << (p % 64)));
 		}
-		ST_STORE(w[i], v);
 	}
-	ST_STORE(w[0], w[0] | 1);
+	window_set(w, hi + n);
 }
 
 /* A new epoch starting at this packet: its extended sequence is the raw one. */
@@ -74,9 +82,9 @@ epoch_start(struct stream_state *s, uint32_t seq)
 	ST_STORE(s->first_seq, (uint64_t)seq);
 	ST_STORE(s->highest_seq, (uint64_t)seq);
 	ST_STORE(s->unique, 1);
-	for (i = 1; i < WINDOW_WORDS; i++)
+	for (i = 0; i < WINDOW_WORDS; i++)
 		ST_STORE(s->window[i], 0);
-	ST_STORE(s->window[0], 1);
+	window_set(s->window, seq);
 }
 
 /* Everything but the next sequence number of an open epoch. */
@@ -85,7 +93,7 @@ seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received
 {
 	uint64_t hi = s->highest_seq;
 	uint64_t first = s->first_seq;
-	uint64_t back, span, bit, *w;
+	uint64_t back, span;
 	int32_t d;
 
 	if (received == 0) {
@@ -95,7 +103,7 @@ seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received
 	d = (int32_t)(seq - (uint32_t)hi);
 	if (d > 0) {
 		/* ahead: the numbers skipped count as lost until they arrive */
-		window_advance(s->window, (uint64_t)d);
+		window_advance(s->window, hi, (uint64_t)d);
 		ST_STORE(s->highest_seq, hi + (uint64_t)d);
 		ST_STORE(s->unique, s->unique + 1);
 		return;
@@ -114,13 +122,11 @@ seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received
 		epoch_start(s, seq);
 		return;
 	}
-	w = &s->window[back / 64];
-	bit = UINT64_C(1) << (back % 64);
-	if (*w & bit) {
+	if (window_test(s->window, hi - back)) {
 		ST_STORE(s->duplicates, s->duplicates + 1);
 		return;
 	}
-	ST_STORE(*w, *w | bit);
+	window_set(s->window, hi - back);
 	ST_STORE(s->unique, s->unique + 1);
 	ST_STORE(s->reordered, s->reordered + 1);
 	if (ST_UNLIKELY(back > hi)) {
@@ -167,7 +173,7 @@ stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
 	}
 
 	if (ST_LIKELY(seq == (uint32_t)hi + 1 && received != 0)) {
-		window_advance1(s->window);
+		window_set(s->window, hi + 1);
 		ST_STORE(s->highest_seq, hi + 1);
 		ST_STORE(s->unique, s->unique + 1);
 	} else {

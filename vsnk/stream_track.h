@@ -52,7 +52,7 @@ struct stream_state {
 	uint64_t lat_sum;
 	uint64_t lat_count;
 	uint64_t lat_negative;	/* packets whose tx time was after the rx time (clock skew) */
-	uint64_t window[STREAM_SEQ_WINDOW / 64];	/* bit i: highest_seq - i seen */
+	uint64_t window[STREAM_SEQ_WINDOW / 64];	/* ring: bit q % WINDOW: q seen, q in (highest - WINDOW, highest] */
 	struct lat_hist hist;
 };
 
