@@ -69,6 +69,21 @@ cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
 	return 1;
 }
 
+/* The protocols whose payload may start with a probe header. */
+static inline bool
+l4_may_carry_probe(unsigned int proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_TCP:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static inline void
 count_foreign(const struct rx_ctx *c, uint16_t slot, const struct dp_pkt_info *pi)
 {
@@ -100,6 +115,7 @@ handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct r
 	struct dp_probe probe;
 	const uint8_t *frame;
 	enum dp_pkt_status st;
+	unsigned int proto;
 
 	acc->bytes += m->pkt_len;
 	st = dp_pkt_parse_mbuf(m, &pi, scratch, &frame);
@@ -118,8 +134,8 @@ handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct r
 		ctr_inc(c, slot, VSNK_CTR_dropped);
 		return;
 	}
-	if (pi.l4_proto == IPPROTO_UDP || pi.l4_proto == IPPROTO_TCP ||
-	    pi.l4_proto == IPPROTO_ICMP || pi.l4_proto == IPPROTO_ICMPV6) {
+	proto = pi.l4_proto;
+	if (l4_may_carry_probe(proto)) {
 		if (dp_probe_decode(frame + pi.payload_off, pi.payload_len, &probe) == 0) {
 			acc->probe++;
 			if (likely(probe.stream_id < c->max_streams))
