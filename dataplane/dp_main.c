@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <limits.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -41,6 +43,28 @@ has_arg(int argc, char **argv, const char *a)
 		if (strcmp(argv[i], a) == 0)
 			return true;
 	return false;
+}
+
+/* Fail before the run, not after it, when the stats file cannot be written. */
+static void
+check_stats_file(const struct dp_config *cfg)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (cfg->stats_file[0] == '\0')
+		return;
+	snprintf(dir, sizeof(dir), "%s", cfg->stats_file);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) != 0)
+		dp_die(DP_EXIT_USAGE, "--stats-file: invalid value '%s' (directory '%s': %s)",
+		       cfg->stats_file, dir, strerror(errno));
 }
 
 void
@@ -83,6 +107,7 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 		exit(DP_EXIT_OK);
 	if (rc < 0)
 		dp_die(DP_EXIT_USAGE, "%s", err);
+	check_stats_file(cfg);
 
 	/* EAL part; DPDK 22.11 refuses --no-huge with --in-memory */
 	fix_in_memory = has_arg(dd < 0 ? argc : dd, argv, "--no-huge") &&

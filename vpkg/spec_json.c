@@ -344,7 +344,6 @@ vpkg_spec_parse_json(json_t *arr, struct vpkg_stream_spec *specs, unsigned int m
 		char *err, size_t len)
 {
 	struct jctx c = { .err = err, .len = len };
-	char where[64];
 	size_t i, j;
 	json_t *obj, *v;
 	const char *key;
@@ -407,8 +406,6 @@ vpkg_spec_parse_json(json_t *arr, struct vpkg_stream_spec *specs, unsigned int m
 			}
 		}
 	}
-	snprintf(where, sizeof(where), "streams");
-	RTE_SET_USED(where);
 	return (int)json_array_size(arr);
 }
 
