@@ -313,6 +313,15 @@ static const struct dp_option common_options[] = {
 	{ "config", "FILE", "read options from a JSON file; the command line wins", set_config },
 };
 
+int
+dp_app_add_group(struct dp_app *app, const struct dp_option_group *group)
+{
+	if (app->nb_groups >= DP_MAX_OPTION_GROUPS)
+		return -ENOSPC;
+	app->groups[app->nb_groups++] = *group;
+	return 0;
+}
+
 void
 dp_config_defaults(struct dp_config *cfg)
 {
@@ -340,7 +349,7 @@ print_option(const struct dp_option *o)
 void
 dp_options_usage(const struct dp_app *app)
 {
-	unsigned int i;
+	unsigned int i, g;
 
 	printf("%s: %s\n\n", app->name, app->summary);
 	printf("Usage: %s [EAL options] -- [options]\n\n", app->name);
@@ -354,6 +363,11 @@ dp_options_usage(const struct dp_app *app)
 		for (i = 0; i < app->nb_options; i++)
 			print_option(&app->options[i]);
 	}
+	for (g = 0; g < app->nb_groups; g++) {
+		printf("\n%s:\n", app->groups[g].title);
+		for (i = 0; i < app->groups[g].nb_options; i++)
+			print_option(&app->groups[g].options[i]);
+	}
 	if (app->usage_extra != NULL)
 		printf("\n%s", app->usage_extra);
 	printf("\nEAL options: see 'dpdk-testpmd --help' or the DPDK EAL guide; "
@@ -364,6 +378,8 @@ dp_options_usage(const struct dp_app *app)
 static const struct dp_option *
 option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config *cfg)
 {
+	unsigned int g;
+
 	if (i < RTE_DIM(common_options)) {
 		*ctx = cfg;
 		return &common_options[i];
@@ -372,6 +388,14 @@ option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config
 	if (i < app->nb_options) {
 		*ctx = app->ctx;
 		return &app->options[i];
+	}
+	i -= app->nb_options;
+	for (g = 0; g < app->nb_groups; g++) {
+		if (i < app->groups[g].nb_options) {
+			*ctx = app->groups[g].ctx;
+			return &app->groups[g].options[i];
+		}
+		i -= app->groups[g].nb_options;
 	}
 	return NULL;
 }

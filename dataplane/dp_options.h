@@ -73,6 +73,16 @@ struct dp_option {
 typedef int (*dp_config_key_fn)(void *ctx, const char *key, json_t *value,
 		char *err, size_t errlen);
 
+/* A further table of options with its own context (mgmt/, ves-agent/). */
+struct dp_option_group {
+	const char *title;		/* heading in --help */
+	const struct dp_option *options;
+	unsigned int nb_options;
+	void *ctx;
+};
+
+#define DP_MAX_OPTION_GROUPS 4
+
 struct dp_app {
 	const char *name;		/* "vsnk" */
 	const char *summary;		/* one line for --help */
@@ -81,12 +91,18 @@ struct dp_app {
 	unsigned int nb_options;
 	void *ctx;			/* passed to the setters */
 	dp_config_key_fn config_key;	/* optional */
+	/* further option tables (management plane, VES agent), optional */
+	struct dp_option_group groups[DP_MAX_OPTION_GROUPS];
+	unsigned int nb_groups;
 };
 
 enum dp_parse_result {
 	DP_PARSE_RUN = 0,	/* go on */
 	DP_PARSE_EXIT = 1,	/* --help or --version printed: exit 0 */
 };
+
+/* Append an option group to app (before dp_options_parse); -ENOSPC when full. */
+int dp_app_add_group(struct dp_app *app, const struct dp_option_group *group);
 
 /* Defaults for the shared options. */
 void dp_config_defaults(struct dp_config *cfg);

@@ -334,6 +334,48 @@ test_value_parsers(void **state)
 	assert_true(dp_parse_bool("maybe", &b) < 0);
 }
 
+static int
+set_group_port(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	uint64_t *port = ctx;
+
+	if (dp_parse_u64(value, 1, 65535, port) != 0)
+		return dp_opt_error(err, errlen, name, value, "a port number");
+	return 0;
+}
+
+static void
+test_option_groups(void **state)
+{
+	static const struct dp_option group_opts[] = {
+		{ "group-port", "PORT", "a grouped option", set_group_port },
+	};
+	struct dp_app g_app = app;
+	struct dp_option_group grp = { "Group options", group_opts, 1, NULL };
+	struct dp_config cfg;
+	char err[DP_ERR_LEN];
+	char *argv[] = { (char *)(uintptr_t)"testapp", (char *)(uintptr_t)"--group-port",
+			 (char *)(uintptr_t)"8183", (char *)(uintptr_t)"--rate",
+			 (char *)(uintptr_t)"5", NULL };
+	char *bad[] = { (char *)(uintptr_t)"testapp", (char *)(uintptr_t)"--group-port",
+			(char *)(uintptr_t)"0", NULL };
+	uint64_t port = 0;
+	unsigned int i;
+
+	(void)state;
+	grp.ctx = &port;
+	assert_int_equal(dp_app_add_group(&g_app, &grp), 0);
+	dp_config_defaults(&cfg);
+	assert_int_equal(dp_options_parse(&g_app, &cfg, 5, argv, err, sizeof(err)), DP_PARSE_RUN);
+	assert_int_equal(port, 8183);
+	assert_int_equal(actx.rate, 5);
+	assert_true(dp_options_parse(&g_app, &cfg, 3, bad, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "--group-port"));
+	for (i = 1; i < DP_MAX_OPTION_GROUPS; i++)
+		assert_int_equal(dp_app_add_group(&g_app, &grp), 0);
+	assert_int_equal(dp_app_add_group(&g_app, &grp), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -345,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_value_parsers),
+		cmocka_unit_test(test_option_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
