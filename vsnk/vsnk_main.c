@@ -14,6 +14,8 @@
 #include "dp_stats.h"
 #include "dp_worker.h"
 #include "vsnk.h"
+#include "vsnk_mgmt.h"
+#include "vsnk_ves.h"
 
 struct vsnk vsnk;
 
@@ -59,7 +61,7 @@ static const struct dp_option vsnk_options[] = {
 	{ "no-verify-cksum", NULL, "do not check IPv4/L4 checksums in software where the NIC does not", set_no_verify },
 };
 
-static const struct dp_app vsnk_app = {
+static struct dp_app vsnk_app = {	/* not const: option groups are added */
 	.name = "vsnk",
 	.summary = "traffic sink: per-port counters, per-stream loss, reordering and latency",
 	.usage_extra =
@@ -78,6 +80,7 @@ vsnk_tick(void *ctx)
 	RTE_SET_USED(ctx);
 	if (vsnk.opt.max_packets != 0 && vsnk_total_rx() >= vsnk.opt.max_packets)
 		atomic_store(&dp_quit, true);
+	vsnk_mgmt_tick();
 }
 
 static int
@@ -127,7 +130,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vsnk_stats_print,
-		.stats_json = vsnk_stats_json,
+		.stats_json = vsnk_ves_stats_json,
 		.tick = vsnk_tick,
 		.cleanup = free_stream_tables,
 	};
@@ -136,9 +139,12 @@ main(int argc, char **argv)
 
 	vsnk.opt.max_streams = VSNK_DEFAULT_MAX_STREAMS;
 	vsnk.opt.verify_cksum = true;
+	if (vsnk_ves_register(&vsnk_app) != 0)
+		dp_die(DP_EXIT_FAIL, "too many option groups");
+	if (vsnk_mgmt_register_options(&vsnk_app) != 0)
+		dp_die(DP_EXIT_FAIL, "too many option groups");
 	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
-	if (vsnk.cfg.mgmt[0] != '\0')
-		dp_die(DP_EXIT_USAGE, "--mgmt: the REST server is not part of this build yet");
+	vsnk_ves_check();
 
 	rc = dp_workers_select(&vsnk.cfg, err, sizeof(err));
 	if (rc < 0)
@@ -149,6 +155,9 @@ main(int argc, char **argv)
 	rc = alloc_stream_tables(err, sizeof(err));
 	if (rc != 0)
 		dp_die(DP_EXIT_FAIL, "%s", err);
+	rc = vsnk_mgmt_create(&hooks, err, sizeof(err));
+	if (rc != 0)
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	rc = dp_ports_init(&vsnk.cfg, &want, dp_nb_workers, err, sizeof(err));
 	if (rc != 0) {
 		dp_ports_close();
@@ -156,6 +165,16 @@ main(int argc, char **argv)
 	}
 	dp_ports_show();
 	dp_workers_assign_queues();
+	rc = vsnk_mgmt_start(err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+	}
+	rc = vsnk_ves_start(err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(DP_EXIT_FAIL, "%s", err);
+	}
 	printf("vsnk: %u rx worker(s), %u port(s); Ctrl-C to stop\n", dp_nb_workers, dp_nb_ports);
 	fflush(stdout);
 
@@ -165,11 +184,14 @@ main(int argc, char **argv)
 		dp_main_loop(&vsnk.cfg, &hooks);
 	atomic_store(&dp_quit, true);
 	rc = dp_workers_wait();
+	vsnk_ves_stop();
 	if (wrc == 0)
 		wrc = rc;
 	if (vsnk.cfg.stats_period > 0)
 		vsnk_stats_print(NULL);
+	vsnk_mgmt_stop();	/* REST off before the ports are closed */
 	rc = dp_main_finish(&vsnk.cfg, &hooks, wrc);
+	vsnk_ves_free();
 	dp_counters_free(vsnk.ctrs);
 	return rc;
 }

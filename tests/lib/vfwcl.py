@@ -239,3 +239,207 @@ def stream_stats(js, sid):
         if s.get("stream") == sid or s.get("id") == sid:
             return s
     return None
+
+# ---------------------------------------------------------------- frames with
+# VLAN tags, IPv6 extension headers and chosen checksum faults (vsnk tests)
+
+def l2(ethertype, vlans=(), dst="02:00:00:00:00:02", src="02:00:00:00:00:01"):
+    """Ethernet header with 0, 1 or 2 VLAN tags (outer first; two tags: 802.1ad outer)."""
+    vlans = list(vlans)
+    tpids = [0x88A8, 0x8100] if len(vlans) == 2 else [0x8100] * len(vlans)
+    h = mac(dst) + mac(src)
+    for tpid, tci in zip(tpids, vlans):
+        h += struct.pack("!HH", tpid, tci)
+    return h + struct.pack("!H", ethertype)
+
+
+def icmp6_echo(src, dst, ident, seq, payload, reply=False, bad_csum=False):
+    """ICMPv6 echo request/reply with the pseudo-header checksum."""
+    h = struct.pack("!BBHHH", 129 if reply else 128, 0, 0, ident, seq) + payload
+    c = csum(_pseudo6(src, dst, 58, len(h)) + h)
+    if bad_csum:
+        c ^= 0x5555
+    return h[:2] + struct.pack("!H", c) + h[4:]
+
+
+def ipv6_ext(nh, length8=0):
+    """An IPv6 hop-by-hop / destination options header of (length8 + 1) * 8 bytes
+    (PadN padding), next header nh."""
+    n = (length8 + 1) * 8 - 2
+    return struct.pack("!BB", nh, length8) + bytes([1, n - 2]) + b"\0" * (n - 2)
+
+
+def ipv6_frag(nh, offset8, more, ident=0x1234):
+    """An IPv6 fragment header (offset in 8-byte units)."""
+    return struct.pack("!BBHI", nh, 0, (offset8 << 3) | (1 if more else 0), ident)
+
+
+V4_SRC, V4_DST = "192.168.10.200", "192.168.20.250"
+V6_SRC, V6_DST = "2001:db8:10::200", "2001:db8:20::250"
+
+
+def udp4_packet(payload, src=V4_SRC, dst=V4_DST, sport=15320, dport=8080, vlans=(),
+                bad_ip_csum=False, bad_l4_csum=False, no_l4_csum=False, options=b"",
+                pad=True, **ipkw):
+    """Ethernet(/VLAN)/IPv4/UDP frame, checksums right unless asked otherwise."""
+    u = udp(sport, dport, payload, None if no_l4_csum else src, dst, bad_csum=bad_l4_csum)
+    f = l2(0x0800, vlans) + ipv4(src, dst, 17, u, options=options, bad_csum=bad_ip_csum, **ipkw)
+    return pad60(f) if pad else f
+
+
+def tcp4_packet(payload, src=V4_SRC, dst=V4_DST, sport=40000, dport=80, flags=0x18,
+                vlans=(), bad_ip_csum=False, bad_l4_csum=False, pad=True):
+    t = tcp(sport, dport, payload, flags=flags, src=src, dst=dst, bad_csum=bad_l4_csum)
+    f = l2(0x0800, vlans) + ipv4(src, dst, 6, t, bad_csum=bad_ip_csum)
+    return pad60(f) if pad else f
+
+
+def icmp4_packet(payload, src=V4_SRC, dst=V4_DST, ident=1, seq=1, reply=False, vlans=(),
+                 bad_l4_csum=False, pad=True):
+    i = icmp_echo(ident, seq, payload, reply=reply)
+    if bad_l4_csum:
+        i = i[:2] + bytes([i[2] ^ 0x55, i[3] ^ 0x55]) + i[4:]
+    f = l2(0x0800, vlans) + ipv4(src, dst, 1, i)
+    return pad60(f) if pad else f
+
+
+def udp6_packet(payload, src=V6_SRC, dst=V6_DST, sport=15320, dport=8080, vlans=(), ext=(),
+                bad_l4_csum=False, no_l4_csum=False):
+    """Ethernet/IPv6[/extension headers]/UDP. ext: list of (type, bytes) with the
+    bytes' own next-header byte filled in here."""
+    u = udp(sport, dport, payload, None if no_l4_csum else src, dst, v6=True,
+            bad_csum=bad_l4_csum)
+    chain, nh = b"", 17
+    for etype, eb in reversed(list(ext)):
+        chain = bytes([nh]) + eb[1:] + chain
+        nh = etype
+    return l2(0x86DD, vlans) + ipv6(src, dst, nh, chain + u)
+
+
+def icmp6_packet(payload, src=V6_SRC, dst=V6_DST, ident=1, seq=1, reply=False, vlans=(),
+                 bad_l4_csum=False):
+    i = icmp6_echo(src, dst, ident, seq, payload, reply=reply, bad_csum=bad_l4_csum)
+    return l2(0x86DD, vlans) + ipv6(src, dst, 58, i)
+
+
+def pcap_count(path):
+    """(frames, sum of captured lengths) of a pcap file, without keeping the data."""
+    n = total = 0
+    with open(path, "rb") as f:
+        hdr = f.read(24)
+        if len(hdr) < 24:
+            return 0, 0
+        e = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+        while True:
+            rh = f.read(16)
+            if len(rh) < 16:
+                break
+            incl = struct.unpack(e + "IIII", rh)[2]
+            f.seek(incl, 1)
+            n += 1
+            total += incl
+    return n, total
+
+# ---------------------------------------------------------------- background processes
+
+class Proc:
+    """A child process whose stdout+stderr lines are collected by a thread.
+    Always call stop() or kill() (e.g. in a finally)."""
+
+    def __init__(self, cmd, stdin=False, env=None):
+        import threading
+        import time
+        self._time = time
+        self.cmd = list(cmd)
+        self.lines = []
+        self.p = subprocess.Popen(self.cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  bufsize=1, env=env, errors="replace")
+        self._t = threading.Thread(target=self._read, daemon=True)
+        self._t.start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.append(line)
+
+    @property
+    def pid(self):
+        return self.p.pid
+
+    def output(self):
+        return "".join(list(self.lines))
+
+    def running(self):
+        return self.p.poll() is None
+
+    def send(self, text):
+        self.p.stdin.write(text)
+        self.p.stdin.flush()
+
+    def wait_for(self, pred, timeout, what="condition", interval=0.05):
+        """Poll pred() until true; AssertionError naming what after timeout seconds."""
+        end = self._time.monotonic() + timeout
+        while self._time.monotonic() < end:
+            if pred():
+                return
+            self._time.sleep(interval)
+        if pred():
+            return
+        raise AssertionError("timed out after %gs waiting for %s\n--- output of %s:\n%s" % (
+            timeout, what, " ".join(self.cmd), self.output()[-4000:]))
+
+    def wait(self, timeout):
+        """Wait for exit; kill and raise on timeout. Returns the exit code."""
+        try:
+            rc = self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("%s did not exit within %gs\n%s" % (
+                " ".join(self.cmd), timeout, self.output()[-4000:]))
+        self._t.join(timeout=10)
+        return rc
+
+    def stop(self, sig=None, timeout=60):
+        """Send sig (SIGINT by default) and wait for the exit code."""
+        import signal
+        if self.running():
+            self.p.send_signal(signal.SIGINT if sig is None else sig)
+        return self.wait(timeout)
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            try:
+                self.p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+        for f in (self.p.stdin, ):
+            try:
+                if f:
+                    f.close()
+            except OSError:
+                pass
+
+# ---------------------------------------------------------------- dpdk-testpmd
+
+def testpmd_cmd(vdevs, app_args=(), lcores="0,1", mem=256, mbufs=8192, line_buffered=True):
+    """dpdk-testpmd without hugepages (it does not translate --in-memory: --no-shconf)."""
+    import shutil
+    cmd = []
+    if line_buffered and shutil.which("stdbuf"):
+        cmd += ["stdbuf", "-oL", "-eL"]
+    cmd += [shutil.which("dpdk-testpmd") or "dpdk-testpmd", "-l", lcores, "--no-huge",
+            "--no-shconf", "-m", str(mem), "--no-pci", "--log-level=4"]
+    for v in vdevs:
+        cmd += ["--vdev", v]
+    return cmd + ["--", "--total-num-mbufs=%d" % mbufs] + list(app_args)
+
+
+def testpmd_tx_packets(output):
+    """TX-packets of testpmd's last 'Accumulated forward statistics' block (None if absent)."""
+    import re
+    blocks = output.split("Accumulated forward statistics")
+    if len(blocks) < 2:
+        return None
+    m = re.search(r"TX-packets:\s+(\d+)", blocks[-1])
+    return int(m.group(1)) if m else None

@@ -7,9 +7,11 @@
  * TSC is exact over time). 10 pps is one packet every 100 ms, never a burst
  * every 3.2 s; a high rate yields up to one burst of due packets per loop.
  *
- * Debt is bounded: a stream found more than max_lag cycles late (the worker
- * stalled) has its deadline pulled up to now - max_lag, so it catches up at
- * most max_lag worth of packets, not the whole stall.
+ * Debt is bounded: a stream found late by more than its lag bound (the
+ * worker stalled) has its deadline pulled up to now - bound, so it catches up
+ * at most bound worth of packets, not the whole stall. The bound is
+ * max(max_lag, one gap): a slow stream keeps its grid through stalls shorter
+ * than its gap and then sends at most two packets back to back.
  *
  * Unpaced streams (rate "max") are not in the heap: they fill what is left
  * of each burst, one stream per burst, round-robin.
@@ -20,8 +22,8 @@
  * Thread safety: one schedule per worker, used by that worker only (and by
  * the unit tests).
  */
-#ifndef VPKG_SCHED_H
-#define VPKG_SCHED_H
+#ifndef VPKG_PACE_H
+#define VPKG_PACE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +46,7 @@ struct vpkg_pace {
 	uint8_t paced;		/* 0: unpaced ("max") */
 	uint64_t remaining;	/* packets still to send; VPKG_NO_LIMIT */
 	uint64_t end;		/* no packet due at or after this TSC; UINT64_MAX */
+	uint64_t lag;		/* debt bound in cycles (set by vpkg_sched_add) */
 };
 
 struct vpkg_sched {
@@ -65,7 +68,7 @@ void vpkg_gap_from_pps(uint64_t tsc_hz, double pps, uint64_t *gap, uint32_t *gap
 /* Empty the schedule. */
 void vpkg_sched_reset(struct vpkg_sched *s, uint64_t max_lag);
 
-/* Add local stream idx (its pace[] already set), first due at deadline. */
+/* Add local stream idx (its pace[] gap, limits set), first due at deadline. */
 void vpkg_sched_add(struct vpkg_sched *s, uint32_t idx, uint64_t deadline, uint32_t frac);
 
 /* Earliest deadline, now-or-earlier (0) when an unpaced stream is active, UINT64_MAX if none. */
@@ -129,8 +132,8 @@ vpkg_sched_due(struct vpkg_sched *s, uint64_t now, uint16_t max, uint32_t *out)
 			vpkg_sched_pop(s);
 			continue;
 		}
-		if (unlikely(now - e->deadline > s->max_lag)) {
-			e->deadline = now - s->max_lag;
+		if (unlikely(now - e->deadline > p->lag)) {
+			e->deadline = now - p->lag;
 			e->frac = 0;
 			s->skips++;
 		}
@@ -139,8 +142,12 @@ vpkg_sched_due(struct vpkg_sched *s, uint64_t now, uint16_t max, uint32_t *out)
 		f = (uint64_t)e->frac + p->gap_frac;
 		e->deadline += p->gap + (f >> 32);
 		e->frac = (uint32_t)f;
-		if (s->n > 1)
+		if (unlikely(p->remaining == 0 || e->deadline >= p->end)) {
+			s->finished[s->nb_finished++] = e->idx;
+			vpkg_sched_pop(s);
+		} else if (s->n > 1) {
 			vpkg_sched_sift_down(s, 0);
+		}
 	}
 	while (n < max && s->nb_unpaced > 0) {
 		uint32_t idx, take;
@@ -168,4 +175,4 @@ vpkg_sched_due(struct vpkg_sched *s, uint64_t now, uint16_t max, uint32_t *out)
 	return n;
 }
 
-#endif /* VPKG_SCHED_H */
+#endif /* VPKG_PACE_H */

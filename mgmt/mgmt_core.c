@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The routes every binary has: index, health, stats, ports, config, stats
+ * reset, metrics. They call the binding's callbacks under the handler lock
+ * (health excepted: it reads only what is immutable while the server runs).
+ */
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_version.h>
+
+#include "dp_port.h"
+#include "dp_worker.h"
+#include "mgmt_internal.h"
+
+static int
+get_index(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	struct mgmt_server *s = ctx;
+	json_t *routes = json_array();
+	unsigned int i;
+
+	RTE_SET_USED(req);
+	for (i = 0; i < s->routes.nb; i++)
+		json_array_append_new(routes, json_pack("{s:s,s:s}",
+				"method", mgmt_method_name(s->routes.r[i].method),
+				"path", s->routes.r[i].pattern));
+	return mgmt_reply_json(rep, 200, json_pack("{s:s,s:o}", "program", s->b.program,
+			"routes", routes));
+}
+
+static int
+get_health(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	struct mgmt_server *s = ctx;
+	bool stopping = dp_should_quit();
+	json_t *ports = json_array();
+	struct timespec ts;
+	uint64_t now;
+	uint16_t i;
+
+	RTE_SET_USED(req);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	for (i = 0; i < dp_nb_ports; i++) {
+		struct rte_eth_link link;
+
+		memset(&link, 0, sizeof(link));
+		rte_eth_link_get_nowait(dp_ports[i].port_id, &link);
+		json_array_append_new(ports, json_pack("{s:i,s:s,s:s,s:I}",
+				"port", dp_ports[i].port_id, "name", dp_ports[i].name,
+				"link", link.link_status ? "up" : "down",
+				"speed_mbps", (json_int_t)link.link_speed));
+	}
+	return mgmt_reply_json(rep, stopping ? 503 : 200,
+			json_pack("{s:s,s:s,s:s,s:s,s:i,s:f,s:i,s:o}",
+				"status", stopping ? "stopping" : "ok",
+				"program", s->b.program,
+				"version", VFWCL_VERSION,
+				"dpdk", rte_version(),
+				"pid", (int)getpid(),
+				"uptime_s", (double)(now - s->start_mono_ns) / 1e9,
+				"workers", (int)dp_nb_workers,
+				"ports", ports));
+}
+
+static json_t *
+stats_or_error(struct mgmt_server *s, struct mgmt_reply *rep)
+{
+	json_t *root = s->b.stats_json(s->b.ctx);
+
+	if (root == NULL)
+		mgmt_reply_error(rep, 500, "cannot build the stats");
+	return root;
+}
+
+static int
+get_stats(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	json_t *root = stats_or_error(ctx, rep);
+
+	RTE_SET_USED(req);
+	return root != NULL ? mgmt_reply_json(rep, 200, root) : rep->status;
+}
+
+static int
+get_ports(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	json_t *root = stats_or_error(ctx, rep), *ports;
+
+	RTE_SET_USED(req);
+	if (root == NULL)
+		return rep->status;
+	ports = json_object_get(root, "ports");
+	ports = ports != NULL ? json_incref(ports) : json_array();
+	json_decref(root);
+	return mgmt_reply_json(rep, 200, ports);
+}
+
+static int
+get_port(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	const char *ids = mgmt_req_param(req, "id");
+	json_t *root, *p;
+	uint64_t id;
+	size_t i;
+
+	if (mgmt_parse_uint(ids, "port id", 0, RTE_MAX_ETHPORTS - 1, &id, rep) != 0)
+		return rep->status;
+	root = stats_or_error(ctx, rep);
+	if (root == NULL)
+		return rep->status;
+	json_array_foreach(json_object_get(root, "ports"), i, p) {
+		if (json_integer_value(json_object_get(p, "port")) == (json_int_t)id) {
+			json_incref(p);
+			json_decref(root);
+			return mgmt_reply_json(rep, 200, p);
+		}
+	}
+	json_decref(root);
+	return mgmt_reply_error(rep, 404, "port %s is not in use", ids);
+}
+
+static int
+get_config(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	json_t *root = mgmt_config_json(ctx);
+
+	RTE_SET_USED(req);
+	if (root == NULL)
+		return mgmt_reply_error(rep, 500, "cannot build the configuration");
+	return mgmt_reply_json(rep, 200, root);
+}
+
+static int
+post_reset(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	static const char *const no_keys[] = { NULL };
+	struct mgmt_server *s = ctx;
+	unsigned int i;
+
+	/* an optional body: an empty object */
+	if (req->body != NULL && (mgmt_body_object(req, rep) != 0 ||
+				  mgmt_json_only_keys(req->body, no_keys, NULL, rep) != 0))
+		return rep->status;
+	for (i = 0; i < s->b.nb_counter_sets; i++)
+		dp_counters_request_reset(s->b.counter_sets[i].ctrs);
+	if (s->b.stats_reset != NULL)
+		s->b.stats_reset(s->b.ctx);
+	return mgmt_reply_json(rep, 200, json_pack("{s:s,s:s}", "status", "reset requested",
+			"note", "every worker zeroes its counters at its next loop"));
+}
+
+static int
+get_metrics(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	RTE_SET_USED(req);
+	return mgmt_metrics_reply(ctx, rep);
+}
+
+int
+mgmt_core_routes(struct mgmt_server *s)
+{
+	static const struct {
+		unsigned int method;
+		const char *pattern;
+		unsigned int flags;
+		mgmt_handler_fn fn;
+	} core[] = {
+		{ MGMT_M_GET, "/api/v1", 0, get_index },
+		{ MGMT_M_GET, "/api/v1/health", MGMT_ROUTE_LOCKLESS, get_health },
+		{ MGMT_M_GET, "/api/v1/stats", 0, get_stats },
+		{ MGMT_M_GET, "/api/v1/ports", 0, get_ports },
+		{ MGMT_M_GET, "/api/v1/ports/{id}", 0, get_port },
+		{ MGMT_M_GET, "/api/v1/config", 0, get_config },
+		{ MGMT_M_POST, "/api/v1/stats/reset", 0, post_reset },
+		{ MGMT_M_GET, "/metrics", 0, get_metrics },
+	};
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < RTE_DIM(core); i++) {
+		rc = mgmt_routes_add(&s->routes, core[i].method, core[i].pattern, core[i].flags,
+				core[i].fn, s);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}

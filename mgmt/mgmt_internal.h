@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The server object, shared by the files of mgmt/ (not by binaries).
+ */
+#ifndef MGMT_INTERNAL_H
+#define MGMT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mgmt.h"
+#include "mgmt_auth.h"
+#include "mgmt_route.h"
+
+#define MGMT_STATUS_MAX 600
+
+struct MHD_Daemon;
+
+struct mgmt_server {
+	/* immutable after mgmt_create / mgmt_start: */
+	struct mgmt_binding b;
+	const struct dp_config *cfg;
+	struct mgmt_options opt;	/* copy, with the password zeroed */
+	struct mgmt_auth auth;		/* the credentials (secret) */
+	char www_authenticate[128];	/* Basic realm="<program>", charset="UTF-8" */
+	char *tls_cert_pem;		/* NULL = plain HTTP */
+	char *tls_key_pem;		/* secret */
+	struct mgmt_routes routes;	/* added before start, read-only after */
+	uint64_t start_unix_ns;		/* CLOCK_REALTIME at mgmt_create */
+	uint64_t start_mono_ns;
+	bool started;
+	int listen_fd;
+	struct MHD_Daemon *daemon;
+	/* held around every handler and binding callback (one at a time) */
+	pthread_mutex_t lock;
+	/* replies by status; written: server threads (atomic adds); read: /metrics */
+	atomic_uint_fast64_t replies[MGMT_STATUS_MAX];
+};
+
+/* mgmt_core.c: the routes every binary has. */
+int mgmt_core_routes(struct mgmt_server *s);
+
+/* mgmt_config.c: the GET /api/v1/config document. */
+json_t *mgmt_config_json(const struct mgmt_server *s);
+
+/* mgmt_metrics.c: the /metrics text into rep. */
+int mgmt_metrics_reply(struct mgmt_server *s, struct mgmt_reply *rep);
+
+/* mgmt_reply.c: free what a reply holds. */
+void mgmt_reply_release(struct mgmt_reply *rep);
+
+#endif /* MGMT_INTERNAL_H */

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * GET /metrics: Prometheus text generated from the binding's counter sets
+ * (the X-macro descriptor lists, so names and help cannot drift from the
+ * JSON), the ports' driver counters, the binary's own families, and the
+ * server's: build info, start time, replies by HTTP status.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_version.h>
+
+#include "dp_port.h"
+#include "mgmt_internal.h"
+
+#define MGMT_NAME_MAX 160
+
+static const struct {
+	const char *name;
+	const char *help;
+	size_t off;
+} driver_stats[] = {
+	{ "rx_packets", "Packets received by the port (driver count)",
+		offsetof(struct rte_eth_stats, ipackets) },
+	{ "tx_packets", "Packets sent by the port (driver count)",
+		offsetof(struct rte_eth_stats, opackets) },
+	{ "rx_bytes", "Bytes received by the port (driver count)",
+		offsetof(struct rte_eth_stats, ibytes) },
+	{ "tx_bytes", "Bytes sent by the port (driver count)",
+		offsetof(struct rte_eth_stats, obytes) },
+	{ "rx_missed", "Packets dropped by the port because the rx queues were full",
+		offsetof(struct rte_eth_stats, imissed) },
+	{ "rx_errors", "Erroneous packets received by the port",
+		offsetof(struct rte_eth_stats, ierrors) },
+	{ "tx_errors", "Packets the port failed to send",
+		offsetof(struct rte_eth_stats, oerrors) },
+	{ "rx_nombuf", "Receive buffer allocation failures",
+		offsetof(struct rte_eth_stats, rx_nombuf) },
+};
+
+static void
+slot_label(const struct mgmt_counter_set *cs, unsigned int slot, char *buf, size_t len)
+{
+	if (cs->nb_slots == 0)
+		snprintf(buf, len, "%u", dp_ports[slot].port_id);
+	else if (cs->slot_name != NULL)
+		cs->slot_name(cs->ctx, slot, buf, len);
+	else
+		snprintf(buf, len, "%u", slot);
+}
+
+static void
+driver_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
+{
+	struct rte_eth_stats *st = calloc(dp_nb_ports + 1u, sizeof(*st));
+	char name[MGMT_NAME_MAX], lbl[32];
+	unsigned int k;
+	uint16_t i;
+
+	if (st == NULL) {
+		p->buf.oom = true;
+		return;
+	}
+	for (i = 0; i < dp_nb_ports; i++)
+		rte_eth_stats_get(dp_ports[i].port_id, &st[i]);
+	for (k = 0; k < RTE_DIM(driver_stats); k++) {
+		snprintf(name, sizeof(name), "%sdriver_%s_total", cs->prefix, driver_stats[k].name);
+		mgmt_prom_family(p, name, "counter", driver_stats[k].help);
+		for (i = 0; i < dp_nb_ports; i++) {
+			const uint64_t *v = (const uint64_t *)(const void *)
+				((const char *)&st[i] + driver_stats[k].off);
+
+			snprintf(lbl, sizeof(lbl), "%u", dp_ports[i].port_id);
+			mgmt_prom_u64(p, name, *v, cs->label, lbl, NULL);
+		}
+	}
+	free(st);
+}
+
+/* One family per counter, one sample per slot. */
+static int
+counter_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
+{
+	const struct dp_counters *c = cs->ctrs;
+	unsigned int nb = cs->nb_slots != 0 ? cs->nb_slots : dp_nb_ports;
+	char name[MGMT_NAME_MAX], lbl[64];
+	unsigned int k, slot;
+	uint64_t *v;
+
+	if (nb > c->nb_slots)
+		nb = c->nb_slots;
+	v = calloc((size_t)nb * c->nb_counters + 1, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (slot = 0; slot < nb; slot++)
+		dp_counters_sum_slot(c, slot, &v[(size_t)slot * c->nb_counters]);
+	for (k = 0; k < c->nb_counters; k++) {
+		snprintf(name, sizeof(name), "%s%s_total", cs->prefix, c->desc[k].name);
+		if (!mgmt_prom_valid_name(name))
+			continue;
+		mgmt_prom_family(p, name, "counter", c->desc[k].help);
+		for (slot = 0; slot < nb; slot++) {
+			slot_label(cs, slot, lbl, sizeof(lbl));
+			mgmt_prom_u64(p, name, v[(size_t)slot * c->nb_counters + k],
+					cs->label, lbl, NULL);
+		}
+	}
+	free(v);
+	if (cs->nb_slots == 0)
+		driver_families(p, cs);
+	return 0;
+}
+
+static void
+server_families(struct mgmt_prom *p, struct mgmt_server *s)
+{
+	const char *pre = s->b.metric_prefix;
+	char name[MGMT_NAME_MAX], code[8];
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "%sbuild_info", pre);
+	mgmt_prom_family(p, name, "gauge", "Version of the program and of DPDK; always 1");
+	mgmt_prom_u64(p, name, 1, "version", VFWCL_VERSION, "dpdk", rte_version(), NULL);
+	snprintf(name, sizeof(name), "%sstart_time_seconds", pre);
+	mgmt_prom_family(p, name, "gauge", "Start time of the management server, Unix seconds");
+	mgmt_prom_f64(p, name, (double)s->start_unix_ns / 1e9, NULL);
+	snprintf(name, sizeof(name), "%smgmt_http_replies_total", pre);
+	mgmt_prom_family(p, name, "counter", "REST replies sent, by HTTP status code");
+	for (i = 100; i < MGMT_STATUS_MAX; i++) {
+		uint64_t n = atomic_load_explicit(&s->replies[i], memory_order_relaxed);
+
+		if (n == 0)
+			continue;
+		snprintf(code, sizeof(code), "%u", i);
+		mgmt_prom_u64(p, name, n, "code", code, NULL);
+	}
+}
+
+int
+mgmt_metrics_reply(struct mgmt_server *s, struct mgmt_reply *rep)
+{
+	struct mgmt_prom p;
+	unsigned int i;
+	char *text;
+	size_t len;
+
+	mgmt_buf_init(&p.buf);
+	for (i = 0; i < s->b.nb_counter_sets; i++)
+		if (counter_families(&p, &s->b.counter_sets[i]) != 0)
+			p.buf.oom = true;
+	if (s->b.metrics != NULL)
+		s->b.metrics(s->b.ctx, &p);
+	server_families(&p, s);
+	text = mgmt_buf_steal(&p.buf, &len);
+	if (text == NULL)
+		return mgmt_reply_error(rep, 500, "out of memory");
+	return mgmt_reply_text(rep, 200, MGMT_PROM_CONTENT_TYPE, text, len);
+}

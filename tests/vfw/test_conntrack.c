@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of vfw/conntrack.c: keys, lookup in both directions, full
+ * table, bucket spill, delete, state-driven timeouts and their expiry by
+ * the timer wheel, reopen. No EAL: rte_zmalloc_socket/rte_free are
+ * wrapped (-Wl,--wrap) to calloc/free.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+
+#include <rte_tcp.h>
+
+#include "conntrack.h"
+
+void *__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket);
+void __wrap_rte_free(void *p);
+
+void *
+__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket)
+{
+	void *p;
+
+	(void)type;
+	(void)socket;
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if (posix_memalign(&p, align, size) != 0)
+		return NULL;
+	memset(p, 0, size);
+	return p;
+}
+
+void
+__wrap_rte_free(void *p)
+{
+	free(p);
+}
+
+#define TPS CT_TICKS_PER_SEC
+
+static uint64_t ctr[CT_CTR_MAX];
+static uint64_t gauge[CT_G_MAX];
+static uint32_t timeouts[CT_STATE_MAX];
+static char err[256];
+
+static void
+table_init(struct ct_table *t, uint32_t n, uint32_t now)
+{
+	int s;
+
+	memset(ctr, 0, sizeof(ctr));
+	memset(gauge, 0, sizeof(gauge));
+	for (s = 0; s < CT_STATE_MAX; s++)
+		timeouts[s] = ct_sec_to_ticks(ct_default_timeout_sec[s]);
+	if (ct_table_init(t, n, timeouts, ctr, gauge, now, 0, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+}
+
+static uint32_t
+ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static const struct ct_pkt udp = { .proto = IPPROTO_UDP };
+
+static void
+test_key_symmetric(void **state)
+{
+	struct ct_key a, b, c;
+	uint8_t s6[16], d6[16];
+	bool ha, hb;
+
+	(void)state;
+	ha = ct_key_v4(&a, ip("10.0.0.1"), ip("10.0.0.2"), htons(1000), htons(80), IPPROTO_TCP);
+	hb = ct_key_v4(&b, ip("10.0.0.2"), ip("10.0.0.1"), htons(80), htons(1000), IPPROTO_TCP);
+	assert_true(ct_key_eq(&a, &b));
+	assert_int_equal(ct_key_hash(&a), ct_key_hash(&b));
+	assert_true(ha != hb);
+	/* another port, protocol, or address: another key */
+	ct_key_v4(&c, ip("10.0.0.1"), ip("10.0.0.2"), htons(1001), htons(80), IPPROTO_TCP);
+	assert_false(ct_key_eq(&a, &c));
+	ct_key_v4(&c, ip("10.0.0.1"), ip("10.0.0.2"), htons(1000), htons(80), IPPROTO_UDP);
+	assert_false(ct_key_eq(&a, &c));
+	/* same addresses, ports decide the order */
+	ha = ct_key_v4(&a, ip("10.0.0.1"), ip("10.0.0.1"), htons(5), htons(6), IPPROTO_UDP);
+	hb = ct_key_v4(&b, ip("10.0.0.1"), ip("10.0.0.1"), htons(6), htons(5), IPPROTO_UDP);
+	assert_true(ct_key_eq(&a, &b));
+	assert_true(ha != hb);
+	inet_pton(AF_INET6, "2001:db8::1", s6);
+	inet_pton(AF_INET6, "2001:db8::2", d6);
+	ha = ct_key_v6(&a, s6, d6, htons(1), htons(2), IPPROTO_UDP);
+	hb = ct_key_v6(&b, d6, s6, htons(2), htons(1), IPPROTO_UDP);
+	assert_true(ct_key_eq(&a, &b));
+	assert_true(ha != hb);
+	assert_int_equal(a.family, CT_FAM_V6);
+	assert_int_equal(sizeof(struct ct_key), 40);
+	assert_int_equal(sizeof(struct ct_session), 64);
+	assert_int_equal(sizeof(struct ct_bucket), 64);
+}
+
+static struct ct_session *
+add_udp(struct ct_table *t, uint32_t i, uint32_t now)
+{
+	struct ct_key k;
+	bool hi = ct_key_v4(&k, htonl(0x0a000000 + i), ip("192.168.20.250"), htons(1000), htons(8080),
+			IPPROTO_UDP);
+
+	return ct_create(t, &k, ct_key_hash(&k), hi, &udp, now);
+}
+
+static struct ct_session *
+find_udp(struct ct_table *t, uint32_t i, bool reverse)
+{
+	struct ct_key k;
+
+	if (reverse)
+		ct_key_v4(&k, ip("192.168.20.250"), htonl(0x0a000000 + i), htons(8080), htons(1000),
+				IPPROTO_UDP);
+	else
+		ct_key_v4(&k, htonl(0x0a000000 + i), ip("192.168.20.250"), htons(1000), htons(8080),
+				IPPROTO_UDP);
+	return ct_lookup(t, &k, ct_key_hash(&k));
+}
+
+static void
+test_create_lookup_full_delete(void **state)
+{
+	const uint32_t n = 1024;
+	struct ct_table t;
+	uint32_t i;
+
+	(void)state;
+	table_init(&t, n, 0);
+	for (i = 0; i < n; i++)
+		assert_non_null(add_udp(&t, i, 0));
+	assert_int_equal(ctr[CT_CTR_created], n);
+	assert_int_equal(gauge[CT_G_active], n);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_UDP_FIRST], n);
+	/* full: new flows refused and counted, existing ones still found */
+	assert_null(add_udp(&t, n, 0));
+	assert_int_equal(ctr[CT_CTR_table_full], 1);
+	for (i = 0; i < n; i++) {
+		struct ct_session *s = find_udp(&t, i, false);
+
+		assert_non_null(s);
+		assert_ptr_equal(find_udp(&t, i, true), s);
+	}
+	assert_null(find_udp(&t, n, false));
+	/* delete half; the others stay reachable (spilled buckets included) */
+	for (i = 0; i < n; i += 2)
+		ct_delete(&t, find_udp(&t, i, false));
+	assert_int_equal(gauge[CT_G_active], n / 2);
+	for (i = 0; i < n; i++) {
+		if (i % 2)
+			assert_non_null(find_udp(&t, i, true));
+		else
+			assert_null(find_udp(&t, i, true));
+	}
+	for (i = 0; i < n / 2; i++)
+		assert_non_null(add_udp(&t, n + i, 0));
+	assert_null(add_udp(&t, 5 * n, 0));
+	ct_table_fini(&t);
+}
+
+/* Many keys homed in one bucket: the spill chain keeps them all. */
+static void
+test_spill(void **state)
+{
+	struct ct_table t;
+	struct ct_key keys[40];
+	struct ct_session *s[40];
+	uint32_t i, j, found = 0;
+
+	(void)state;
+	table_init(&t, 256, 0);	/* 64 buckets */
+	for (i = 0; found < 40; i++) {
+		struct ct_key k;
+
+		ct_key_v4(&k, htonl(0x0a000000 + i), ip("1.1.1.1"), 1, 2, IPPROTO_UDP);
+		if ((ct_key_hash(&k) & t.bucket_mask) != 7)
+			continue;
+		keys[found] = k;
+		s[found] = ct_create(&t, &k, ct_key_hash(&k), false, &udp, 0);
+		assert_non_null(s[found]);
+		found++;
+	}
+	for (i = 0; i < 40; i++)
+		assert_ptr_equal(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])), s[i]);
+	assert_int_equal(t.buckets[7].ovf, 40 - CT_BUCKET_ENTRIES);
+	/* delete from the middle of the chain, then everything */
+	for (i = 0; i < 40; i += 3)
+		ct_delete(&t, s[i]);
+	for (i = 0; i < 40; i++) {
+		struct ct_session *r = ct_lookup(&t, &keys[i], ct_key_hash(&keys[i]));
+
+		if (i % 3 == 0)
+			assert_null(r);
+		else
+			assert_ptr_equal(r, s[i]);
+	}
+	for (i = 0; i < 40; i++)
+		if (i % 3 != 0)
+			ct_delete(&t, s[i]);
+	for (j = 0; j <= t.bucket_mask; j++)
+		assert_int_equal(t.buckets[j].ovf, 0);
+	assert_int_equal(gauge[CT_G_active], 0);
+	ct_table_fini(&t);
+}
+
+/* Age until nothing is left to do at tick now. */
+static void
+age_all(struct ct_table *t, uint32_t now)
+{
+	unsigned int guard = 0;
+
+	while ((ct_age(t, now, 16) != 0 || t->cursor != now) && guard++ < 1000000)
+		;
+	assert_int_equal(t->cursor, now);
+}
+
+/* Step the clock tick by tick, ageing each time; return the tick s disappeared. */
+static uint32_t
+expiry_tick(struct ct_table *t, uint32_t from, uint32_t limit, uint32_t i)
+{
+	uint32_t now;
+
+	for (now = from; now <= limit; now++) {
+		age_all(t, now);
+		if (find_udp(t, i, false) == NULL)
+			return now;
+	}
+	return UINT32_MAX;
+}
+
+static void
+test_udp_timeouts(void **state)
+{
+	struct ct_table t;
+	struct ct_session *s;
+	const uint32_t t0 = 1000;
+	uint32_t when;
+
+	(void)state;
+	table_init(&t, 64, t0);
+	timeouts[CT_UDP_FIRST] = 2 * TPS;
+	timeouts[CT_UDP_ESTABLISHED] = 5 * TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	/* idle from creation: gone exactly at its timeout */
+	assert_non_null(add_udp(&t, 1, t0));
+	when = expiry_tick(&t, t0, t0 + 10 * TPS, 1);
+	assert_int_equal(when, t0 + 2 * TPS);
+	assert_int_equal(ctr[CT_CTR_expired], 1);
+	assert_int_equal(gauge[CT_G_active], 0);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_UDP_FIRST], 0);
+
+	/* refreshed by packets: lives timeout after the last one */
+	s = add_udp(&t, 2, when);
+	assert_non_null(s);
+	age_all(&t, when + TPS);
+	assert_int_equal(ct_packet(&t, s, &udp, false, when + TPS), CT_ACCEPT);
+	assert_int_equal(expiry_tick(&t, when + TPS, when + 10 * TPS, 2), when + 3 * TPS);
+
+	/* a reply moves it to established: the longer timeout, rescheduled lazily */
+	when += 3 * TPS;
+	s = add_udp(&t, 3, when);
+	assert_int_equal(ct_packet(&t, s, &udp, true, when + 1), CT_ACCEPT);
+	assert_int_equal(s->l4.state, CT_UDP_ESTABLISHED);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_UDP_ESTABLISHED], 1);
+	assert_int_equal(expiry_tick(&t, when, when + 20 * TPS, 3), when + 1 + 5 * TPS);
+	assert_int_equal(ctr[CT_CTR_expired], 3);
+	ct_table_fini(&t);
+}
+
+static const struct ct_pkt *
+tcp(uint8_t flags)
+{
+	static struct ct_pkt p = { .proto = IPPROTO_TCP };
+
+	p.tcp_flags = flags;
+	return &p;
+}
+
+static void
+test_tcp_timeouts_shorten(void **state)
+{
+	struct ct_table t;
+	struct ct_session *s;
+	struct ct_key k;
+	uint32_t now = 50, h;
+	bool hi;
+
+	(void)state;
+	table_init(&t, 64, now);
+	timeouts[CT_TCP_ESTABLISHED] = 1000 * TPS;	/* beyond one wheel revolution */
+	timeouts[CT_TCP_FIN_WAIT] = 3 * TPS;
+	timeouts[CT_TCP_TIME_WAIT] = 2 * TPS;
+	timeouts[CT_TCP_CLOSED] = 1 * TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	hi = ct_key_v4(&k, ip("192.168.20.1"), ip("192.168.10.1"), htons(40000), htons(80), IPPROTO_TCP);
+	h = ct_key_hash(&k);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), now);
+	assert_int_equal(s->l4.state, CT_TCP_SYN_SENT);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), !hi, now), CT_ACCEPT);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG), hi, now), CT_ACCEPT);
+	assert_int_equal(s->l4.state, CT_TCP_ESTABLISHED);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_ESTABLISHED], 1);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_SYN_SENT], 0);
+	/* long-lived: survives several wheel revolutions */
+	for (now = 50; now < 50 + 3 * CT_WHEEL_SLOTS; now += 97)
+		age_all(&t, now);
+	assert_ptr_equal(ct_lookup(&t, &k, h), s);
+	/* the FIN shortens the timeout: the wheel entry moves earlier */
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG), hi, now), CT_ACCEPT);
+	assert_int_equal(s->l4.state, CT_TCP_FIN_WAIT);
+	assert_true((int32_t)(s->deadline - (now + 3 * TPS)) <= 0);
+	age_all(&t, now + 3 * TPS - 1);
+	assert_ptr_equal(ct_lookup(&t, &k, h), s);
+	age_all(&t, now + 3 * TPS);
+	assert_null(ct_lookup(&t, &k, h));
+	assert_int_equal(gauge[CT_G_active], 0);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_FIN_WAIT], 0);
+	ct_table_fini(&t);
+}
+
+static void
+test_invalid_does_not_refresh(void **state)
+{
+	struct ct_table t;
+	struct ct_session *s;
+	struct ct_key k;
+	uint32_t h;
+	bool hi;
+
+	(void)state;
+	table_init(&t, 64, 0);
+	timeouts[CT_TCP_SYN_SENT] = 2 * TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	hi = ct_key_v4(&k, ip("1.1.1.1"), ip("2.2.2.2"), htons(1), htons(2), IPPROTO_TCP);
+	h = ct_key_hash(&k);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), 0);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG), !hi, TPS), CT_INVALID);
+	assert_int_equal(ctr[CT_CTR_invalid], 1);
+	assert_int_equal(s->last_seen, 0);
+	age_all(&t, 2 * TPS);
+	assert_null(ct_lookup(&t, &k, h));
+	ct_table_fini(&t);
+}
+
+static void
+test_reopen(void **state)
+{
+	struct ct_table t;
+	struct ct_session *s;
+	struct ct_key k;
+	uint32_t h;
+	bool hi;
+
+	(void)state;
+	table_init(&t, 64, 0);
+	hi = ct_key_v4(&k, ip("1.1.1.1"), ip("2.2.2.2"), htons(1), htons(2), IPPROTO_TCP);
+	h = ct_key_hash(&k);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), 0);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_RST_FLAG), !hi, 1), CT_ACCEPT);
+	assert_int_equal(s->l4.state, CT_TCP_CLOSED);
+	/* the other side now opens: new originator */
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG), !hi, 2), CT_REOPEN);
+	ct_reopen(&t, s, !hi, tcp(RTE_TCP_SYN_FLAG), 2);
+	assert_int_equal(s->l4.state, CT_TCP_SYN_SENT);
+	assert_int_equal(ct_dir_of(s, !hi), CT_DIR_ORIG);
+	assert_int_equal(ct_dir_of(s, hi), CT_DIR_REPLY);
+	assert_int_equal(ctr[CT_CTR_reopened], 1);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_CLOSED], 0);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_SYN_SENT], 1);
+	ct_table_fini(&t);
+}
+
+/* Ageing does bounded work per call, and catches up over several calls. */
+static void
+test_age_budget(void **state)
+{
+	const uint32_t n = 4096;
+	struct ct_table t;
+	uint32_t i, calls = 0, work;
+
+	(void)state;
+	table_init(&t, n, 0);
+	timeouts[CT_UDP_FIRST] = TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	for (i = 0; i < n; i++)
+		assert_non_null(add_udp(&t, i, 0));
+	do {
+		work = ct_age(&t, TPS, CT_AGE_BUDGET);
+		assert_true(work <= CT_AGE_BUDGET);
+		calls++;
+	} while (work != 0 || t.cursor != TPS);
+	assert_true(calls >= n / CT_AGE_BUDGET);
+	assert_int_equal(ctr[CT_CTR_expired], n);
+	assert_int_equal(t.nb_active, 0);
+	assert_int_equal(gauge[CT_G_active], 0);
+	/* the table is whole again */
+	for (i = 0; i < n; i++)
+		assert_non_null(add_udp(&t, i, 2 * TPS));
+	ct_table_fini(&t);
+}
+
+static void
+test_bad_size(void **state)
+{
+	struct ct_table t;
+
+	(void)state;
+	assert_int_equal(ct_table_init(&t, 10, timeouts, ctr, gauge, 0, 0, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "out of range"));
+	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 96);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_symmetric),
+		cmocka_unit_test(test_create_lookup_full_delete),
+		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_udp_timeouts),
+		cmocka_unit_test(test_tcp_timeouts_shorten),
+		cmocka_unit_test(test_invalid_does_not_refresh),
+		cmocka_unit_test(test_reopen),
+		cmocka_unit_test(test_age_budget),
+		cmocka_unit_test(test_bad_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ves_event.h"
+
+#define V5_HEADER_VERSION 3.0
+#define V5_MEAS_VERSION 2.1
+#define V5_HEARTBEAT_VERSION 1.0
+#define V5_FAULT_VERSION 2.0
+#define V7_HEADER_VERSION "4.1"
+#define V7_LISTENER_VERSION "7.1"
+#define V7_MEAS_VERSION "4.0"
+#define V7_HEARTBEAT_VERSION "3.0"
+#define V7_FAULT_VERSION "4.0"
+
+void
+ves_event_id(const struct ves_event_meta *m, const char *kind, uint64_t seq, char *out,
+		size_t outlen)
+{
+	snprintf(out, outlen, "%s_%" PRIu64 "_%" PRIu64, kind, m->instance, seq);
+}
+
+static json_t *
+jint(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* A version number: a JSON number in v5, a string in v7. */
+static json_t *
+jversion(const struct ves_event_meta *m, double v5, const char *v7)
+{
+	return m->version == 5 ? json_real(v5) : json_string(v7);
+}
+
+static json_t *
+header(const struct ves_event_meta *m, const char *domain, const char *name,
+		const char *event_id, uint64_t seq, const char *priority, uint64_t start_us,
+		uint64_t end_us)
+{
+	json_t *h = json_object();
+
+	json_object_set_new(h, "domain", json_string(domain));
+	json_object_set_new(h, "eventId", json_string(event_id));
+	json_object_set_new(h, "eventName", json_string(name));
+	json_object_set_new(h, "sequence", jint(seq));
+	json_object_set_new(h, "priority", json_string(priority));
+	json_object_set_new(h, "sourceName", json_string(m->source_name));
+	json_object_set_new(h, "reportingEntityName", json_string(m->reporting_entity));
+	json_object_set_new(h, "startEpochMicrosec", jint(start_us));
+	json_object_set_new(h, "lastEpochMicrosec", jint(end_us));
+	json_object_set_new(h, "version", jversion(m, V5_HEADER_VERSION, V7_HEADER_VERSION));
+	if (m->version == 7)
+		json_object_set_new(h, "vesEventListenerVersion", json_string(V7_LISTENER_VERSION));
+	return h;
+}
+
+static json_t *
+event_new(json_t *hdr, const char *fields_key, json_t *fields)
+{
+	json_t *ev = json_object();
+
+	json_object_set_new(ev, "commonEventHeader", hdr);
+	json_object_set_new(ev, fields_key, fields);
+	return ev;
+}
+
+/* Seconds: an integer for whole seconds, else a real. */
+static json_t *
+jseconds(uint64_t us)
+{
+	if (us % 1000000 == 0)
+		return jint(us / 1000000);
+	return json_real((double)us / 1e6);
+}
+
+/* The fields of one NIC both performance arrays share. */
+static json_t *
+nic_performance(const struct ves_port_delta *p, const char *id_key)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, id_key, json_string(p->name));
+	json_object_set_new(o, "valuesAreSuspect", json_string(p->suspect ? "true" : "false"));
+	json_object_set_new(o, "receivedTotalPacketsDelta", jint(p->rx_packets));
+	json_object_set_new(o, "receivedOctetsDelta", jint(p->rx_bytes));
+	json_object_set_new(o, "transmittedTotalPacketsDelta", jint(p->tx_packets));
+	json_object_set_new(o, "transmittedOctetsDelta", jint(p->tx_bytes));
+	json_object_set_new(o, "receivedTotalPacketsAccumulated", jint(p->rx_packets_total));
+	json_object_set_new(o, "receivedOctetsAccumulated", jint(p->rx_bytes_total));
+	json_object_set_new(o, "transmittedTotalPacketsAccumulated", jint(p->tx_packets_total));
+	json_object_set_new(o, "transmittedOctetsAccumulated", jint(p->tx_bytes_total));
+	return o;
+}
+
+/* vNicUsageArray as ONAP Beijing's vFW sent it (../shared/samples). */
+static json_t *
+nic_usage(const struct ves_port_delta *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "vNicIdentifier", json_string(p->name));
+	json_object_set_new(o, "valuesAreSuspect", json_string(p->suspect ? "true" : "false"));
+	json_object_set_new(o, "receivedTotalPacketsDelta", jint(p->rx_packets));
+	json_object_set_new(o, "receivedOctetsDelta", jint(p->rx_bytes));
+	json_object_set_new(o, "transmittedTotalPacketsDelta", jint(p->tx_packets));
+	json_object_set_new(o, "transmittedOctetsDelta", jint(p->tx_bytes));
+	return o;
+}
+
+static json_t *
+measurement_v5(const struct ves_event_meta *m, uint64_t span_us,
+		const struct ves_port_delta *ports, unsigned int n)
+{
+	json_t *f = json_object(), *perf = NULL, *usage = NULL;
+	unsigned int i;
+
+	json_object_set_new(f, "measurementInterval", jseconds(span_us));
+	json_object_set_new(f, "measurementsForVfScalingVersion", json_real(V5_MEAS_VERSION));
+	if (m->nic_array != VES_NIC_USAGE)
+		perf = json_array();
+	if (m->nic_array != VES_NIC_PERFORMANCE)
+		usage = json_array();
+	for (i = 0; i < n; i++) {
+		if (perf != NULL)
+			json_array_append_new(perf, nic_performance(&ports[i], "vNicIdentifier"));
+		if (usage != NULL)
+			json_array_append_new(usage, nic_usage(&ports[i]));
+	}
+	if (perf != NULL)
+		json_object_set_new(f, "vNicPerformanceArray", perf);
+	if (usage != NULL)
+		json_object_set_new(f, "vNicUsageArray", usage);
+	return f;
+}
+
+static json_t *
+measurement_v7(uint64_t span_us, const struct ves_port_delta *ports, unsigned int n)
+{
+	json_t *f = json_object(), *arr = json_array();
+	unsigned int i;
+
+	json_object_set_new(f, "measurementInterval", jseconds(span_us));
+	json_object_set_new(f, "measurementFieldsVersion", json_string(V7_MEAS_VERSION));
+	for (i = 0; i < n; i++) {
+		json_t *o = nic_performance(&ports[i], "nicIdentifier");
+
+		json_object_set_new(o, "administrativeState", json_string("inService"));
+		json_object_set_new(o, "operationalState",
+				json_string(ports[i].link_up ? "inService" : "outOfService"));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(f, "nicPerformanceArray", arr);
+	return f;
+}
+
+json_t *
+ves_event_measurement(const struct ves_event_meta *m, uint64_t seq, uint64_t start_us,
+		uint64_t end_us, const struct ves_port_delta *ports, unsigned int nb_ports)
+{
+	char id[VES_EVENT_ID_LEN];
+	uint64_t span = end_us > start_us ? end_us - start_us : 0;
+	json_t *hdr;
+
+	ves_event_id(m, "TrafficStats", seq, id, sizeof(id));
+	if (m->version == 5) {
+		hdr = header(m, "measurementsForVfScaling", m->event_name, id, seq, "Normal",
+				start_us, end_us);
+		return event_new(hdr, "measurementsForVfScalingFields",
+				measurement_v5(m, span, ports, nb_ports));
+	}
+	hdr = header(m, "measurement", m->event_name, id, seq, "Normal", start_us, end_us);
+	return event_new(hdr, "measurementFields", measurement_v7(span, ports, nb_ports));
+}
+
+json_t *
+ves_event_heartbeat(const struct ves_event_meta *m, uint64_t seq, uint64_t now_us,
+		uint32_t interval_s)
+{
+	char id[VES_EVENT_ID_LEN], name[VES_NAME_MAX + 16];
+	json_t *f = json_object();
+
+	ves_event_id(m, "Heartbeat", seq, id, sizeof(id));
+	snprintf(name, sizeof(name), "Heartbeat_%s", m->nf_name);
+	json_object_set_new(f, "heartbeatFieldsVersion",
+			jversion(m, V5_HEARTBEAT_VERSION, V7_HEARTBEAT_VERSION));
+	json_object_set_new(f, "heartbeatInterval", json_integer(interval_s));
+	return event_new(header(m, "heartbeat", name, id, seq, "Normal", now_us, now_us),
+			"heartbeatFields", f);
+}
+
+json_t *
+ves_event_fault(const struct ves_event_meta *m, uint64_t seq, const char *event_id,
+		uint64_t start_us, uint64_t now_us, const char *port, bool cleared)
+{
+	char name[VES_NAME_MAX + 32], problem[VES_PORT_NAME_LEN + 32];
+	json_t *f = json_object();
+
+	snprintf(name, sizeof(name), "Fault_%s_linkDown", m->nf_name);
+	snprintf(problem, sizeof(problem), "Link down on port %s", port);
+	json_object_set_new(f, "faultFieldsVersion", jversion(m, V5_FAULT_VERSION, V7_FAULT_VERSION));
+	json_object_set_new(f, "alarmCondition", json_string("linkDown"));
+	json_object_set_new(f, "eventCategory", json_string("link"));
+	json_object_set_new(f, "eventSeverity", json_string(cleared ? "NORMAL" : "MAJOR"));
+	json_object_set_new(f, "eventSourceType", json_string("port"));
+	json_object_set_new(f, "specificProblem", json_string(problem));
+	json_object_set_new(f, "alarmInterfaceA", json_string(port));
+	json_object_set_new(f, "vfStatus", json_string("Active"));
+	return event_new(header(m, "fault", name, event_id, seq, cleared ? "Normal" : "High",
+			start_us, now_us), "faultFields", f);
+}
+
+char *
+ves_event_dump(const json_t *event)
+{
+	return json_dumps(event, JSON_COMPACT | JSON_REAL_PRECISION(10));
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection tracking: the session table of one worker.
+ *
+ * Why per-worker tables and not one shared lock-free table: a session is
+ * touched by every packet of its flow (state, last-seen time), created and
+ * aged. In a shared table each of those is a write to a cache line that
+ * other cores also write (the two directions of a flow may arrive on two
+ * cores), creation needs a multi-writer insert (rte_hash takes a lock for
+ * that), and a deleted entry can only be reused after an RCU grace period.
+ * With one table per worker nothing is shared: no atomic, no lock, no RCU on
+ * the per-packet path, and ageing is plain single-threaded list work. The
+ * price is that both directions of a flow must reach the same worker;
+ * vfw_main.c guarantees it: worker i polls rx queue i of every port, and the
+ * ports hash with one symmetric RSS key (0x6d5a...), so that (a, b) and
+ * (b, a) land in the same queue index on both ports; a port that cannot be
+ * given that key is run with one rx queue. This is what VPP's ACL plugin
+ * does (per-worker session tables) and what DPDK's l3fwd-style firewalls
+ * do with symmetric RSS.
+ *
+ * Layout (memory per session: sizeof(struct ct_session) + the bucket share,
+ * about 80 bytes):
+ *   - sessions: an array of 64-byte sessions (one cache line each), free
+ *     ones chained in a LIFO list;
+ *   - index: cache-line buckets of 7 (32-bit hash, session index) pairs;
+ *     a full bucket spills into the next one and counts it in ovf, so a
+ *     lookup stops at the first bucket with ovf == 0 (buckets >= sessions/4,
+ *     so at most 57% full);
+ *   - the key is the 5-tuple with the two endpoints sorted, so that both
+ *     directions of a flow find the session with one lookup; the session
+ *     remembers which endpoint opened it (CT_F_ORIG_HI);
+ *   - ageing: a timer wheel of 4096 slots of 10 ms, ticked by the owning
+ *     worker with a budget per loop (ct_age). A packet only stores its time
+ *     in the session; the wheel entry is moved only when the state's timeout
+ *     gets shorter. When an entry fires, the session expires if it was idle
+ *     for its state's timeout, else it is rescheduled at its real deadline.
+ *     An idle session is removed within one tick (10 ms) of its timeout
+ *     when the worker keeps up.
+ *
+ * Thread safety: a table belongs to one worker; only that worker calls these
+ * functions. Control threads see the table only through the counters.
+ */
+#ifndef VFW_CONNTRACK_H
+#define VFW_CONNTRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_prefetch.h>
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#else
+#include <rte_hash_crc.h>
+#endif
+
+#include "ct_proto.h"
+#include "dp_counters.h"
+
+#define CT_TICKS_PER_SEC 100u		/* the wheel and timestamps tick every 10 ms */
+#define CT_WHEEL_SLOTS 4096u		/* 41 s per revolution */
+#define CT_BUCKET_ENTRIES 7
+#define CT_MIN_SESSIONS 64u
+#define CT_MAX_SESSIONS (16u << 20)
+#define CT_DEFAULT_MAX_SESSIONS (1u << 20)
+#define CT_AGE_BUDGET 64u		/* wheel entries examined per worker loop */
+#define CT_AGE_MAX_EMPTY 256u		/* empty wheel slots skipped per call */
+
+/*
+ * Session counters, per worker (slot 0 of their own counter sets): events
+ * (may be reset) and gauges (never reset: active sessions, sessions per
+ * state; each worker adds +1/-1 to its own block, the sum is the total).
+ */
+#define VFW_SESS_COUNTERS(X) \
+	X(created,    "Sessions created") \
+	X(expired,    "Sessions removed after their idle timeout") \
+	X(reopened,   "TCP sessions in TIME_WAIT or CLOSED taken over by a new SYN") \
+	X(table_full, "New flows refused because the worker's table was full") \
+	X(invalid,    "Packets refused by a session's state machine") \
+	X(age_checks, "Timer wheel entries examined by the ageing")
+
+#define CT_CTR_ENUM(name, help) CT_CTR_##name,
+enum ct_ctr {
+	VFW_SESS_COUNTERS(CT_CTR_ENUM)
+	CT_CTR_MAX
+};
+#undef CT_CTR_ENUM
+
+/* Gauges: active, then one per state (named after the state). */
+enum ct_gauge {
+	CT_G_active,
+	CT_G_STATE_BASE,
+	CT_G_MAX = CT_G_STATE_BASE + CT_STATE_MAX
+};
+
+extern const struct dp_counter_desc ct_gauge_desc[CT_G_MAX];
+extern const struct dp_counter_desc ct_ctr_desc[CT_CTR_MAX];
+
+#define CT_FAM_V4 1
+#define CT_FAM_V6 2
+
+/* Both directions of a flow give the same key: endpoint 0 sorts before 1. */
+struct ct_key {
+	union {
+		struct {
+			uint8_t addr[2][16];	/* IPv4: first 4 bytes, rest zero */
+			uint16_t port[2];	/* network order; ICMP echo: id, id */
+			uint8_t proto;
+			uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 */
+			uint16_t zero;
+		};
+		uint64_t q[5];
+	};
+};
+
+#define CT_F_ORIG_HI 0x01	/* the originator is endpoint 1 of the key */
+#define CT_F_USED 0x02		/* in the table (not on the free list) */
+
+struct ct_session {
+	struct ct_key key;
+	uint32_t hash;		/* of key */
+	uint32_t last_seen;	/* tick of the last valid packet */
+	uint32_t deadline;	/* tick of the wheel slot the session is in */
+	uint32_t next;		/* wheel list (or free list): index + 1, 0 = none */
+	uint32_t prev;		/* wheel list: index + 1, 0 = head */
+	struct ct_l4_state l4;	/* state, protocol private */
+	uint8_t flags;		/* CT_F_* */
+	uint8_t pad;
+} __rte_cache_aligned;
+
+struct ct_bucket {
+	uint32_t sig[CT_BUCKET_ENTRIES];	/* key hash */
+	uint32_t ovf;				/* entries homed here or before, stored after */
+	uint32_t idx[CT_BUCKET_ENTRIES];	/* session index + 1, 0 = empty */
+	uint32_t pad;
+} __rte_cache_aligned;
+
+/* All fields: written and read by the owning worker only. */
+struct ct_table {
+	struct ct_bucket *buckets;
+	struct ct_session *sessions;
+	uint32_t *wheel;		/* CT_WHEEL_SLOTS list heads (index + 1) */
+	uint32_t bucket_mask;
+	uint32_t max_sessions;
+	uint32_t free_head;		/* index + 1 of the first free session, 0 = full */
+	uint32_t nb_active;
+	uint32_t cursor;		/* next wheel tick to process */
+	uint32_t timeouts[CT_STATE_MAX];	/* in ticks */
+	uint64_t *ctr;			/* the owning lcore's session counters (CT_CTR_*) */
+	uint64_t *gauge;		/* the owning lcore's gauges (CT_G_*) */
+};
+
+/* Bytes of EAL memory a table of max_sessions takes. */
+size_t ct_table_memsize(uint32_t max_sessions);
+
+/*
+ * Allocate (rte_zmalloc_socket) and initialise a table. timeouts in ticks,
+ * ctr, gauge: the counter blocks the table writes, now: current tick.
+ * Returns 0, or -ENOMEM / -EINVAL with a one-line reason in err.
+ */
+int ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeouts,
+		uint64_t *ctr, uint64_t *gauge, uint32_t now, int socket, char *err, size_t errlen);
+void ct_table_fini(struct ct_table *t);
+
+static inline uint32_t
+ct_key_hash(const struct ct_key *k)
+{
+#ifdef __SSE4_2__
+	uint64_t h = 0x9e3779b9;
+
+	h = _mm_crc32_u64(h, k->q[0]);
+	h = _mm_crc32_u64(h, k->q[1]);
+	h = _mm_crc32_u64(h, k->q[2]);
+	h = _mm_crc32_u64(h, k->q[3]);
+	h = _mm_crc32_u64(h, k->q[4]);
+	return (uint32_t)h;
+#else
+	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
+#endif
+}
+
+static inline bool
+ct_key_eq(const struct ct_key *a, const struct ct_key *b)
+{
+	return ((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) | (a->q[2] ^ b->q[2]) |
+		(a->q[3] ^ b->q[3]) | (a->q[4] ^ b->q[4])) == 0;
+}
+
+/*
+ * IPv4 key from a packet's addresses and ports as they are in the packet
+ * (network order). Returns true when the packet's source is endpoint 1.
+ */
+static inline bool
+ct_key_v4(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t proto)
+{
+	bool hi = src > dst || (src == dst && sport > dport);
+
+	k->q[0] = 0;
+	k->q[1] = 0;
+	k->q[2] = 0;
+	k->q[3] = 0;
+	memcpy(k->addr[0], hi ? &dst : &src, 4);
+	memcpy(k->addr[1], hi ? &src : &dst, 4);
+	k->port[0] = hi ? dport : sport;
+	k->port[1] = hi ? sport : dport;
+	k->proto = proto;
+	k->family = CT_FAM_V4;
+	k->zero = 0;
+	return hi;
+}
+
+static inline bool
+ct_key_v6(struct ct_key *k, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+		uint16_t dport, uint8_t proto)
+{
+	int c = memcmp(src, dst, 16);
+	bool hi = c > 0 || (c == 0 && sport > dport);
+
+	memcpy(k->addr[0], hi ? dst : src, 16);
+	memcpy(k->addr[1], hi ? src : dst, 16);
+	k->port[0] = hi ? dport : sport;
+	k->port[1] = hi ? sport : dport;
+	k->proto = proto;
+	k->family = CT_FAM_V6;
+	k->zero = 0;
+	return hi;
+}
+
+static inline void
+ct_prefetch_bucket(const struct ct_table *t, uint32_t hash)
+{
+	rte_prefetch0(&t->buckets[hash & t->bucket_mask]);
+}
+
+/* The first session of the home bucket with this hash (to prefetch), or NULL. */
+static inline struct ct_session *
+ct_home_candidate(const struct ct_table *t, uint32_t hash)
+{
+	const struct ct_bucket *b = &t->buckets[hash & t->bucket_mask];
+	unsigned int i;
+
+	for (i = 0; i < CT_BUCKET_ENTRIES; i++)
+		if (b->sig[i] == hash && b->idx[i] != 0)
+			return &t->sessions[b->idx[i] - 1];
+	return NULL;
+}
+
+/* Full lookup: the session with key k, or NULL. */
+struct ct_session *ct_lookup(const struct ct_table *t, const struct ct_key *k, uint32_t hash);
+
+/*
+ * Create a session for a packet that may open one (the caller checked
+ * valid_new and looked up first). orig_hi: the packet's source is endpoint
+ * 1. Returns NULL when the table is full (counted in table_full).
+ */
+struct ct_session *ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash,
+		bool orig_hi, const struct ct_pkt *p, uint32_t now);
+
+/* Direction of a packet whose source is endpoint pkt_hi of the key. */
+static inline enum ct_dir
+ct_dir_of(const struct ct_session *s, bool pkt_hi)
+{
+	return pkt_hi == ((s->flags & CT_F_ORIG_HI) != 0) ? CT_DIR_ORIG : CT_DIR_REPLY;
+}
+
+/* Out of line: a state changed (gauges, maybe an earlier deadline). */
+void ct_state_changed(struct ct_table *t, struct ct_session *s, uint8_t old, uint32_t now);
+
+/*
+ * A packet of session s: run its protocol's state machine. On CT_ACCEPT
+ * the session is refreshed (last_seen = now); INVALID and REOPEN leave it
+ * untouched (INVALID is counted).
+ */
+static inline enum ct_verdict
+ct_packet(struct ct_table *t, struct ct_session *s, const struct ct_pkt *p, bool pkt_hi,
+		uint32_t now)
+{
+	uint8_t old = s->l4.state;
+	enum ct_verdict v;
+
+	v = ct_l4_proto_get(p->proto)->update(&s->l4, p, ct_dir_of(s, pkt_hi));
+	if (unlikely(v != CT_ACCEPT)) {
+		if (v == CT_INVALID)
+			dp_ctr_add(&t->ctr[CT_CTR_invalid], 1);
+		return v;
+	}
+	s->last_seen = now;
+	if (unlikely(s->l4.state != old))
+		ct_state_changed(t, s, old, now);
+	return v;
+}
+
+/* Start a new connection on a session whose state machine said REOPEN. */
+void ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const struct ct_pkt *p,
+		uint32_t now);
+
+/* Remove a session now. */
+void ct_delete(struct ct_table *t, struct ct_session *s);
+
+/*
+ * Ageing: process due wheel entries up to tick now, examining at most
+ * budget sessions (and skipping at most CT_AGE_MAX_EMPTY empty slots).
+ * Returns the number of sessions examined.
+ */
+unsigned int ct_age(struct ct_table *t, uint32_t now, unsigned int budget);
+
+/* Seconds to ticks, for timeouts. */
+static inline uint32_t
+ct_sec_to_ticks(uint32_t sec)
+{
+	return sec * CT_TICKS_PER_SEC;
+}
+
+#endif /* VFW_CONNTRACK_H */

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Connection tracking, the per-protocol part (the OVS lib/conntrack-*.c
+ * split): one state machine per L4 protocol behind a small table of
+ * function pointers, and one list of session states for all of them, so
+ * that per-state counters, timeouts and their option names are defined once.
+ *
+ *   ct_tcp.c    TCP, SYN to FIN/RST (flag-based, no sequence windows)
+ *   ct_udp.c    UDP pseudo-state: first / established (seen both ways)
+ *   ct_icmp.c   ICMP and ICMPv6 echo: request / reply
+ *   ct_other.c  any other IP protocol: first / established
+ *
+ * Thread safety: the functions only touch the session they are given; a
+ * session belongs to one worker (conntrack.h).
+ */
+#ifndef VFW_CT_PROTO_H
+#define VFW_CT_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * X(ENUM, name, default timeout in seconds, help). The name is the counter
+ * name in the stats JSON and the key of --timeout NAME=SEC.
+ */
+#define VFW_CT_STATES(X) \
+	X(TCP_SYN_SENT,      tcp_syn_sent,      30,    "TCP: SYN seen from the originator") \
+	X(TCP_SYN_RECV,      tcp_syn_recv,      30,    "TCP: SYN+ACK seen from the responder") \
+	X(TCP_ESTABLISHED,   tcp_established,   86400, "TCP: handshake completed") \
+	X(TCP_FIN_WAIT,      tcp_fin_wait,      120,   "TCP: FIN seen from one side") \
+	X(TCP_CLOSING,       tcp_closing,       60,    "TCP: FIN seen from both sides, last ACK pending") \
+	X(TCP_TIME_WAIT,     tcp_time_wait,     120,   "TCP: both FINs acknowledged") \
+	X(TCP_CLOSED,        tcp_closed,        10,    "TCP: reset seen") \
+	X(UDP_FIRST,         udp_first,         30,    "UDP: packets from the originator only") \
+	X(UDP_ESTABLISHED,   udp_established,   120,   "UDP: packets seen in both directions") \
+	X(ICMP_FIRST,        icmp_first,        30,    "ICMP echo: request seen, no reply yet") \
+	X(ICMP_REPLY,        icmp_reply,        30,    "ICMP echo: reply seen") \
+	X(OTHER_FIRST,       other_first,       60,    "Other IP protocol: one direction only") \
+	X(OTHER_ESTABLISHED, other_established, 600,   "Other IP protocol: both directions")
+
+#define CT_STATE_ENUM(e, name, sec, help) CT_##e,
+enum ct_state {
+	VFW_CT_STATES(CT_STATE_ENUM)
+	CT_STATE_MAX
+};
+#undef CT_STATE_ENUM
+
+#define CT_TIMEOUT_MAX_SEC (30u * 86400u)	/* keeps tick arithmetic far from wrap */
+
+extern const char *const ct_state_names[CT_STATE_MAX];
+extern const char *const ct_state_help[CT_STATE_MAX];
+extern const uint32_t ct_default_timeout_sec[CT_STATE_MAX];
+
+/* Index of a state by name, -1 if unknown. */
+int ct_state_find(const char *name);
+
+/* Direction of a packet relative to the session's originator. */
+enum ct_dir {
+	CT_DIR_ORIG = 0,
+	CT_DIR_REPLY = 1,
+};
+
+enum ct_verdict {
+	CT_ACCEPT = 0,	/* valid for the session's state (which may have changed) */
+	CT_INVALID,	/* not valid in this state: drop, session unchanged */
+	CT_REOPEN,	/* a new connection on a closed session's 5-tuple: classify as new */
+};
+
+/* What the state machines look at. */
+struct ct_pkt {
+	uint8_t proto;		/* IPPROTO_* */
+	uint8_t tcp_flags;	/* TCP flags byte */
+	uint8_t icmp_type;	/* ICMP / ICMPv6 type */
+	uint8_t v6;		/* 1 for IPv6 */
+};
+
+/* The state a protocol keeps in a session (conntrack.h: struct ct_session). */
+struct ct_l4_state {
+	uint8_t state;		/* enum ct_state */
+	uint8_t priv;		/* protocol private (TCP: FIN seen per direction) */
+};
+
+struct ct_l4_proto {
+	const char *name;
+	/* may this packet open a session? (TCP: a SYN; ICMP: an echo request) */
+	bool (*valid_new)(const struct ct_pkt *p);
+	/* initial state of a session opened by p */
+	void (*init)(struct ct_l4_state *st, const struct ct_pkt *p);
+	/* p seen in direction dir: next state, or INVALID/REOPEN (st unchanged) */
+	enum ct_verdict (*update)(struct ct_l4_state *st, const struct ct_pkt *p, enum ct_dir dir);
+};
+
+extern const struct ct_l4_proto ct_proto_tcp;
+extern const struct ct_l4_proto ct_proto_udp;
+extern const struct ct_l4_proto ct_proto_icmp;
+extern const struct ct_l4_proto ct_proto_other;
+
+/* The table: TCP, UDP, ICMP (v4) and ICMPv6 have their own, the rest "other". */
+static inline const struct ct_l4_proto *
+ct_l4_proto_get(uint8_t proto)
+{
+	switch (proto) {
+	case 6:		/* IPPROTO_TCP */
+		return &ct_proto_tcp;
+	case 17:	/* IPPROTO_UDP */
+		return &ct_proto_udp;
+	case 1:		/* IPPROTO_ICMP */
+	case 58:	/* IPPROTO_ICMPV6 */
+		return &ct_proto_icmp;
+	default:
+		return &ct_proto_other;
+	}
+}
+
+/*
+ * TCP flag combinations a real stack sends (Linux nf_conntrack's table,
+ * after masking ECE, CWR and PSH): SYN, SYN|URG, SYN|ACK, RST, RST|ACK,
+ * FIN|ACK, FIN|ACK|URG, ACK, ACK|URG. Everything else (NULL, FIN alone,
+ * SYN|FIN, Xmas...) is a scan or an attack.
+ */
+bool ct_tcp_flags_valid(uint8_t flags);
+
+/* ICMP (v6 = 0) or ICMPv6 echo request / reply. */
+static inline bool
+ct_icmp_is_echo_request(uint8_t type, bool v6)
+{
+	return type == (v6 ? 128 : 8);
+}
+
+static inline bool
+ct_icmp_is_echo_reply(uint8_t type, bool v6)
+{
+	return type == (v6 ? 129 : 0);
+}
+
+/* ICMP errors that quote the packet they are about (related traffic). */
+static inline bool
+ct_icmp_is_error(uint8_t type, bool v6)
+{
+	if (v6)
+		return type >= 1 && type <= 4;	/* unreachable, too big, time exceeded, param */
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+#endif /* VFW_CT_PROTO_H */

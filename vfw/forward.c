@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker: receive a burst, classify it, forward it.
+ *
+ * Per burst, in stages so that the memory latency of the session table is
+ * overlapped across packets (the VPP way):
+ *   1. parse and check every packet (fast inline path for plain
+ *      IPv4 TCP/UDP/ICMP, dp_pkt_parse() for the rest); local traffic
+ *      (ARP, ND, ping to us) and every drop are handled here; build the
+ *      session key and prefetch its bucket;
+ *   2. read the bucket, prefetch the candidate session;
+ *   3. compare keys; a hit runs the protocol's state machine and is
+ *      forwarded without looking at the rules (established flows skip the
+ *      ACL); misses are collected;
+ *   4. the misses are classified together with rte_acl (one call per
+ *      family); an allow creates the session (or forwards without one for a
+ *      stateless rule), a deny drops.
+ * Forwarding: route, next-hop MAC (--eth-peer or the neighbour table),
+ * MACs rewritten, TTL / hop limit decremented (IPv4 checksum updated
+ * incrementally), buffered per output port, sent once per loop.
+ *
+ * Between bursts: tx flush, bounded ageing of the worker's own sessions,
+ * RCU quiescent state (the rule set may then be replaced), counter reset.
+ * No lock, no syscall (but the idle back-off), no libc allocation, no log.
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_tcp.h>
+
+#include "acl.h"
+#include "dp_idle.h"
+#include "dp_pkt.h"
+#include "dp_port.h"
+#include "dp_worker.h"
+#include "neigh.h"
+#include "vfw.h"
+
+#define PREFETCH_AHEAD 4
+#define ACL_CHUNK 64
+
+_Static_assert(VFW_CTR_malformed_trunc_ext - VFW_CTR_malformed_trunc_eth ==
+	       DP_PKT_TRUNC_EXT - DP_PKT_TRUNC_ETH, "malformed counters follow dp_pkt_status");
+_Static_assert((int)VFW_ROLE_UNPROTECTED == (int)VFW_DIR_IN &&
+	       (int)VFW_ROLE_PROTECTED == (int)VFW_DIR_OUT, "a port role is the ACL direction");
+
+enum pkt_kind {
+	K_LOOKUP,	/* look the session up by the packet's own 5-tuple */
+	K_RELATED,	/* ICMP error: look up the flow it quotes */
+	K_NOLOOKUP,	/* cannot belong to a session (other ICMP types): rules only */
+};
+
+struct pkt {
+	struct ct_key key;
+	struct rte_mbuf *m;
+	struct ct_session *s;
+	uint8_t *l3;
+	uint32_t hash;
+	uint32_t len;
+	uint16_t sport;		/* network order; ICMP: 0 */
+	uint16_t dport;
+	struct ct_pkt cp;
+	uint8_t fam;		/* CT_FAM_V4 / CT_FAM_V6 */
+	uint8_t kind;		/* enum pkt_kind */
+	uint8_t pkt_hi;		/* the source is endpoint 1 of the key */
+	uint8_t icmp_code;
+};
+
+struct burst {
+	struct vfw_worker *w;
+	const struct vfw_ruleset *rs;
+	uint32_t now;
+	uint16_t in;		/* dp_ports[] index of the input port */
+	uint16_t nb_drop;
+	uint32_t nb_fwd;
+	uint32_t nb_created;
+	struct rte_mbuf *drop[DP_MAX_BURST];
+};
+
+static inline void
+drop(struct burst *b, struct rte_mbuf *m, unsigned int cls, unsigned int detail)
+{
+	b->drop[b->nb_drop++] = m;
+	vfw_ctr_inc(b->w, b->in, VFW_CTR_dropped);
+	vfw_ctr_inc(b->w, b->in, cls);
+	if (detail != cls)
+		vfw_ctr_inc(b->w, b->in, detail);
+}
+
+void
+vfw_tx_flush(struct vfw_worker *w, uint16_t port)
+{
+	struct vfw_txbuf *t = &w->tx[port];
+	uint64_t bytes = 0, unsent = 0;
+	uint16_t i, sent;
+
+	if (t->n == 0)
+		return;
+	for (i = 0; i < t->n; i++)
+		bytes += rte_pktmbuf_pkt_len(t->m[i]);
+	sent = rte_eth_tx_burst(dp_ports[port].port_id, t->queue, t->m, t->n);
+	if (unlikely(sent < t->n)) {
+		for (i = sent; i < t->n; i++)
+			unsent += rte_pktmbuf_pkt_len(t->m[i]);
+		rte_pktmbuf_free_bulk(&t->m[sent], t->n - sent);
+		vfw_ctr_add(w, port, VFW_CTR_tx_full, t->n - sent);
+	}
+	vfw_ctr_add(w, port, VFW_CTR_tx_packets, sent);
+	vfw_ctr_add(w, port, VFW_CTR_tx_bytes, bytes - unsent);
+	t->n = 0;
+}
+
+/* --- stage 1: parse and check --- */
+
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Plain IPv4 (IHL 5, not a fragment) with a whole TCP/UDP/ICMP header, one segment. */
+static inline bool
+fast_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
+{
+	const uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
+	uint32_t tot, l4len, hlen;
+
+	if (dlen != plen || dlen < RTE_ETHER_HDR_LEN + 28 || ip[0] != 0x45)
+		return false;
+	tot = rd16(ip + 2);
+	if (tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (rd16(ip + 6) & 0x3fff) != 0)
+		return false;
+	l4len = tot - 20;
+	switch (ip[9]) {
+	case IPPROTO_UDP:
+		if (rd16(l4 + 4) != l4len)
+			return false;
+		hlen = 8;
+		break;
+	case IPPROTO_TCP:
+		hlen = (l4[12] >> 4) * 4u;
+		if (l4len < 20 || hlen < 20 || hlen > l4len)
+			return false;
+		break;
+	case IPPROTO_ICMP:
+		hlen = 8;
+		break;
+	default:
+		return false;
+	}
+	pi->ethertype = RTE_ETHER_TYPE_IPV4;
+	pi->l3_type = DP_L3_IPV4;
+	pi->l4_proto = ip[9];
+	pi->ip_options = 0;
+	pi->fragment = 0;
+	pi->l3_off = RTE_ETHER_HDR_LEN;
+	pi->l4_off = RTE_ETHER_HDR_LEN + 20;
+	pi->l3_len = (uint16_t)tot;
+	pi->payload_off = (uint16_t)(pi->l4_off + hlen);
+	pi->payload_len = (uint16_t)(l4len - hlen);
+	return true;
+}
+
+static inline bool
+cksum_v4_ok(const struct rte_mbuf *m, const uint8_t *ip, const uint8_t *l4, uint8_t proto,
+		uint32_t l4len)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	switch (proto) {
+	case IPPROTO_UDP:
+		if (l4[6] == 0 && l4[7] == 0)
+			return true;	/* no checksum sent */
+		/* fall through */
+	case IPPROTO_TCP:
+		return rte_ipv4_udptcp_cksum_verify((const struct rte_ipv4_hdr *)ip, l4) == 0;
+	case IPPROTO_ICMP:
+		return rte_raw_cksum(l4, l4len) == 0xffff;
+	default:
+		return true;
+	}
+}
+
+/* The session key of an ICMP error: the flow it quotes (IPv4). */
+static bool
+related_v4(struct pkt *p, const uint8_t *l4, uint32_t l4len)
+{
+	const uint8_t *in = l4 + 8;
+	uint32_t avail = l4len - 8, ihl, src, dst;
+	uint16_t sp = 0, dp = 0;
+	uint8_t proto;
+
+	if (l4len < 8 + 20 + 8 || in[0] >> 4 != 4)
+		return false;
+	ihl = (in[0] & 0xf) * 4u;
+	if (ihl < 20 || ihl + 8 > avail || memcmp(in + 12, p->l3 + 16, 4) != 0)
+		return false;
+	proto = in[9];
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		memcpy(&sp, in + ihl, 2);
+		memcpy(&dp, in + ihl + 2, 2);
+	} else if (proto == IPPROTO_ICMP) {
+		if (!ct_icmp_is_echo_request(in[ihl], false) && !ct_icmp_is_echo_reply(in[ihl], false))
+			return false;
+		memcpy(&sp, in + ihl + 4, 2);
+		dp = sp;
+	}
+	memcpy(&src, in + 12, 4);
+	memcpy(&dst, in + 16, 4);
+	p->pkt_hi = ct_key_v4(&p->key, src, dst, sp, dp, proto);
+	return true;
+}
+
+static bool
+related_v6(struct pkt *p, const uint8_t *l4, uint32_t l4len)
+{
+	const uint8_t *in = l4 + 8;
+	uint16_t sp = 0, dp = 0;
+	uint8_t proto;
+
+	if (l4len < 8 + 40 + 8 || in[0] >> 4 != 6 || memcmp(in + 8, p->l3 + 24, 16) != 0)
+		return false;
+	proto = in[6];
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		memcpy(&sp, in + 40, 2);
+		memcpy(&dp, in + 42, 2);
+	} else if (proto == IPPROTO_ICMPV6) {
+		if (!ct_icmp_is_echo_request(in[40], true) && !ct_icmp_is_echo_reply(in[40], true))
+			return false;
+		memcpy(&sp, in + 44, 2);
+		dp = sp;
+	} else {
+		return false;	/* extension headers in the quote: not followed */
+	}
+	p->pkt_hi = ct_key_v6(&p->key, in + 8, in + 24, sp, dp, proto);
+	return true;
+}
+
+static inline bool
+martian_v4(const uint8_t *src, const uint8_t *dst)
+{
+	return src[0] == 0 || src[0] == 127 || src[0] >= 224 ||
+	       dst[0] == 0 || dst[0] == 127 || dst[0] >= 240;
+}
+
+static inline bool
+mcast_v4(const uint8_t *dst, uint32_t d)
+{
+	uint16_t i;
+
+	if (dst[0] >= 224)	/* multicast, and 255.255.255.255 */
+		return true;
+	for (i = 0; i < dp_nb_ports; i++)
+		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].bcast4)
+			return true;
+	return false;
+}
+
+static inline bool
+local_v4(uint32_t d)
+{
+	uint16_t i;
+
+	for (i = 0; i < dp_nb_ports; i++)
+		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].ip4)
+			return true;
+	return false;
+}
+
+static bool
+local_v6(const uint8_t *dst)
+{
+	uint16_t i;
+
+	for (i = 0; i < dp_nb_ports; i++)
+		if (vfw.ports[i].has_ip6 && vfw_v6_is_local(&vfw.ports[i], dst))
+			return true;
+	return false;
+}
+
+static inline bool
+martian_v6(const uint8_t *src, const uint8_t *dst)
+{
+	static const uint8_t zero[16], loop[16] = { [15] = 1 };
+
+	return src[0] == 0xff || memcmp(src, zero, 16) == 0 || memcmp(src, loop, 16) == 0 ||
+	       memcmp(dst, zero, 16) == 0 || memcmp(dst, loop, 16) == 0 ||
+	       (src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
+	       (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80);
+}
+
+/* IPv4 after parsing: 1 = goes to the session lookup, 0 = taken. */
+static inline int
+ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_info *pi,
+		struct pkt *p, bool l2_mcast)
+{
+	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
+	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off), src, dst;
+	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint8_t proto = pi->l4_proto;
+
+	if (unlikely(pi->fragment)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
+		return 0;
+	}
+	if (unlikely(pi->ip_options)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_ip_options);
+		return 0;
+	}
+	if (unlikely(ipf == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		     (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, 20) != 0xffff))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_ip_cksum);
+		return 0;
+	}
+	if (vfw.opt.verify_cksum && unlikely(!cksum_v4_ok(m, ip, l4, proto, l4len))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
+		return 0;
+	}
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	if (unlikely(local_v4(dst))) {
+		vfw_local_v4(b->w, b->in, m, d, pi);
+		return 0;
+	}
+	if (unlikely(l2_mcast || mcast_v4(ip + 16, dst))) {
+		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
+		return 0;
+	}
+	if (unlikely(martian_v4(ip + 12, ip + 16))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
+		return 0;
+	}
+	if (unlikely(ip[8] <= 1)) {
+		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
+		return 0;
+	}
+	p->fam = CT_FAM_V4;
+	p->l3 = ip;
+	p->cp.proto = proto;
+	p->cp.v6 = 0;
+	p->kind = K_LOOKUP;
+	p->sport = 0;
+	p->dport = 0;
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		memcpy(&p->sport, l4, 2);
+		memcpy(&p->dport, l4 + 2, 2);
+		if (proto == IPPROTO_TCP) {
+			p->cp.tcp_flags = l4[13];
+			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
+				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
+				return 0;
+			}
+		}
+		p->pkt_hi = ct_key_v4(&p->key, src, dst, p->sport, p->dport, proto);
+	} else if (proto == IPPROTO_ICMP) {
+		uint16_t id;
+
+		p->cp.icmp_type = l4[0];
+		p->icmp_code = l4[1];
+		if (ct_icmp_is_echo_request(l4[0], false) || ct_icmp_is_echo_reply(l4[0], false)) {
+			memcpy(&id, l4 + 4, 2);
+			p->pkt_hi = ct_key_v4(&p->key, src, dst, id, id, proto);
+		} else if (ct_icmp_is_error(l4[0], false) && related_v4(p, l4, l4len)) {
+			p->kind = K_RELATED;
+		} else {
+			p->kind = K_NOLOOKUP;
+		}
+	} else {
+		p->pkt_hi = ct_key_v4(&p->key, src, dst, 0, 0, proto);
+	}
+	if (p->kind != K_NOLOOKUP)
+		p->hash = ct_key_hash(&p->key);
+	return 1;
+}
+
+static int
+ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_info *pi,
+		struct pkt *p, bool l2_mcast)
+{
+	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
+	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off);
+	uint8_t proto = pi->l4_proto;
+	const uint8_t *src = ip + 8, *dst = ip + 24;
+
+	if (unlikely(pi->fragment)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
+		return 0;
+	}
+	if (vfw.opt.verify_cksum &&
+	    (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMPV6)) {
+		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
+		    (f != RTE_MBUF_F_RX_L4_CKSUM_GOOD && !dp_l4_cksum_ok(d, pi))) {
+			drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
+			return 0;
+		}
+	}
+	if (unlikely(local_v6(dst))) {
+		vfw_local_v6(b->w, b->in, m, d, pi);
+		return 0;
+	}
+	if (l2_mcast || dst[0] == 0xff) {
+		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
+		return 0;
+	}
+	if (martian_v6(src, dst)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
+		return 0;
+	}
+	if (ip[7] <= 1) {
+		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
+		return 0;
+	}
+	p->fam = CT_FAM_V6;
+	p->l3 = ip;
+	p->cp.proto = proto;
+	p->cp.v6 = 1;
+	p->kind = K_LOOKUP;
+	p->sport = 0;
+	p->dport = 0;
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		memcpy(&p->sport, l4, 2);
+		memcpy(&p->dport, l4 + 2, 2);
+		if (proto == IPPROTO_TCP) {
+			p->cp.tcp_flags = l4[13];
+			if (!ct_tcp_flags_valid(l4[13])) {
+				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
+				return 0;
+			}
+		}
+		p->pkt_hi = ct_key_v6(&p->key, src, dst, p->sport, p->dport, proto);
+	} else if (proto == IPPROTO_ICMPV6) {
+		uint16_t id;
+
+		p->cp.icmp_type = l4[0];
+		p->icmp_code = l4[1];
+		if (ct_icmp_is_echo_request(l4[0], true) || ct_icmp_is_echo_reply(l4[0], true)) {
+			memcpy(&id, l4 + 4, 2);
+			p->pkt_hi = ct_key_v6(&p->key, src, dst, id, id, proto);
+		} else if (ct_icmp_is_error(l4[0], true) && related_v6(p, l4, l4len)) {
+			p->kind = K_RELATED;
+		} else {
+			p->kind = K_NOLOOKUP;
+		}
+	} else {
+		p->pkt_hi = ct_key_v6(&p->key, src, dst, 0, 0, proto);
+	}
+	if (p->kind != K_NOLOOKUP)
+		p->hash = ct_key_hash(&p->key);
+	return 1;
+}
+
+/* Stage 1 for one frame: 1 = IP packet for the session lookup (p filled), 0 = taken. */
+static inline int
+classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
+{
+	const struct vfw_port *port = &vfw.ports[b->in];
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t dlen = rte_pktmbuf_data_len(m), plen = rte_pktmbuf_pkt_len(m);
+	uint8_t scratch[DP_PKT_PARSE_COPY];
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)d;
+	const uint8_t *data;
+	struct dp_pkt_info pi;
+	enum dp_pkt_status st;
+	bool l2_mcast = false;
+
+	p->m = m;
+	p->len = plen;
+	if (likely(dlen >= RTE_ETHER_HDR_LEN)) {
+		if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &port->mac))) {
+			if (rte_is_unicast_ether_addr(&eh->dst_addr)) {
+				drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_for_us);
+				return 0;
+			}
+			l2_mcast = true;
+		}
+		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) &&
+		    fast_v4(d, dlen, plen, &pi))
+			return ip4_checks(b, m, d, &pi, p, l2_mcast);
+		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			vfw_arp_input(b->w, b->in, m, d, dlen);
+			return 0;
+		}
+	}
+	st = dp_pkt_parse_mbuf(m, &pi, scratch, &data);
+	if (unlikely(st != DP_PKT_OK)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_malformed_trunc_eth + (st - DP_PKT_TRUNC_ETH));
+		return 0;
+	}
+	if (pi.nb_vlan != 0) {
+		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_vlan);
+		return 0;
+	}
+	if (pi.l3_type == DP_L3_NONE) {
+		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_ip);
+		return 0;
+	}
+	if (unlikely(data != d)) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_malformed_split);
+		return 0;
+	}
+	if (pi.l3_type == DP_L3_IPV4)
+		return ip4_checks(b, m, d, &pi, p, l2_mcast);
+	return ip6_checks(b, m, d, &pi, p, l2_mcast);
+}
+
+/* --- forwarding --- */
+
+/* Output port and next-hop MAC; drops (counted) when there is none. */
+static inline bool
+route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_ether_addr *mac)
+{
+	const struct vfw_route *r;
+	const struct vfw_port *op;
+	const uint8_t *dst;
+
+	if (p->fam == CT_FAM_V4) {
+		uint32_t d;
+
+		dst = p->l3 + 16;
+		memcpy(&d, dst, 4);
+		r = vfw_route_lookup4(&vfw_routes, d);
+	} else {
+		dst = p->l3 + 24;
+		r = vfw_route_lookup6(&vfw_routes, dst);
+	}
+	if (unlikely(r == NULL)) {
+		drop(b, p->m, VFW_CTR_no_route, VFW_CTR_route_missing);
+		return false;
+	}
+	if (unlikely(r->port == b->in)) {
+		drop(b, p->m, VFW_CTR_no_route, VFW_CTR_hairpin);
+		return false;
+	}
+	*out = r->port;
+	op = &vfw.ports[r->port];
+	if (op->has_peer) {
+		*mac = op->peer;
+		return true;
+	}
+	if (likely(vfw_neigh_lookup(r->port, p->fam, r->has_gw ? r->gw : dst, mac)))
+		return true;
+	vfw_solicit(b->w, r->port, p->fam, r->has_gw ? r->gw : dst);
+	drop(b, p->m, VFW_CTR_no_route, VFW_CTR_unresolved);
+	return false;
+}
+
+static inline void
+emit(struct burst *b, const struct pkt *p, uint16_t out, const struct rte_ether_addr *mac)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(p->m, struct rte_ether_hdr *);
+
+	eh->dst_addr = *mac;
+	eh->src_addr = vfw.ports[out].mac;
+	if (p->fam == CT_FAM_V4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p->l3;
+		uint32_t c = ip->hdr_checksum;
+
+		/* RFC 1624 for TTL - 1, as Linux ip_decrease_ttl() */
+		c += rte_cpu_to_be_16(0x0100);
+		ip->hdr_checksum = (uint16_t)(c + (c >= 0xffff));
+		ip->time_to_live--;
+	} else {
+		p->l3[7]--;
+	}
+	vfw_tx(b->w, out, p->m);
+	b->nb_fwd++;
+}
+
+static inline void
+forward(struct burst *b, const struct pkt *p)
+{
+	struct rte_ether_addr mac;
+	uint16_t out;
+
+	if (route_resolve(b, p, &out, &mac))
+		emit(b, p, out, &mac);
+}
+
+/* --- stage 4: rules for the packets without a session --- */
+
+static void
+acl_key4(const struct pkt *p, uint32_t dir, struct vfw_acl4_key *k)
+{
+	k->proto = p->cp.proto;
+	k->pad[0] = k->pad[1] = k->pad[2] = 0;
+	memcpy(&k->src, p->l3 + 12, 4);
+	memcpy(&k->dst, p->l3 + 16, 4);
+	if (p->cp.proto == IPPROTO_ICMP) {
+		k->sport = rte_cpu_to_be_16(p->cp.icmp_type);
+		k->dport = rte_cpu_to_be_16(p->icmp_code);
+	} else {
+		k->sport = p->sport;
+		k->dport = p->dport;
+	}
+	k->dir = rte_cpu_to_be_32(dir);
+}
+
+static void
+acl_key6(const struct pkt *p, uint32_t dir, struct vfw_acl6_key *k)
+{
+	k->proto = p->cp.proto;
+	k->pad[0] = k->pad[1] = k->pad[2] = 0;
+	memcpy(k->src, p->l3 + 8, 16);
+	memcpy(k->dst, p->l3 + 24, 16);
+	if (p->cp.proto == IPPROTO_ICMPV6) {
+		k->sport = rte_cpu_to_be_16(p->cp.icmp_type);
+		k->dport = rte_cpu_to_be_16(p->icmp_code);
+	} else {
+		k->sport = p->sport;
+		k->dport = p->dport;
+	}
+	k->dir = rte_cpu_to_be_32(dir);
+}
+
+/* The rules allowed p with state: find, reopen or create its session and forward. */
+static void
+stateful(struct burst *b, struct pkt *p)
+{
+	struct ct_table *ct = &b->w->ct;
+	struct rte_ether_addr mac;
+	struct ct_session *s = p->s;
+	uint16_t out;
+
+	if (s == NULL && b->nb_created != 0)
+		s = ct_lookup(ct, &p->key, p->hash);	/* opened earlier in this burst */
+	if (s != NULL && s != p->s) {
+		switch (ct_packet(ct, s, &p->cp, p->pkt_hi, b->now)) {
+		case CT_ACCEPT:
+			forward(b, p);
+			return;
+		case CT_INVALID:
+			drop(b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_invalid);
+			return;
+		case CT_REOPEN:
+			break;
+		}
+	}
+	if (s == NULL && !ct_l4_proto_get(p->cp.proto)->valid_new(&p->cp)) {
+		drop(b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_no_session);
+		return;
+	}
+	if (!route_resolve(b, p, &out, &mac))
+		return;		/* no session for what cannot be forwarded */
+	if (s != NULL) {
+		ct_reopen(ct, s, p->pkt_hi, &p->cp, b->now);
+	} else {
+		s = ct_create(ct, &p->key, p->hash, p->pkt_hi, &p->cp, b->now);
+		if (unlikely(s == NULL)) {
+			drop(b, p->m, VFW_CTR_table_full, VFW_CTR_table_full);
+			return;
+		}
+		b->nb_created++;
+	}
+	emit(b, p, out, &mac);
+}
+
+static void
+decide(struct burst *b, struct pkt *p, uint32_t res)
+{
+	const struct vfw_ruleset *rs = b->rs;
+	uint32_t rule = vfw_acl_rule(rs, res);
+	const struct vfw_rule_verdict *v = &rs->verdict[rule];
+
+	vfw_rule_count(rs, b->w->index, rule, p->len);
+	if (v->action == VFW_DENY) {
+		drop(b, p->m, VFW_CTR_dropped_rule, VFW_CTR_dropped_rule);
+		return;
+	}
+	if (v->stateless || p->kind != K_LOOKUP) {
+		/* stateless rule, or an ICMP message that is not part of a flow */
+		vfw_ctr_inc(b->w, b->in, VFW_CTR_stateless);
+		forward(b, p);
+		return;
+	}
+	stateful(b, p);
+}
+
+static void
+handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm)
+{
+	uint32_t dir = vfw.ports[b->in].role;
+	struct vfw_acl4_key k4[ACL_CHUNK];
+	struct vfw_acl6_key k6[ACL_CHUNK];
+	const uint8_t *p4[ACL_CHUNK], *p6[ACL_CHUNK];
+	uint32_t r4[ACL_CHUNK], r6[ACL_CHUNK];
+	uint32_t base, i, n, n4, n6, j4, j6;
+
+	for (base = 0; base < nm; base += n) {
+		n = RTE_MIN(nm - base, (uint32_t)ACL_CHUNK);
+		n4 = n6 = 0;
+		for (i = 0; i < n; i++) {
+			const struct pkt *p = &pk[miss[base + i]];
+
+			if (p->fam == CT_FAM_V4) {
+				acl_key4(p, dir, &k4[n4]);
+				p4[n4] = (const uint8_t *)&k4[n4];
+				n4++;
+			} else {
+				acl_key6(p, dir, &k6[n6]);
+				p6[n6] = (const uint8_t *)&k6[n6];
+				n6++;
+			}
+		}
+		if (n4 != 0)
+			vfw_acl_classify(b->rs, 0, p4, r4, n4);
+		if (n6 != 0)
+			vfw_acl_classify(b->rs, 1, p6, r6, n6);
+		for (i = j4 = j6 = 0; i < n; i++) {
+			struct pkt *p = &pk[miss[base + i]];
+
+			decide(b, p, p->fam == CT_FAM_V4 ? r4[j4++] : r6[j6++]);
+		}
+	}
+}
+
+/* --- the burst --- */
+
+static uint16_t
+poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_queue_ref *q,
+		uint16_t burst, uint32_t now)
+{
+	struct rte_mbuf *mb[DP_MAX_BURST];
+	struct pkt pk[DP_MAX_BURST];
+	uint16_t miss[DP_MAX_BURST];
+	struct burst b;
+	uint16_t n, i, nc = 0, nm = 0;
+	uint64_t bytes = 0;
+
+	n = rte_eth_rx_burst(dp_ports[q->port].port_id, q->queue, mb, burst);
+	if (n == 0)
+		return 0;
+	b.w = w;
+	b.rs = rs;
+	b.now = now;
+	b.in = q->port;
+	b.nb_drop = 0;
+	b.nb_fwd = 0;
+	b.nb_created = 0;
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(mb[i], void *));
+	/* 1: parse, check, key, prefetch the bucket */
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD], void *));
+		bytes += rte_pktmbuf_pkt_len(mb[i]);
+		if (classify(&b, mb[i], &pk[nc])) {
+			if (pk[nc].kind != K_NOLOOKUP)
+				ct_prefetch_bucket(&w->ct, pk[nc].hash);
+			nc++;
+		}
+	}
+	/* 2: candidate session, prefetched */
+	for (i = 0; i < nc; i++) {
+		struct ct_session *s = NULL;
+
+		if (pk[i].kind != K_NOLOOKUP) {
+			s = ct_home_candidate(&w->ct, pk[i].hash);
+			if (s != NULL)
+				rte_prefetch0(s);
+		}
+		pk[i].s = s;
+	}
+	/* 3: sessions found: state machine and forward; the rest to the rules */
+	for (i = 0; i < nc; i++) {
+		struct pkt *p = &pk[i];
+		struct ct_session *s = p->s;
+
+		if (p->kind == K_NOLOOKUP) {
+			miss[nm++] = i;
+			continue;
+		}
+		if (s == NULL || !ct_key_eq(&s->key, &p->key))
+			s = ct_lookup(&w->ct, &p->key, p->hash);
+		p->s = s;
+		if (s == NULL) {
+			if (p->kind == K_RELATED)
+				p->kind = K_NOLOOKUP;	/* quotes no flow of ours */
+			miss[nm++] = i;
+			continue;
+		}
+		if (p->kind == K_RELATED) {
+			vfw_ctr_inc(w, b.in, VFW_CTR_related);
+			forward(&b, p);
+			continue;
+		}
+		switch (ct_packet(&w->ct, s, &p->cp, p->pkt_hi, now)) {
+		case CT_ACCEPT:
+			forward(&b, p);
+			break;
+		case CT_INVALID:
+			drop(&b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_invalid);
+			break;
+		case CT_REOPEN:
+			miss[nm++] = i;	/* a new connection: the rules decide */
+			break;
+		}
+	}
+	/* 4: rules */
+	if (nm != 0)
+		handle_misses(&b, pk, miss, nm);
+	if (b.nb_drop != 0)
+		rte_pktmbuf_free_bulk(b.drop, b.nb_drop);
+	vfw_ctr_add(w, b.in, VFW_CTR_rx_packets, n);
+	vfw_ctr_add(w, b.in, VFW_CTR_rx_bytes, bytes);
+	if (b.nb_fwd != 0)
+		vfw_ctr_add(w, b.in, VFW_CTR_forwarded, b.nb_fwd);
+	return n;
+}
+
+static inline uint32_t
+tick_now(const struct vfw_worker *w)
+{
+	return (uint32_t)((rte_rdtsc() - w->tick_base) / w->tsc_per_tick);
+}
+
+static void
+flush_all(struct vfw_worker *w)
+{
+	uint16_t p;
+
+	for (p = 0; p < dp_nb_ports; p++)
+		if (w->tx[p].n != 0)
+			vfw_tx_flush(w, p);
+}
+
+int
+vfw_worker_main(void *arg)
+{
+	struct dp_worker *dw = arg;
+	struct vfw_worker *w = &vfw.workers[dw->index];
+	const uint16_t burst = vfw.cfg.burst;
+	unsigned int lcore = dw->lcore;
+	struct dp_idle idle;
+	uint16_t i;
+
+	if (dw->nb_rxq == 0)
+		return 0;	/* more workers than rx queues */
+	rte_rcu_qsbr_thread_register(vfw_rcu, lcore);
+	rte_rcu_qsbr_thread_online(vfw_rcu, lcore);
+	dp_idle_init(&idle, vfw.cfg.idle_sleep_us);
+	while (!dp_should_quit()) {
+		const struct vfw_ruleset *rs = vfw_ruleset_get();
+		uint32_t now = tick_now(w);
+		unsigned int got = 0;
+
+		for (i = 0; i < dw->nb_rxq; i++)
+			got += poll_queue(w, rs, &dw->rxq[i], burst, now);
+		flush_all(w);
+		ct_age(&w->ct, now, CT_AGE_BUDGET);
+		rte_rcu_qsbr_quiescent(vfw_rcu, lcore);
+		dp_counters_poll_reset(vfw.pctrs, lcore);
+		dp_counters_poll_reset(vfw.sctrs, lcore);
+		dp_idle_update(&idle, got);
+	}
+	flush_all(w);
+	rte_rcu_qsbr_thread_offline(vfw_rcu, lcore);
+	rte_rcu_qsbr_thread_unregister(vfw_rcu, lcore);
+	return 0;
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vfw: the stateful firewall between an unprotected and a protected port.
+ *
+ *   vfw_main.c    options, start-up (ports, symmetric RSS, tables), main loop
+ *   forward.c     the worker loop: parse, conntrack, ACL, route, rewrite, tx
+ *   arp_nd.c      ARP, neighbour discovery, ping to the firewall, solicitations
+ *   rules_parse.c the rule file          (rules.h)
+ *   acl.c         rte_acl rule set, RCU  (acl.h)
+ *   conntrack.c   per-worker sessions    (conntrack.h, ct_*.c: per protocol)
+ *   route.c neigh.c                      (route.h, neigh.h)
+ *   vfw_ctl.c     the control thread: neighbour learning, SIGHUP reload
+ *   vfw_report.c  stats line and stats JSON
+ *
+ * Every received frame is counted once on its input port:
+ *   rx_packets = forwarded + local + dropped
+ *   dropped = dropped_rule + dropped_state + malformed + table_full + no_route + dropped_other
+ * and each drop also in one detail counter of its class.
+ */
+#ifndef VFW_H
+#define VFW_H
+
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "conntrack.h"
+#include "dp_counters.h"
+#include "dp_options.h"
+#include "route.h"
+
+/* Per-port counters; the first ones are DP_PORT_COUNTERS (dp_stats.h). */
+#define VFW_PORT_COUNTERS(X) \
+	DP_PORT_COUNTERS(X) \
+	X(forwarded,          "Packets forwarded to another port (counted on the input port)") \
+	X(local,              "Frames for the firewall itself: ARP, neighbour discovery, ping to its addresses") \
+	X(tx_full,            "Packets the port's tx queue did not take (freed; not part of dropped)") \
+	X(dropped_rule,       "Dropped by a deny rule or the default policy") \
+	X(dropped_state,      "Dropped by connection tracking (no session, invalid transition)") \
+	X(malformed,          "Dropped as malformed or hostile (headers, checksums, flags, options, fragments)") \
+	X(table_full,         "New flows dropped because the session table was full") \
+	X(no_route,           "Dropped because they cannot be forwarded (route, next hop, TTL)") \
+	X(dropped_other,      "Other drops: not for this MAC, not IP, VLAN, multicast, to the firewall") \
+	X(state_no_session,   "State: no session for a packet that cannot open one (TCP without SYN, echo reply)") \
+	X(state_invalid,      "State: invalid for the session's state (TCP transition)") \
+	X(malformed_trunc_eth,  "Malformed: truncated Ethernet header") \
+	X(malformed_trunc_vlan, "Malformed: truncated VLAN tag") \
+	X(malformed_trunc_l3,   "Malformed: truncated IP header") \
+	X(malformed_bad_ip_ver, "Malformed: IP version does not match the EtherType") \
+	X(malformed_bad_ihl,    "Malformed: IPv4 header length below 20 bytes") \
+	X(malformed_bad_ip_len, "Malformed: IP length larger than the frame or below the header") \
+	X(malformed_trunc_l4,   "Malformed: truncated L4 header") \
+	X(malformed_bad_l4_len, "Malformed: L4 length inconsistent with the IP length") \
+	X(malformed_trunc_ext,  "Malformed: truncated IPv6 extension header") \
+	X(malformed_split,      "Malformed: headers not in the first segment of the frame") \
+	X(bad_ip_cksum,       "Malformed: wrong IPv4 header checksum") \
+	X(bad_l4_cksum,       "Malformed: wrong TCP/UDP/ICMP checksum") \
+	X(bad_tcp_flags,      "Malformed: TCP flag combination no stack sends (NULL, SYN+FIN, Xmas...)") \
+	X(ip_options,         "Malformed: IPv4 header with options (policy: dropped)") \
+	X(fragment,           "Malformed: IP fragment (policy: dropped, no reassembly)") \
+	X(martian,            "Malformed: impossible address (loopback, unspecified, multicast source, link-local)") \
+	X(route_missing,      "No route: no route to the destination") \
+	X(unresolved,         "No route: next hop MAC unknown (ARP/ND sent; --eth-peer sets it)") \
+	X(ttl_exceeded,       "No route: TTL or hop limit 1 or less") \
+	X(hairpin,            "No route: the route points back out of the input port") \
+	X(not_for_us,         "Other: unicast frame for another MAC (promiscuous port)") \
+	X(not_ip,             "Other: EtherType neither IPv4, IPv6 nor ARP") \
+	X(vlan,               "Other: VLAN-tagged frame (not supported)") \
+	X(multicast,          "Other: IP multicast or broadcast (not forwarded)") \
+	X(to_self,            "Other: for a firewall address but not ping/ARP/ND") \
+	X(arp_in,             "Local: ARP frames received") \
+	X(arp_reply_tx,       "Local: ARP replies sent") \
+	X(arp_request_tx,     "Local: ARP requests sent to resolve next hops") \
+	X(nd_in,              "Local: neighbour solicitations/advertisements received") \
+	X(nd_na_tx,           "Local: neighbour advertisements sent") \
+	X(nd_ns_tx,           "Local: neighbour solicitations sent to resolve next hops") \
+	X(echo_reply_tx,      "Local: echo replies sent (ping to the firewall)") \
+	X(related,            "ICMP errors forwarded because they quote a tracked flow") \
+	X(stateless,          "Packets forwarded by a stateless allow (no session)") \
+	X(solicit_nombuf,     "ARP/ND requests not sent: no mbuf")
+
+#define VFW_CTR_ENUM(name, help) VFW_CTR_##name,
+enum vfw_port_ctr {
+	VFW_PORT_COUNTERS(VFW_CTR_ENUM)
+	VFW_CTR_MAX
+};
+#undef VFW_CTR_ENUM
+
+extern const struct dp_counter_desc vfw_port_ctr_desc[VFW_CTR_MAX];
+
+enum vfw_role {
+	VFW_ROLE_NONE = 0,
+	VFW_ROLE_UNPROTECTED = 1,	/* == VFW_DIR_IN: traffic from here goes "in" */
+	VFW_ROLE_PROTECTED = 2,		/* == VFW_DIR_OUT */
+};
+
+/* A port's addresses as given on the command line (by port id). */
+struct vfw_port_opt {
+	bool has_ip4, has_ip6, has_peer;
+	uint8_t ip4[4];
+	uint8_t plen4;
+	uint8_t ip6[16];
+	uint8_t plen6;
+	struct rte_ether_addr peer;
+};
+
+#define VFW_MAX_STATIC_ROUTES 32
+
+struct vfw_static_route {
+	uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 */
+	uint8_t plen;
+	uint8_t prefix[16];
+	uint8_t gw[16];
+	char text[96];
+};
+
+struct vfw_options {
+	char rules_file[PATH_MAX];	/* "" = the built-in policy */
+	uint32_t max_sessions;		/* per worker */
+	uint32_t timeout_sec[CT_STATE_MAX];
+	uint64_t max_packets;		/* stop after this many rx packets; 0 = no limit */
+	bool verify_cksum;
+	int unprotected_port;		/* port id; -1 = the first port */
+	int protected_port;		/* port id; -1 = the second port */
+	struct vfw_port_opt port[RTE_MAX_ETHPORTS];	/* by port id */
+	unsigned int nb_routes;
+	struct vfw_static_route routes[VFW_MAX_STATIC_ROUTES];
+};
+
+/* A port as the fast path sees it (by dp_ports[] index). Immutable after start. */
+struct vfw_port {
+	uint8_t role;			/* enum vfw_role */
+	bool has_ip4, has_ip6, has_peer;
+	uint32_t ip4;			/* network order as loaded from memory */
+	uint8_t plen4;
+	uint32_t bcast4;		/* directed broadcast of the subnet */
+	uint8_t ip6[16];
+	uint8_t plen6;
+	uint8_t ip6_ll[16];		/* fe80::/64 EUI-64 of the MAC */
+	struct rte_ether_addr mac;
+	struct rte_ether_addr peer;	/* --eth-peer: next-hop MAC for everything out of here */
+	uint16_t port_id;
+};
+
+#define VFW_TXBUF 64
+#define VFW_SOLICIT_SLOTS 64
+
+struct vfw_txbuf {
+	uint16_t n;
+	uint16_t queue;			/* this worker's tx queue on the port */
+	struct rte_mbuf *m[VFW_TXBUF];
+};
+
+struct vfw_solicit {
+	uint64_t tsc;			/* last request sent */
+	uint8_t family;
+	uint16_t port;
+	uint8_t ip[16];
+};
+
+/* Per-worker state. Written and read by the worker only (counters: see dp_counters.h). */
+struct vfw_worker {
+	unsigned int lcore;
+	unsigned int index;
+	uint64_t *pctr;			/* port counters block of this lcore */
+	unsigned int stride;
+	struct ct_table ct;
+	struct vfw_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index */
+	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
+	uint64_t tsc_per_tick;
+	uint64_t tick_base;
+} __rte_cache_aligned;
+
+struct vfw {
+	struct vfw_options opt;		/* immutable after start-up */
+	struct dp_config cfg;		/* immutable after start-up */
+	struct vfw_port ports[RTE_MAX_ETHPORTS];	/* by dp_ports[] index; immutable after start */
+	struct dp_counters *pctrs;	/* per port (slot = dp_ports index) */
+	struct dp_counters *sctrs;	/* session events (slot 0) */
+	struct dp_counters *gctrs;	/* session gauges (slot 0), never reset */
+	struct vfw_worker *workers;	/* [nb_workers], rte_zmalloc'd */
+	unsigned int nb_workers;
+	uint64_t tsc_hz;
+	atomic_bool reload_req;		/* written: SIGHUP handler; read: control thread */
+};
+
+extern struct vfw vfw;
+
+/* --- worker helpers (forward.c, arp_nd.c) --- */
+
+static inline void
+vfw_ctr_inc(struct vfw_worker *w, uint16_t port, unsigned int idx)
+{
+	dp_ctr_add(&w->pctr[port * w->stride + idx], 1);
+}
+
+static inline void
+vfw_ctr_add(struct vfw_worker *w, uint16_t port, unsigned int idx, uint64_t n)
+{
+	dp_ctr_add(&w->pctr[port * w->stride + idx], n);
+}
+
+/* Send the buffered packets of one port; frees what the queue refused. */
+void vfw_tx_flush(struct vfw_worker *w, uint16_t port);
+
+static inline void
+vfw_tx(struct vfw_worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct vfw_txbuf *t = &w->tx[port];
+
+	t->m[t->n++] = m;
+	if (unlikely(t->n == VFW_TXBUF))
+		vfw_tx_flush(w, port);
+}
+
+/* The worker (rte_eal_remote_launch), arg is its struct dp_worker. */
+int vfw_worker_main(void *arg);
+
+/* --- local traffic (arp_nd.c); each returns after taking m (tx or free) --- */
+struct dp_pkt_info;
+void vfw_arp_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
+		uint32_t len);
+/* IPv4 to one of our addresses: echo request -> reply, else counted to_self. */
+void vfw_local_v4(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
+		const struct dp_pkt_info *pi);
+/* IPv6 for us (unicast to our address, or ND multicast): NS, NA, echo. */
+void vfw_local_v6(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
+		const struct dp_pkt_info *pi);
+/* Resolve ip (network order) on port: ARP request / NS, rate limited. */
+void vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip);
+/* True when an IPv6 destination is ours or one of our ND multicast groups. */
+bool vfw_v6_is_local(const struct vfw_port *p, const uint8_t *dst);
+
+/* --- control side --- */
+int vfw_ctl_start(void);
+void vfw_ctl_stop(void);
+
+void vfw_stats_start(void);
+void vfw_stats_print(void *ctx);
+json_t *vfw_stats_json(void *ctx);
+uint64_t vfw_total_rx(void);
+
+#endif /* VFW_H */
