@@ -43,8 +43,14 @@
  * body that is not JSON. A request that fails changes nothing. ?pretty
  * indents any JSON reply.
  *
- * Limits: --mgmt-max-connections (further connections are closed at accept),
- * --mgmt-timeout (an idle or stalled connection is closed), --mgmt-max-body.
+ * Limits: --mgmt-max-connections (while the limit is reached, further
+ * connections wait in the listen backlog until one closes), --mgmt-timeout
+ * (an idle or stalled connection is closed; a request whose body never
+ * completes is never handled), --mgmt-max-body (413 from the Content-Length
+ * before the body is read, or as soon as a chunked body passes the limit).
+ * Requests that are not HTTP at all (a bad request line, headers over
+ * libmicrohttpd's 32 KiB pool) are refused by libmicrohttpd itself (400,
+ * 431) with its own short text body.
  */
 #ifndef MGMT_H
 #define MGMT_H

@@ -182,8 +182,8 @@ mgmt_routes_match(const struct mgmt_routes *t, unsigned int method, const char *
 	if (len == 0 || len >= MGMT_PATH_MAX)
 		return NULL;
 	memcpy(scratch, path, len + 1);
-	if (len > 1 && scratch[len - 1] == '/')
-		scratch[len - 1] = '\0';
+	if (len > 1 && scratch[len - 1] == '/' && scratch[len - 2] != '/')
+		scratch[len - 1] = '\0';	/* "/a/" is "/a"; "//" stays 404 */
 	if (split_path(scratch, seg, MGMT_MAX_SEGMENTS, &nb) != 0)
 		return NULL;
 	for (i = 0; i < t->nb; i++) {

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,9 +288,26 @@ nomem:
 	return NULL;
 }
 
+/* Signals stay with the binary's main thread (and SIGPIPE from a closed
+ * connection stays pending instead of killing the process). */
+static void
+block_signals(sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1,
+		SIGUSR2, SIGALRM, SIGCHLD };
+	sigset_t set;
+	unsigned int i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 int
 ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 {
+	sigset_t old;
 	uint64_t now;
 	int rc;
 
@@ -307,13 +325,17 @@ ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 	if (a->hb_period_ns != 0)
 		heartbeat(a, now);
 
+	/* the threads inherit the main thread's CPU affinity and this mask */
+	block_signals(&old);
 	rc = pthread_create(&a->send_thread, NULL, ves_sender_main, a);
 	if (rc != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		snprintf(err, errlen, "ves: cannot create the sender thread: %s", strerror(rc));
 		return -rc;
 	}
 	pthread_setname_np(a->send_thread, "ves-send");
 	rc = pthread_create(&a->meas_thread, NULL, meas_main, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		atomic_store(&a->drain_deadline_ns, ves_realtime_ns());
 		atomic_store(&a->draining, true);

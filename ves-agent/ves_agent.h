@@ -8,7 +8,8 @@
  * events to the collector in order, retrying with back-off.
  *
  * Threads (DESIGN.md: control threads on the main lcore's CPU, created with
- * pthread_create from the main thread so they inherit its affinity):
+ * pthread_create from the main thread so they inherit its affinity; process
+ * signals are blocked in them and stay with the main thread):
  *  - "ves-meas": sleeps until absolute CLOCK_REALTIME deadlines (interval
  *    boundaries :00, :10, ... and heartbeats), reads the source, builds the
  *    event, pushes it into the queue. It never waits for the network: the
@@ -22,6 +23,7 @@
  *    from that moment to the first boundary (a partial interval: its
  *    measurementInterval is its real length in seconds), every following one
  *    exactly one interval [boundary, boundary + interval];
+ *  - a heartbeat goes out at start, then on every heartbeat boundary;
  *  - ves_agent_stop() reads a last sample and sends a last partial event
  *    from the last boundary to the stop, so the deltas of all events add up to
  *    the totals at stop;

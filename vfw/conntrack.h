@@ -48,6 +48,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_prefetch.h>
 #ifdef __SSE4_2__
@@ -191,13 +192,38 @@ ct_key_eq(const struct ct_key *a, const struct ct_key *b)
 /*
  * IPv4 key from a packet's addresses and ports as they are in the packet
  * (network order). Returns true when the packet's source is endpoint 1.
+ * Built from registers and hashed from them (no store-to-load stall); the
+ * hash equals ct_key_hash() of the stored key.
  */
 static inline bool
-ct_key_v4(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-		uint8_t proto)
+ct_key_v4_hash(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t proto, uint32_t *hash)
 {
 	bool hi = src > dst || (src == dst && sport > dport);
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	uint64_t a = hi ? dst : src, b = hi ? src : dst;
+	uint64_t q4 = (uint64_t)(hi ? dport : sport) | (uint64_t)(hi ? sport : dport) << 16 |
+		      (uint64_t)proto << 32 | (uint64_t)CT_FAM_V4 << 40;
 
+	k->q[0] = a;
+	k->q[1] = 0;
+	k->q[2] = b;
+	k->q[3] = 0;
+	k->q[4] = q4;
+#ifdef __SSE4_2__
+	{
+		uint64_t h = 0x9e3779b9;
+
+		h = _mm_crc32_u64(h, a);
+		h = _mm_crc32_u64(h, 0);
+		h = _mm_crc32_u64(h, b);
+		h = _mm_crc32_u64(h, 0);
+		h = _mm_crc32_u64(h, q4);
+		*hash = (uint32_t)h;
+		return hi;
+	}
+#endif
+#else
 	k->q[0] = 0;
 	k->q[1] = 0;
 	k->q[2] = 0;
@@ -209,7 +235,18 @@ ct_key_v4(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uint16_t
 	k->proto = proto;
 	k->family = CT_FAM_V4;
 	k->zero = 0;
+#endif
+	*hash = ct_key_hash(k);
 	return hi;
+}
+
+static inline bool
+ct_key_v4(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t proto)
+{
+	uint32_t h;
+
+	return ct_key_v4_hash(k, src, dst, sport, dport, proto, &h);
 }
 
 static inline bool

@@ -153,6 +153,9 @@ fast_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 		return false;
 	}
 	pi->ethertype = RTE_ETHER_TYPE_IPV4;
+	pi->vlan_tci = 0;
+	pi->nb_vlan = 0;
+	pi->first_fragment = 0;
 	pi->l3_type = DP_L3_IPV4;
 	pi->l4_proto = ip[9];
 	pi->ip_options = 0;
@@ -459,32 +462,120 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 	return 1;
 }
 
-/* Stage 1 for one frame: 1 = IP packet for the session lookup (p filled), 0 = taken. */
-static inline int
-classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
+/* Ones' complement sum of len bytes as native-order words, not folded. */
+static inline uint64_t
+sum_bytes(const uint8_t *p, uint32_t len, uint64_t s)
 {
-	const struct vfw_port *port = &vfw.ports[b->in];
+	uint32_t w;
+	uint16_t h;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		s += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		s += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len != 0) {
+		h = 0;
+		memcpy(&h, p, 1);
+		s += h;
+	}
+	return s;
+}
+
+static inline uint16_t
+fold(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
+ * The common case, inline: IPv4 without options or fragmentation, TCP or
+ * UDP, one segment, for our MAC, to be forwarded, with good checksums.
+ * Returns 1 with p filled, or -1 (nothing done: the general path decides).
+ */
+static inline int
+fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
+{
+	uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
+	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t l4f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t tot, l4len, src, dst, hash;
+	uint8_t proto = ip[9];
+	uint16_t i;
+
+	if (unlikely(ip[0] != 0x45 || ip[8] <= 1))
+		return -1;
+	tot = rd16(ip + 2);
+	if (unlikely(tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (rd16(ip + 6) & 0x3fff) != 0))
+		return -1;
+	l4len = tot - 20;
+	if (proto == IPPROTO_UDP) {
+		if (unlikely(rd16(l4 + 4) != l4len))
+			return -1;
+	} else if (proto == IPPROTO_TCP) {
+		uint32_t hlen = (l4[12] >> 4) * 4u;
+
+		if (unlikely(l4len < 20 || hlen < 20 || hlen > l4len || !ct_tcp_flags_valid(l4[13])))
+			return -1;
+		p->cp.tcp_flags = l4[13];
+	} else {
+		return -1;
+	}
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	/* not to us, not multicast/broadcast, not martian */
+	if (unlikely(ip[12] == 0 || ip[12] == 127 || ip[12] >= 224 || ip[16] == 0 || ip[16] == 127 ||
+		     ip[16] >= 224))
+		return -1;
+	for (i = 0; i < dp_nb_ports; i++)
+		if (unlikely(vfw.ports[i].has_ip4 && (dst == vfw.ports[i].ip4 || dst == vfw.ports[i].bcast4)))
+			return -1;
+	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD && fold(sum_bytes(ip, 20, 0)) != 0xffff)
+		return -1;
+	if (vfw.opt.verify_cksum && l4f != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    !(proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0)) {
+		uint64_t sum = (uint64_t)src + dst + rte_cpu_to_be_16(proto) +
+			       rte_cpu_to_be_16((uint16_t)l4len);
+
+		if (l4f == RTE_MBUF_F_RX_L4_CKSUM_BAD || fold(sum_bytes(l4, l4len, sum)) != 0xffff)
+			return -1;
+	}
+	p->fam = CT_FAM_V4;
+	p->l3 = ip;
+	p->cp.proto = proto;
+	p->cp.v6 = 0;
+	p->kind = K_LOOKUP;
+	memcpy(&p->sport, l4, 2);
+	memcpy(&p->dport, l4 + 2, 2);
+	p->pkt_hi = ct_key_v4_hash(&p->key, src, dst, p->sport, p->dport, proto, &hash);
+	p->hash = hash;
+	return 1;
+}
+
+/* Everything but the common case: parse fully, check, count what is dropped. */
+static __rte_noinline int
+classify_slow(struct burst *b, struct rte_mbuf *m, struct pkt *p, bool l2_mcast)
+{
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t dlen = rte_pktmbuf_data_len(m), plen = rte_pktmbuf_pkt_len(m);
 	uint8_t scratch[DP_PKT_PARSE_COPY];
-	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)d;
 	const uint8_t *data;
 	struct dp_pkt_info pi;
 	enum dp_pkt_status st;
-	bool l2_mcast = false;
 
-	p->m = m;
-	p->len = plen;
-	if (likely(dlen >= RTE_ETHER_HDR_LEN)) {
-		if (unlikely(!rte_is_same_ether_addr(&eh->dst_addr, &port->mac))) {
-			if (rte_is_unicast_ether_addr(&eh->dst_addr)) {
-				drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_for_us);
-				return 0;
-			}
-			l2_mcast = true;
-		}
-		if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) &&
-		    fast_v4(d, dlen, plen, &pi))
+	if (dlen >= RTE_ETHER_HDR_LEN) {
+		const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)d;
+
+		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && fast_v4(d, dlen, plen, &pi))
 			return ip4_checks(b, m, d, &pi, p, l2_mcast);
 		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
 			vfw_arp_input(b->w, b->in, m, d, dlen);
@@ -511,6 +602,42 @@ classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
 	if (pi.l3_type == DP_L3_IPV4)
 		return ip4_checks(b, m, d, &pi, p, l2_mcast);
 	return ip6_checks(b, m, d, &pi, p, l2_mcast);
+}
+
+/* Stage 1 for one frame: 1 = IP packet for the session lookup (p filled), 0 = taken. */
+static inline int
+classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
+{
+	const struct vfw_port *port = &vfw.ports[b->in];
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t dlen = rte_pktmbuf_data_len(m);
+	const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)d;
+	bool l2_mcast = false;
+
+	p->m = m;
+	p->len = rte_pktmbuf_pkt_len(m);
+	if (likely(dlen >= RTE_ETHER_HDR_LEN + 28)) {
+		if (likely(rte_is_same_ether_addr(&eh->dst_addr, &port->mac))) {
+			if (likely(eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && dlen == p->len)) {
+				int r = fast_v4_tcpudp(m, d, dlen, p);
+
+				if (likely(r >= 0))
+					return r;
+			}
+		} else if (rte_is_unicast_ether_addr(&eh->dst_addr)) {
+			drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_for_us);
+			return 0;
+		} else {
+			l2_mcast = true;
+		}
+	} else if (dlen >= RTE_ETHER_HDR_LEN && !rte_is_same_ether_addr(&eh->dst_addr, &port->mac)) {
+		if (rte_is_unicast_ether_addr(&eh->dst_addr)) {
+			drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_for_us);
+			return 0;
+		}
+		l2_mcast = true;
+	}
+	return classify_slow(b, m, p, l2_mcast);
 }
 
 /* --- forwarding --- */

@@ -80,7 +80,7 @@ parse_addr_len(const char *s, uint8_t *family, uint8_t *addr, uint8_t *plen, boo
 	else
 		return -EINVAL;
 	len = *family == CT_FAM_V4 ? 32 : 128;
-	if (slash != NULL && dp_parse_u64(slash + 1, 1, len, &len) != 0)
+	if (slash != NULL && dp_parse_u64(slash + 1, 0, len, &len) != 0)
 		return -EINVAL;
 	*plen = (uint8_t)len;
 	return 0;
@@ -124,7 +124,7 @@ set_port_ip(void *ctx, const char *name, const char *value, char *err, size_t er
 	    parse_addr_len(rest, &fam, addr, &plen, true) != 0)
 		return dp_opt_error(err, errlen, name, value,
 				"expected PORT,IPV4/LEN or PORT,IPV6/LEN, e.g. 0,192.168.10.100/24");
-	if ((fam == CT_FAM_V4 && plen > 30) || (fam == CT_FAM_V6 && plen > 126))
+	if (plen == 0 || (fam == CT_FAM_V4 && plen > 30) || (fam == CT_FAM_V6 && plen > 126))
 		return dp_opt_error(err, errlen, name, value, "the prefix leaves no room for neighbours");
 	if (fam == CT_FAM_V4) {
 		o->port[id].has_ip4 = true;
@@ -179,8 +179,6 @@ set_route(void *ctx, const char *name, const char *value, char *err, size_t errl
 				"expected PREFIX/LEN,GATEWAY, e.g. 0.0.0.0/0,192.168.10.1");
 	if (gfam != r->family)
 		return dp_opt_error(err, errlen, name, value, "prefix and gateway of different families");
-	if (strchr(buf, '/') != NULL && strcmp(strchr(buf, '/'), "/0") == 0)
-		r->plen = 0;
 	strcpy(r->text, value);
 	o->nb_routes++;
 	return 0;

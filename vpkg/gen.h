@@ -89,8 +89,9 @@ vpkg_gen_len(const struct vpkg_cstream *cs, struct vpkg_slot *st)
 }
 
 /*
- * Write the next packet of stream cs into f (room for cs->tmpl_len bytes),
- * stamped with tx_ns. Returns its length (mbuf bytes, without FCS).
+ * Write the next packet of stream cs into f (room for cs->tmpl_len bytes and
+ * at least 64), stamped with tx_ns. Returns its length (mbuf bytes, without
+ * FCS).
  */
 static inline uint16_t
 vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st, uint64_t tx_ns)
@@ -99,7 +100,10 @@ vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st, u
 	uint64_t l4 = cs->l4_sum0, ip = cs->ip_sum0;
 	unsigned int i;
 
-	rte_memcpy(f, cs->tmpl, len);
+	if (likely(len <= 64))
+		rte_mov64(f, cs->tmpl);	/* one fixed-size copy for small frames */
+	else
+		rte_memcpy(f, cs->tmpl, len);
 	if (len != cs->tmpl_len) {
 		uint16_t d = (uint16_t)(cs->tmpl_len - len);
 		uint16_t ipl = (uint16_t)(cs->ip_len0 - d), l4l = (uint16_t)(cs->l4_len0 - d);

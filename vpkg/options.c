@@ -325,6 +325,27 @@ set_no_rx(void *ctx, const char *name, const char *value, char *err, size_t errl
 	return 0;
 }
 
+static int
+set_txlog(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vpkg_options *o = ctx;
+
+	if (value == NULL || *value == '\0' || strlen(value) >= sizeof(o->txlog_path))
+		return dp_opt_error(err, errlen, name, value, "a file path");
+	strcpy(o->txlog_path, value);
+	return 0;
+}
+
+static int
+set_txlog_max(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vpkg_options *o = ctx;
+
+	if (dp_parse_u64(value, 1, 1ull << 30, &o->txlog_max) != 0)
+		return dp_opt_error(err, errlen, name, value, "1 to 2^30 records");
+	return 0;
+}
+
 static const struct dp_option vpkg_options[] = {
 	{ "txpkts", "LEN", "testpmd: one stream of LEN-byte packets (mbuf length, FCS not counted)", set_txpkts },
 	{ "tx-ip", "SRC,DST", "testpmd: one stream with these IP addresses (FIRST-LAST ranges allowed)", set_tx_ip },
@@ -344,6 +365,8 @@ static const struct dp_option vpkg_options[] = {
 	{ "max-lag", "USEC", "after a stall catch up at most USEC of a stream's packets (default 1000)", set_max_lag },
 	{ "link-wait", "SEC", "wait up to SEC for the links to come up before sending (default 5)", set_link_wait },
 	{ "linger", "SEC", "when every stream reached its limit, exit SEC later (default 0.2)", set_linger },
+	{ "tx-timestamps", "FILE", "benchmark: write the probe fields of the first packets built to FILE", set_txlog },
+	{ "tx-timestamps-max", "N", "records per worker for --tx-timestamps (default 4194304)", set_txlog_max },
 	{ "no-rx", NULL, "no rx queue (no ARP): for peers without a tx queue, e.g. vsnk on net_memif", set_no_rx },
 };
 
@@ -405,6 +428,7 @@ vpkg_options_init(struct vpkg_options *o)
 	o->max_lag_us = VPKG_DEFAULT_MAX_LAG_US;
 	o->link_wait = VPKG_DEFAULT_LINK_WAIT;
 	o->linger = VPKG_DEFAULT_LINGER;
+	o->txlog_max = VPKG_DEFAULT_TXLOG_MAX;
 }
 
 /* testpmd txonly defaults */

@@ -80,6 +80,20 @@ vpkg_parse_rate(const char *s, struct vpkg_rate *r, char *why, size_t len)
 	return 0;
 }
 
+/* v with a k/M/G prefix, shortest exact form. */
+static void
+si_str(char *buf, size_t len, double v, const char *unit)
+{
+	if (v >= 1e9)
+		snprintf(buf, len, "%.10gG%s", v / 1e9, unit);
+	else if (v >= 1e6)
+		snprintf(buf, len, "%.10gM%s", v / 1e6, unit);
+	else if (v >= 1e3)
+		snprintf(buf, len, "%.10gk%s", v / 1e3, unit);
+	else
+		snprintf(buf, len, "%.10g%s", v, unit);
+}
+
 void
 vpkg_rate_str(const struct vpkg_rate *r, char *buf, size_t len)
 {
@@ -88,13 +102,13 @@ vpkg_rate_str(const struct vpkg_rate *r, char *buf, size_t len)
 		snprintf(buf, len, "max");
 		break;
 	case VPKG_RATE_PPS:
-		snprintf(buf, len, "%.10gpps", r->value);
+		si_str(buf, len, r->value, "pps");
 		break;
 	case VPKG_RATE_L2_BPS:
-		snprintf(buf, len, "%.10gbps", r->value);
+		si_str(buf, len, r->value, "bps");
 		break;
 	case VPKG_RATE_L1_BPS:
-		snprintf(buf, len, "%.10gbps-l1", r->value);
+		si_str(buf, len, r->value, "bps-l1");
 		break;
 	default:
 		snprintf(buf, len, "%.10g%%", r->value);
@@ -512,10 +526,14 @@ vpkg_spec_check(const struct vpkg_stream_spec *s, const char *where, char *err, 
 		return -EINVAL;
 	}
 	if (s->size.min < min) {
-		snprintf(err, len, "%s.size: invalid value '%s' (%u bytes is below the %u bytes of "
-			 "the headers of %s/%s%s with FCS and the 64-byte minimum)",
-			 where, sz, s->size.min, min, s->src_ip.family == 6 ? "IPv6" : "IPv4",
-			 vpkg_proto_str(s->proto), s->vlan ? "/VLAN" : "");
+		if (hdr > VPKG_MIN_FRAME)
+			snprintf(err, len, "%s.size: invalid value '%s' (%u bytes is below the %u bytes "
+				 "of %s/%s%s headers and FCS)", where, sz, s->size.min, min,
+				 s->src_ip.family == 6 ? "IPv6" : "IPv4", vpkg_proto_str(s->proto),
+				 s->vlan ? "/VLAN" : "");
+		else
+			snprintf(err, len, "%s.size: invalid value '%s' (%u bytes is below the 64-byte "
+				 "Ethernet minimum, FCS included)", where, sz, s->size.min);
 		return -EINVAL;
 	}
 	if (s->size.max > max) {

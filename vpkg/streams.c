@@ -74,9 +74,9 @@ check_port_load(const struct vpkg_table *t, const struct vpkg_env *env, char *er
 			}
 		}
 		if (sum > env->port[p].speed_mbps * 1e6 * (1 + 1e-9)) {
-			snprintf(err, len, "rate: the %u enabled streams of port %u add up to %.6g bit/s "
-				 "on the wire, above its %u Mbit/s line rate", n, env->port[p].port_id,
-				 sum, env->port[p].speed_mbps);
+			snprintf(err, len, "rate: the %u enabled streams of port %u add up to %.4g Gbit/s "
+				 "on the wire, above its %.4g Gbit/s line rate", n, env->port[p].port_id,
+				 sum / 1e9, env->port[p].speed_mbps / 1e3);
 			return -EINVAL;
 		}
 	}

@@ -10,6 +10,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_mbuf.h>
 #include <rte_mbuf_core.h>
 #include <rte_tcp.h>
 
@@ -128,9 +129,10 @@ pace(struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp, const struct vp
 	cs->pps = pps;
 	cs->l1_bps = pps * (cs->avg_size + VPKG_L1_OVERHEAD) * 8;
 	if (pe->speed_mbps != 0 && cs->l1_bps > pe->speed_mbps * 1e6 * (1 + 1e-9)) {
-		snprintf(err, len, "stream '%s'.rate: invalid value '%s' (%.6g bit/s on the wire "
-			 "at %.1f-byte frames, above the %u Mbit/s line rate of port %u)",
-			 sp->name, rate, cs->l1_bps, cs->avg_size, pe->speed_mbps, pe->port_id);
+		snprintf(err, len, "stream '%s'.rate: invalid value '%s' (%.4g Gbit/s on the wire "
+			 "at %.1f-byte frames, above the %.4g Gbit/s line rate of port %u)",
+			 sp->name, rate, cs->l1_bps / 1e9, cs->avg_size, pe->speed_mbps / 1e3,
+			 pe->port_id);
 		return -EINVAL;
 	}
 	vpkg_gap_from_pps(env->tsc_hz, pps, &cs->gap, &cs->gap_frac);
@@ -206,8 +208,7 @@ recipe(struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp,
 	cs->ip_ck_off = v4 ? (uint16_t)(pi->l3_off + 10) : 0;
 	cs->l4_ck_off = (uint16_t)(pi->l4_off + (udp ? 6 : icmp ? 2 : 16));
 	cs->icmp_seq_off = icmp ? (uint16_t)(pi->l4_off + 6) : 0;
-	cs->l2_len = pi->l3_off;
-	cs->l3_len = v4 ? 20 : 40;
+	cs->tx_offload = rte_mbuf_tx_offload(pi->l3_off, v4 ? 20 : 40, 0, 0, 0, 0, 0);
 	cs->ol_flags = 0;
 	if (hw_ip || hw_l4)
 		cs->ol_flags |= v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6;
@@ -267,6 +268,7 @@ vpkg_cstream_build(struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp,
 	pe = &env->port[sp->port];
 
 	cs->tmpl_len = (uint16_t)(sp->size.max - VPKG_FCS_LEN);
+	/* whole cache lines: the writer may copy 64 bytes for a shorter frame */
 	cs->tmpl = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(cs->tmpl_len, RTE_CACHE_LINE_SIZE));
 	if (cs->tmpl == NULL)
 		return -ENOMEM;

@@ -73,7 +73,7 @@ struct vpkg_field {
 
 struct vpkg_cstream {
 	/* --- read per packet --- */
-	uint8_t *tmpl;		/* the frame at the largest size */
+	uint8_t *tmpl;		/* the frame at the largest size; at least 64 bytes allocated */
 	uint16_t tmpl_len;	/* its length (mbuf bytes, without FCS) */
 	uint8_t probe;		/* stamp the probe */
 	uint8_t size_kind;	/* enum vpkg_size_kind */
@@ -96,7 +96,7 @@ struct vpkg_cstream {
 	uint32_t ip_sum0;	/* complemented template IPv4 checksum */
 	uint32_t l4_sum0;	/* SW: complemented L4 checksum; HW: the pseudo-header sum */
 	uint64_t ol_flags;	/* mbuf offload flags */
-	uint16_t l2_len, l3_len;
+	uint64_t tx_offload;	/* mbuf l2_len/l3_len, one word */
 	uint16_t size_min;	/* RANGE: mbuf lengths size_min .. size_min + size_count - 1 */
 	uint16_t size_count;
 	uint16_t pattern_len;	/* IMIX: the order of mbuf lengths, one weighted cycle */

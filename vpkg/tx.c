@@ -125,7 +125,7 @@ resync(struct vpkg_worker *vw, const struct vpkg_table *t, unsigned int wid, uin
 }
 
 /* Account a run of packets [from, to) of one stream: sent below nb_sent, refused above. */
-static inline void
+static inline uint64_t
 account_run(const struct tx_ctx *c, const struct vpkg_local *lo, const uint16_t *len,
 		uint16_t from, uint16_t to, uint16_t nb_sent, uint64_t now)
 {
@@ -134,15 +134,16 @@ account_run(const struct tx_ctx *c, const struct vpkg_local *lo, const uint16_t 
 
 	for (i = from; i < sent_end; i++)
 		bytes += len[i];
-	if (sent_end > from) {
+	if (likely(sent_end > from)) {
 		sctr_add(c, id, VPKG_SCTR_tx_packets, sent_end - from);
 		sctr_add(c, id, VPKG_SCTR_tx_bytes, bytes);
 		if (unlikely(lo->st->first_tsc == 0))
 			__atomic_store_n(&lo->st->first_tsc, now, __ATOMIC_RELAXED);
 		__atomic_store_n(&lo->st->last_tsc, now, __ATOMIC_RELAXED);
 	}
-	if (to > sent_end)
+	if (unlikely(to > sent_end))
 		sctr_add(c, id, VPKG_SCTR_refused, to - sent_end);
+	return bytes;
 }
 
 /* Send n built packets of one port; account per port and per stream. */
@@ -151,15 +152,15 @@ send_port(const struct tx_ctx *c, uint16_t port, struct rte_mbuf **m, const uint
 		const uint16_t *len, uint16_t n, uint64_t now)
 {
 	const struct dp_port *dp = &dp_ports[port];
+	uint16_t q = (uint16_t)c->vw->txq[port];
 	uint16_t sent, i, run;
 	uint32_t tries = 0;
 	uint64_t bytes = 0;
 
-	sent = rte_eth_tx_burst(dp->port_id, (uint16_t)c->vw->txq[port], m, n);
+	sent = rte_eth_tx_burst(dp->port_id, q, m, n);
 	while (unlikely(sent < n) && tries < c->tx_retry) {
 		tries++;
-		sent += rte_eth_tx_burst(dp->port_id, (uint16_t)c->vw->txq[port], m + sent,
-				n - sent);
+		sent += rte_eth_tx_burst(dp->port_id, q, m + sent, n - sent);
 	}
 	if (unlikely(sent < n)) {
 		rte_pktmbuf_free_bulk(m + sent, n - sent);
@@ -168,16 +169,14 @@ send_port(const struct tx_ctx *c, uint16_t port, struct rte_mbuf **m, const uint
 	}
 	if (unlikely(tries != 0))
 		pctr_add(c, port, VPKG_CTR_tx_retries, tries);
-	for (i = 0; i < sent; i++)
-		bytes += len[i];
-	pctr_add(c, port, VPKG_CTR_tx_packets, sent);
-	pctr_add(c, port, VPKG_CTR_tx_bytes, bytes);
 	/* per stream, by runs of the same stream */
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && idx[run] == idx[i]; run++)
 			;
-		account_run(c, &c->vw->local[idx[i]], len, i, run, sent, now);
+		bytes += account_run(c, &c->vw->local[idx[i]], len, i, run, sent, now);
 	}
+	pctr_add(c, port, VPKG_CTR_tx_packets, sent);
+	pctr_add(c, port, VPKG_CTR_tx_bytes, bytes);
 }
 
 static void
@@ -187,9 +186,11 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 	struct rte_mbuf *m[DP_MAX_BURST];
 	uint16_t len[DP_MAX_BURST];
 	uint64_t ns = dp_clock_tsc_to_ns(now);
+	bool log = vw->txlog.rec != NULL;
 	uint16_t i, k, rest, port;
 
-	if (unlikely(rte_pktmbuf_alloc_bulk(c->pool, m, n) != 0)) {
+	/* raw mbufs: next, nb_segs and refcnt are already right in the pool (as testpmd txonly) */
+	if (unlikely(rte_mempool_get_bulk(c->pool, (void **)m, n) != 0)) {
 		for (i = 0; i < n; i++) {
 			const struct vpkg_local *lo = &vw->local[idx[i]];
 
@@ -207,12 +208,14 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 		const struct vpkg_cstream *cs = lo->cs;
 		struct rte_mbuf *b = m[i];
 
+		b->data_off = RTE_PKTMBUF_HEADROOM;
 		len[i] = vpkg_gen_fill(rte_pktmbuf_mtod(b, uint8_t *), cs, lo->st, ns);
+		if (unlikely(log))
+			vpkg_txlog_add(&vw->txlog, ns, lo->st->seq - 1, cs->id, len[i]);
 		b->data_len = len[i];
 		b->pkt_len = len[i];
 		b->ol_flags = cs->ol_flags;
-		b->l2_len = cs->l2_len;
-		b->l3_len = cs->l3_len;
+		b->tx_offload = cs->tx_offload;
 		lo->st->generated++;
 		if (cs->port != port)
 			rest++;

@@ -13,6 +13,7 @@
 #define VPKG_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -24,6 +25,7 @@
 #include "pace.h"
 #include "spec.h"
 #include "streams.h"
+#include "txlog.h"
 
 /* Per-port counters; the first ones are DP_PORT_COUNTERS (dp_stats.h). */
 #define VPKG_PORT_COUNTERS(X) \
@@ -63,6 +65,7 @@ extern const struct dp_counter_desc vpkg_stream_ctr_desc[VPKG_SCTR_MAX];
 #define VPKG_DEFAULT_LINK_WAIT 5.0
 #define VPKG_RX_INTERVAL_US 100		/* rx poll (ARP) at most this often */
 #define VPKG_DEFAULT_LINGER 0.2		/* s after the last limited stream ended */
+#define VPKG_DEFAULT_TXLOG_MAX (4u << 20)	/* tx timestamps recorded per worker */
 
 /* vpkg's own options. Written: main (option parsing); immutable after start. */
 struct vpkg_options {
@@ -85,6 +88,8 @@ struct vpkg_options {
 	double link_wait;
 	double linger;		/* seconds between the last stream's end and the exit */
 	bool no_rx;		/* no rx queue: no ARP */
+	char txlog_path[PATH_MAX];	/* --tx-timestamps; "" = off */
+	uint64_t txlog_max;		/* records per worker */
 	/* next hop, by ethdev port id */
 	bool has_peer[RTE_MAX_ETHPORTS];
 	struct rte_ether_addr peer[RTE_MAX_ETHPORTS];
@@ -106,6 +111,8 @@ struct vpkg_worker {
 	uint32_t nb_local;
 	uint32_t epoch;
 	int16_t txq[RTE_MAX_ETHPORTS];	/* its queue on each port (dp_ports index), -1 none */
+	/* written: the worker; read: main after the worker stopped */
+	struct vpkg_txlog txlog;
 	/* written: the worker (relaxed); read: control */
 	uint64_t skips;			/* pacing: deadlines pulled up after stalls */
 	uint64_t table_gen;		/* generation of the table it runs on */

@@ -5,6 +5,7 @@
  * default.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ vpkg_cleanup(void *ctx)
 	for (i = 0; i < vpkg.nb_workers; i++) {
 		rte_free(vpkg.workers[i].sched);
 		rte_free(vpkg.workers[i].local);
+		vpkg_txlog_free(&vpkg.workers[i].txlog);
 		vpkg.workers[i].sched = NULL;
 		vpkg.workers[i].local = NULL;
 	}
@@ -119,6 +121,12 @@ setup_workers(char *err, size_t errlen)
 			return -ENOMEM;
 		}
 		vpkg_sched_reset(vw->sched, max_lag);
+		if (vpkg.opt.txlog_path[0] != '\0' &&
+		    vpkg_txlog_init(&vw->txlog, vpkg.opt.txlog_max) != 0) {
+			snprintf(err, errlen, "--tx-timestamps-max: cannot allocate %" PRIu64
+				 " records for worker %u", vpkg.opt.txlog_max, i);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -321,6 +329,13 @@ main(int argc, char **argv)
 		wrc = rc;
 	if (vpkg.cfg.stats_period > 0)
 		vpkg_stats_print(NULL);
+	if (vpkg.opt.txlog_path[0] != '\0' &&
+	    vpkg_txlog_write(vpkg.opt.txlog_path, &vpkg.workers[0].txlog, vpkg.nb_workers,
+			     sizeof(vpkg.workers[0]), err, sizeof(err)) != 0) {
+		fprintf(stderr, "vpkg: %s\n", err);
+		if (wrc == 0)
+			wrc = -EIO;
+	}
 	rc = dp_main_finish(&vpkg.cfg, &hooks, wrc);
 	dp_counters_free(vpkg.port_ctrs);
 	dp_counters_free(vpkg.stream_ctrs);

@@ -113,13 +113,25 @@ seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received
 		return;
 	}
 	back = (uint64_t)(-(int64_t)d);
-	if (tx_ns > s->max_tx_ns || back >= STREAM_SEQ_WINDOW) {
+	if (tx_ns > s->max_tx_ns || (tx_ns == 0 && back >= STREAM_SEQ_WINDOW)) {
 		/* generator restart: close the epoch, keep its losses */
 		span = hi - first + 1;
 		if (span > s->unique)
 			ST_STORE(s->lost_closed, s->lost_closed + (span - s->unique));
 		ST_STORE(s->restarts, s->restarts + 1);
 		epoch_start(s, seq);
+		return;
+	}
+	if (back >= STREAM_SEQ_WINDOW) {
+		/*
+		 * Older than the window but with its original timestamp: a very
+		 * late packet. Whether it is a duplicate cannot be told any more;
+		 * it is counted as a late unique packet.
+		 */
+		ST_STORE(s->unique, s->unique + 1);
+		ST_STORE(s->reordered, s->reordered + 1);
+		if (back <= hi && hi - back < first)
+			ST_STORE(s->first_seq, hi - back);
 		return;
 	}
 	if (window_test(s->window, hi - back)) {
@@ -292,6 +304,10 @@ stream_report_finish(struct stream_report *r)
 		r->lat_p50 = lat_hist_quantile(&r->hist, 0.5);
 		r->lat_p99 = lat_hist_quantile(&r->hist, 0.99);
 		r->lat_p999 = lat_hist_quantile(&r->hist, 0.999);
+		/* a quantile is its bucket's high edge: never report it above the max */
+		r->lat_p50 = r->lat_p50 > r->lat_max ? r->lat_max : r->lat_p50;
+		r->lat_p99 = r->lat_p99 > r->lat_max ? r->lat_max : r->lat_p99;
+		r->lat_p999 = r->lat_p999 > r->lat_max ? r->lat_max : r->lat_p999;
 	} else {
 		r->lat_min = r->lat_max = r->lat_avg = 0;
 		r->lat_p50 = r->lat_p99 = r->lat_p999 = 0;

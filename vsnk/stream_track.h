@@ -11,8 +11,10 @@
  * Generator restart: a packet whose sequence is below the highest seen but
  * whose tx timestamp is later than every timestamp seen so far cannot be a
  * late or duplicated copy (those carry their original, earlier timestamp):
- * the generator started again. A jump back beyond the window is treated the
- * same way (generators that write no timestamp). The current epoch is
+ * the generator started again. For generators that write no timestamp
+ * (tx_ns 0), a jump back beyond the window is taken as a restart; with
+ * timestamps, such a packet is a very late one, counted as late and unique
+ * (it is too old to tell whether it is a duplicate). The current epoch is
  * closed (its losses kept in lost_closed) and a new one starts.
  *
  * Loss in an epoch = (highest - first + 1) - unique: a packet that arrives

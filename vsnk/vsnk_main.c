@@ -124,7 +124,8 @@ main(int argc, char **argv)
 {
 	struct dp_port_want want = {
 		.nb_rxq = 1,
-		.nb_txq = 0,
+		/* one tx queue, never used: some drivers (memif) refuse a peer without one */
+		.nb_txq = 1,
 		.rx_offloads = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
 			       RTE_ETH_RX_OFFLOAD_TCP_CKSUM,
 	};

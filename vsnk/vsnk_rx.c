@@ -106,6 +106,27 @@ count_foreign(const struct rx_ctx *c, uint16_t slot, const struct dp_pkt_info *p
 	ctr_inc(c, slot, idx);
 }
 
+/*
+ * The probe at the start of the payload. It is normally in the contiguous
+ * bytes the parser saw; when the payload starts at the end of a segment, the
+ * 16 bytes are gathered from the chain (only within the IP length).
+ */
+static inline int
+probe_read(const struct rte_mbuf *m, const uint8_t *frame, const struct dp_pkt_info *pi,
+		struct dp_probe *probe)
+{
+	uint8_t buf[DP_PROBE_LEN];
+	const void *p;
+
+	if (likely(pi->payload_len >= DP_PROBE_LEN))
+		return dp_probe_decode(frame + pi->payload_off, pi->payload_len, probe);
+	if (m->nb_segs == 1 || pi->fragment ||
+	    (uint32_t)pi->l3_off + pi->l3_len < (uint32_t)pi->payload_off + DP_PROBE_LEN)
+		return dp_probe_decode(frame + pi->payload_off, pi->payload_len, probe);
+	p = rte_pktmbuf_read(m, pi->payload_off, DP_PROBE_LEN, buf);
+	return p == NULL ? -1 : dp_probe_decode(p, DP_PROBE_LEN, probe);
+}
+
 static inline void
 handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct rte_mbuf *m,
 		uint64_t now_ns, struct burst_acc *acc)
@@ -125,18 +146,23 @@ handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct r
 		ctr_inc(c, slot, VSNK_CTR_dropped);
 		return;
 	}
-	if (unlikely(pi.l3_type == DP_L3_NONE || (pi.fragment && !pi.first_fragment))) {
+	if (unlikely(pi.l3_type == DP_L3_NONE)) {
 		count_foreign(c, slot, &pi);
 		return;
 	}
+	/* the IPv4 header checksum is checked on every fragment, L4 on whole packets */
 	if (unlikely(!cksum_ok(c, m, frame, &pi, rx_offloads))) {
 		ctr_inc(c, slot, VSNK_CTR_bad_checksum);
 		ctr_inc(c, slot, VSNK_CTR_dropped);
 		return;
 	}
+	if (unlikely(pi.fragment && !pi.first_fragment)) {
+		count_foreign(c, slot, &pi);
+		return;
+	}
 	proto = pi.l4_proto;
 	if (l4_may_carry_probe(proto)) {
-		if (dp_probe_decode(frame + pi.payload_off, pi.payload_len, &probe) == 0) {
+		if (probe_read(m, frame, &pi, &probe) == 0) {
 			acc->probe++;
 			if (likely(probe.stream_id < c->max_streams))
 				stream_track_update(&c->streams[probe.stream_id], probe.seq,

@@ -18,7 +18,8 @@
 #include "vsnk_ves.h"
 
 static struct ves_config ves_cfg;	/* written: main at start-up; then immutable */
-static struct ves_agent *ves_agent;	/* written: main */
+/* written: main (published once started); read: main, REST threads (stats) */
+static struct ves_agent *ves_agent;
 
 int
 vsnk_ves_register(struct dp_app *app)
@@ -64,20 +65,22 @@ vsnk_ves_start(char *err, size_t errlen)
 		.nb_ports = dp_nb_ports,
 		.read = read_ports,
 	};
+	struct ves_agent *a;
 	int rc;
 
 	if (!ves_config_enabled(&ves_cfg))
 		return 0;
-	ves_agent = ves_agent_create(&ves_cfg, &src, "vsnk", err, errlen);
+	a = ves_agent_create(&ves_cfg, &src, "vsnk", err, errlen);
 	ves_config_wipe(&ves_cfg);
-	if (ves_agent == NULL)
+	if (a == NULL)
 		return -ENOMEM;
-	rc = ves_agent_start(ves_agent, err, errlen);
+	rc = ves_agent_start(a, err, errlen);
 	if (rc != 0) {
-		ves_agent_free(ves_agent);
-		ves_agent = NULL;
+		ves_agent_free(a);
+		return rc;
 	}
-	return rc;
+	__atomic_store_n(&ves_agent, a, __ATOMIC_RELEASE);
+	return 0;
 }
 
 void
@@ -86,19 +89,22 @@ vsnk_ves_stop(void)
 	ves_agent_stop(ves_agent);
 }
 
+/* After the REST server stopped: no reader left. */
 void
 vsnk_ves_free(void)
 {
-	ves_agent_free(ves_agent);
-	ves_agent = NULL;
+	struct ves_agent *a = __atomic_exchange_n(&ves_agent, NULL, __ATOMIC_ACQ_REL);
+
+	ves_agent_free(a);
 }
 
 json_t *
 vsnk_ves_stats_json(void *ctx)
 {
+	struct ves_agent *a = __atomic_load_n(&ves_agent, __ATOMIC_ACQUIRE);
 	json_t *root = vsnk_stats_json(ctx);
 
-	if (root != NULL && ves_agent != NULL)
-		json_object_set_new(root, "ves", ves_agent_stats_json(ves_agent));
+	if (root != NULL && a != NULL)
+		json_object_set_new(root, "ves", ves_agent_stats_json(a));
 	return root;
 }

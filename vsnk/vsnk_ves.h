@@ -4,7 +4,9 @@
  * reports (from vsnk's per-lcore counters, read without blocking a worker)
  * and the "ves" section of the stats JSON. Off unless --ves-url is given.
  *
- * Thread safety: main thread; the agent's own threads call the source.
+ * Thread safety: main thread, but vsnk_ves_stats_json (any thread: the
+ * agent is published atomically once started); the agent's own threads call
+ * the source.
  */
 #ifndef VSNK_VES_H
 #define VSNK_VES_H
@@ -27,7 +29,7 @@ int vsnk_ves_start(char *err, size_t errlen);
 /* After the workers returned: last partial event, drain, threads joined. */
 void vsnk_ves_stop(void);
 
-/* Free the agent (after dp_main_finish). */
+/* Free the agent (after dp_main_finish and the REST server's stop). */
 void vsnk_ves_free(void);
 
 /* vsnk_stats_json() plus the "ves" section when the agent runs (a hook). */

@@ -36,6 +36,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet
         pass
 
+    def setup(self):
+        super().setup()
+        with self.server.collector.lock:
+            self.server.collector.conns.add(self.connection)
+
+    def finish(self):
+        with self.server.collector.lock:
+            self.server.collector.conns.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
     def do_POST(self):
         col = self.server.collector
         length = int(self.headers.get("Content-Length", "0"))
@@ -73,6 +86,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._answer(400, b'{"requestError":"bad json"}')
             return
+        evs = doc["eventList"] if "eventList" in doc else [doc.get("event")]
+        if any(e["commonEventHeader"]["sequence"] in col.poison for e in evs):
+            with col.lock:
+                col.poisoned.append([e["commonEventHeader"]["sequence"] for e in evs])
+            self._answer(400, b'{"requestError":{"serviceException":{"text":"poison"}}}')
+            return
         with col.lock:
             col.bodies.append((self.path, self.headers.get("Content-Type"), doc))
             if "eventList" in doc:
@@ -106,6 +125,9 @@ class Collector:
         self.request_log = []
         self.requests = 0
         self.unauthorized = 0
+        self.conns = set()      # open connections, closed by stop()
+        self.poison = set()     # sequences answered 400 (alone or in a batch)
+        self.poisoned = []      # the sequences of each request answered 400 for them
         self.port = 0
         self.server = None
         self.thread = None
@@ -128,10 +150,18 @@ class Collector:
         return self
 
     def stop(self):
+        """Down: no listening socket, every open (keep-alive) connection closed."""
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
             self.server = None
+        with self.lock:
+            conns, self.conns = list(self.conns), set()
+        for s in conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def snapshot(self):
         with self.lock:

@@ -190,7 +190,7 @@ test_format_roundtrip(void **state)
 		struct vfw_rule_list l = parse_ok("allow   udp   from any   to 10.1.0.0/16 port any  ");
 
 		vfw_rule_format(&l.rules[0], buf, sizeof(buf));
-		assert_string_equal(buf, "allow udp from any to 10.1.0.0/16");
+		assert_string_equal(buf, "allow udp to 10.1.0.0/16");
 		vfw_rule_list_free(&l);
 	}
 }

@@ -249,7 +249,54 @@ def test_arp_unresolved():
     assert all(not s["ready"] for s in js["streams"])
 
 
+def test_two_ports():
+    """Streams on two ports, one worker: each port gets its own streams, in order."""
+    import os
+    w = vt.tmpdir()
+    rx1, tx1 = os.path.join(w, "rx1.pcap"), os.path.join(w, "tx1.pcap")
+    vfwcl.write_pcap(rx1, [])
+    cfg = {"streams": [
+        {"name": "p0", "id": 0, "port": 0, "rate": "3kpps", "count": 300},
+        {"name": "p1", "id": 1, "port": 1, "rate": "3kpps", "count": 300, "dst_port": 9},
+        {"name": "p1b", "id": 2, "port": 1, "rate": "1kpps", "count": 100, "size": 128},
+    ]}
+    rc, out, err, js, frames = vt.run_pcap(
+        ["--eth-peer", "0," + vt.PEER, "--eth-peer", "1,02:00:00:00:00:bb",
+         "--config", vt.write_config(w, cfg)], w,
+        extra_vdevs=["net_pcap1,rx_pcap=%s,tx_pcap=%s" % (rx1, tx1)])
+    assert rc == 0, err
+    ids0 = vt.by_stream(frames)
+    ids1 = vt.by_stream([f for _, f in vfwcl.read_pcap(tx1)])
+    assert list(ids0) == [0] and sorted(ids1) == [1, 2], (list(ids0), list(ids1))
+    vt.check_seq(ids0[0], 0)
+    vt.check_seq(ids1[1], 1)
+    vt.check_seq(ids1[2], 2)
+    assert len(ids0[0]) == 300 and len(ids1[1]) == 300 and len(ids1[2]) == 100
+    assert all(d["dst"] == "02:00:00:00:00:bb" and d["dport"] == 9 for d in ids1[1])
+    assert all(d["len"] == 124 for d in ids1[2])
+    assert vfwcl.port_stats(js, 0)["tx_packets"] == 300
+    assert vfwcl.port_stats(js, 1)["tx_packets"] == 400
+
+
+def test_tx_timestamps():
+    """--tx-timestamps records exactly what the probes carry (the benchmark reads it)."""
+    import os
+    import struct
+    w = vt.tmpdir()
+    log = os.path.join(w, "ts.bin")
+    rc, out, err, js, frames = vt.run_pcap(
+        ["--eth-peer", "0," + vt.PEER, "--count", "7", "--size", "64-100", "--tx-timestamps", log], w)
+    assert rc == 0, err
+    with open(log, "rb") as f:
+        recs = [(sid, seq, ns, ln) for ns, seq, sid, ln in struct.iter_unpack("<QIHH", f.read())]
+    probes = []
+    for fr in frames:
+        d = vt.decode(fr)
+        probes.append((d["probe"][0], d["probe"][1], d["probe"][2], d["len"]))
+    assert recs == probes, (recs[:3], probes[:3])
+
+
 if __name__ == "__main__":
     vt.run_main([test_onap_defaults, test_active_streams, test_default_next_hop, test_stream_file,
                  test_no_probe_stream, test_testpmd_flags, test_testpmd_defaults, test_arp,
-                 test_arp_unresolved])
+                 test_arp_unresolved, test_two_ports, test_tx_timestamps])

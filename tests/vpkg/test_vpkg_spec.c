@@ -283,7 +283,7 @@ test_json_bad(void **state)
 		{ "{\"streams\":[{\"name\":\"has space\"}]}", "streams[0].name" },
 		{ "{\"streams\":[{\"src_mac\":\"zz\"}]}", "streams[0].src_mac" },
 		{ "{\"streams\":[{\"proto\":\"tcp\",\"src_ip\":\"2001:db8::1\",\"dst_ip\":\"2001:db8::2\","
-		  "\"size\":64}]}", "headers of IPv6/tcp" },
+		  "\"size\":64}]}", "IPv6/tcp headers" },
 	};
 	static struct vpkg_stream_spec s[8];
 	unsigned int i;

@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers for the management-plane tests (standard library only):
+
+- Vsnk: a vsnk process with --mgmt on a free port, started and stopped
+  cleanly (SIGINT), its output and --stats-file kept
+- Client: HTTP(S) requests with or without Basic auth, JSON in and out
+- check() / done(): "ok"/"FAIL" lines and the exit status (77 = skipped)
+- parse_metrics(): a strict reader of the Prometheus text format 0.0.4
+"""
+import base64
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import vfwcl
+
+VSNK = vfwcl.binary("vsnk")
+SKIP = 77
+failures = []
+
+
+def check(cond, what, detail=None):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        if detail is not None:
+            print("     " + str(detail)[:2000], flush=True)
+        failures.append(what)
+    return cond
+
+
+def done():
+    if failures:
+        print("%d check(s) failed:" % len(failures))
+        for f in failures:
+            print("  - " + f)
+        sys.exit(1)
+    print("all checks passed")
+    sys.exit(0)
+
+
+def skip(why):
+    print("SKIP: " + why, flush=True)
+    sys.exit(SKIP)
+
+
+def free_port(host="127.0.0.1", family=socket.AF_INET):
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.json = None
+        ctype = headers.get("content-type", "")
+        if body and ctype.startswith("application/json"):
+            try:
+                self.json = json.loads(body)
+            except ValueError:
+                self.json = None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def error_message(self):
+        try:
+            return self.json["error"]["message"]
+        except (TypeError, KeyError):
+            return None
+
+    def is_error(self, code):
+        """A JSON error body {"error":{"code":code,"message":"..."}}."""
+        j = self.json
+        return (self.status == code and isinstance(j, dict) and set(j) == {"error"}
+                and j["error"].get("code") == code
+                and isinstance(j["error"].get("message"), str) and j["error"]["message"] != "")
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.body[:300])
+
+
+class Client:
+    def __init__(self, port, host="127.0.0.1", auth=None, tls=None, timeout=10):
+        self.port = port
+        self.host = host
+        self.auth = auth        # an Authorization header value, or None
+        self.tls = tls          # an ssl.SSLContext for HTTPS
+        self.timeout = timeout
+
+    def conn(self):
+        if self.tls is not None:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                               context=self.tls)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+
+    def req(self, method, path, body=None, raw=None, headers=None, auth="default",
+            chunked=False):
+        """body: a JSON value sent as application/json; raw: bytes sent as is."""
+        h = {}
+        a = self.auth if auth == "default" else auth
+        if a is not None:
+            h["Authorization"] = a
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        elif raw is not None:
+            data = raw
+        h.update(headers or {})
+        c = self.conn()
+        try:
+            if chunked:
+                c.request(method, path, body=iter([data[i:i + 512] for i in
+                                                   range(0, len(data), 512)]),
+                          headers=h, encode_chunked=True)
+            else:
+                c.request(method, path, body=data, headers=h)
+            r = c.getresponse()
+            body = r.read()
+            return Resp(r.status, {k.lower(): v for k, v in r.getheaders()}, body)
+        finally:
+            c.close()
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def json(self, path, **kw):
+        r = self.get(path, **kw)
+        if r.status != 200 or r.json is None:
+            raise AssertionError("GET %s: %r" % (path, r))
+        return r.json
+
+
+class Vsnk:
+    """vsnk on virtual ports with the REST server on a free port."""
+
+    def __init__(self, vdevs, args=(), lcores="0-1", mgmt=True, port=None, host="127.0.0.1",
+                 stats=True):
+        self.port = port or free_port()
+        self.host = host
+        self.stats_file = None
+        if stats:
+            fd, self.stats_file = tempfile.mkstemp(prefix="vfwcl-mgmt-", suffix=".json")
+            os.close(fd)
+            os.unlink(self.stats_file)
+        cmd = [VSNK] + vfwcl.eal_args(vdevs, lcores=lcores) + ["--", "--idle-sleep", "100"]
+        if mgmt:
+            hp = "[%s]:%d" % (host, self.port) if ":" in host else "%s:%d" % (host, self.port)
+            cmd += ["--mgmt", hp]
+        if stats:
+            cmd += ["--stats-file", self.stats_file]
+        self.cmd = cmd + list(args)
+        self.p = None
+        self.out = self.err = ""
+        self.rc = None
+        self.stats = None
+
+    def start(self, timeout=30):
+        self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        end = time.time() + timeout
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        while time.time() < end:
+            if self.p.poll() is not None:
+                self.out, self.err = self.p.communicate()
+                raise AssertionError("vsnk exited %d at start\n%s\n%s" % (
+                    self.p.returncode, self.out[-2000:], self.err[-2000:]))
+            try:
+                with socket.create_connection((self.host, self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("the REST server did not come up")
+
+    def stop(self, sig=signal.SIGINT, timeout=30):
+        if self.p is None:
+            return self.rc
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+        try:
+            self.out, self.err = self.p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.out, self.err = self.p.communicate()
+        self.rc = self.p.returncode
+        self.p = None
+        if self.stats_file and os.path.exists(self.stats_file):
+            with open(self.stats_file) as f:
+                self.stats = json.load(f)
+            os.unlink(self.stats_file)
+        return self.rc
+
+    def pid(self):
+        return self.p.pid
+
+    def client(self, **kw):
+        return Client(self.port, host=self.host, **kw)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_vsnk(args, vdevs=("net_null0",), timeout=60):
+    """Run vsnk to completion (for option errors); returns CompletedProcess."""
+    cmd = [VSNK] + vfwcl.eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(p, code, *needles):
+    """Exit code and exactly one 'vsnk: ' line on stderr naming the needles."""
+    lines = [l for l in p.stderr.splitlines() if l.startswith("vsnk: ")]
+    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
+    if not ok:
+        print("     rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
+    return ok
+
+
+def wait_for(fn, timeout=10, interval=0.1):
+    """Poll fn() until it returns a true value; return it (or the last value)."""
+    end = time.time() + timeout
+    v = fn()
+    while not v and time.time() < end:
+        time.sleep(interval)
+        v = fn()
+    return v
+
+
+def write_probe_pcap(path, streams, per_stream, extra_foreign=0):
+    """per_stream probe packets for each stream id, interleaved, plus foreign UDP."""
+    t = time.time_ns()
+    frames = []
+    for seq in range(per_stream):
+        for s in streams:
+            frames.append(vfwcl.probe_frame(s, seq, t + seq * 1000))
+    for i in range(extra_foreign):
+        frames.append(vfwcl.udp4_frame(payload=b"foreign%04d" % i, size=60))
+    vfwcl.write_pcap(path, frames)
+    return len(frames)
+
+# ---------------------------------------------------------------- Prometheus
+
+_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+_SAMPLE = re.compile(r"^(%s)(\{(.*)\})? (\S+)( -?\d+)?$" % _NAME)
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"(,|$)')
+
+
+def parse_metrics(text):
+    """Parse the text format 0.0.4 strictly. Returns (families, errors):
+    families = {name: {"type":..,"help":..,"samples":[(name, {labels}, value)]}}."""
+    fams, errors = {}, []
+    current = None
+    seen_done = set()
+    for n, line in enumerate(text.split("\n"), 1):
+        if line == "":
+            continue
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            parts = line.split(" ", 3)
+            if len(parts) < 4:
+                errors.append("line %d: short comment" % n)
+                continue
+            kind, name, rest = parts[1], parts[2], parts[3]
+            f = fams.setdefault(name, {"type": None, "help": None, "samples": []})
+            key = "type" if kind == "TYPE" else "help"
+            if f[key] is not None:
+                errors.append("line %d: second %s for %s" % (n, kind, name))
+            if f["samples"]:
+                errors.append("line %d: %s after samples of %s" % (n, kind, name))
+            f[key] = rest
+            if current is not None and current != name:
+                seen_done.add(current)
+            if name in seen_done:
+                errors.append("line %d: family %s is not contiguous" % (n, name))
+            current = name
+            continue
+        if line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            errors.append("line %d: bad sample %r" % (n, line))
+            continue
+        sname, lbl, value = m.group(1), m.group(3) or "", m.group(4)
+        labels, pos = {}, 0
+        while pos < len(lbl):
+            lm = _LABEL.match(lbl, pos)
+            if not lm:
+                errors.append("line %d: bad labels %r" % (n, lbl))
+                break
+            labels[lm.group(1)] = lm.group(2)
+            pos = lm.end()
+        try:
+            v = float(value.replace("+Inf", "inf").replace("-Inf", "-inf"))
+        except ValueError:
+            errors.append("line %d: bad value %r" % (n, value))
+            continue
+        fam = sname
+        for suffix in ("_sum", "_count", "_bucket"):
+            if sname.endswith(suffix) and sname[:-len(suffix)] in fams and \
+                    fams[sname[:-len(suffix)]]["type"] in ("summary", "histogram"):
+                fam = sname[:-len(suffix)]
+        if fam not in fams or fams[fam]["type"] is None:
+            errors.append("line %d: sample %s without # TYPE" % (n, sname))
+            continue
+        if fam != current:
+            errors.append("line %d: sample of %s outside its family" % (n, fam))
+        fams[fam]["samples"].append((sname, labels, v))
+    return fams, errors
+
+
+def metric(fams, name, **labels):
+    """The value of the sample name{labels}, or None."""
+    fam = fams.get(name)
+    if fam is None:
+        for base in fams:
+            if name.startswith(base + "_"):
+                fam = fams[base]
+    if fam is None:
+        return None
+    for sname, lbl, v in fam["samples"]:
+        if sname == name and lbl == {k: str(x) for k, x in labels.items()}:
+            return v
+    return None
+
+
+def thread_affinity(pid):
+    """[(thread name, set of allowed CPUs)] of a process (Linux /proc)."""
+    out = []
+    for tid in os.listdir("/proc/%d/task" % pid):
+        base = "/proc/%d/task/%s/" % (pid, tid)
+        try:
+            name = open(base + "comm").read().strip()
+            cpus = set()
+            for line in open(base + "status"):
+                if line.startswith("Cpus_allowed_list:"):
+                    for part in line.split(":", 1)[1].strip().split(","):
+                        a, _, b = part.partition("-")
+                        cpus.update(range(int(a), int(b or a) + 1))
+            out.append((name, cpus))
+        except OSError:
+            pass
+    return out

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Small socket tools run inside the test namespaces (standard library only).
+
+  tcp-sink ADDR PORT          accept one connection, print the bytes received
+  tcp-send ADDR PORT N        connect, send N bytes, print "sent N" (exit 1 on failure)
+  tcp-connect ADDR PORT SEC   try to connect: print "connected", "refused" or "timeout"
+  udp-echo ADDR PORT SEC      echo datagrams back for SEC seconds
+  udp-ask ADDR PORT SEC       send datagrams until one answer comes: print "answer" or "timeout"
+  udp-recv ADDR PORT SEC      print the number of datagrams received in SEC seconds
+  udp-send ADDR PORT N        send N datagrams
+  ping ADDR COUNT INTERVAL    ICMP/ICMPv6 echo (raw socket, root): print the replies received
+"""
+import os
+import socket
+import struct
+import sys
+import time
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ping(addr, count, interval):
+    v6 = ":" in addr
+    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW,
+                      socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+    ident = os.getpid() & 0xFFFF
+    got = set()
+    for seq in range(count):
+        body = struct.pack("!HH", ident, seq) + b"vfw-ping" * 4
+        typ = 128 if v6 else 8
+        h = struct.pack("!BBH", typ, 0, 0) + body
+        if not v6:  # the kernel fills the ICMPv6 checksum
+            h = h[:2] + struct.pack("!H", csum(h)) + h[4:]
+        s.sendto(h, (addr, 0))
+        end = time.time() + interval
+        while time.time() < end:
+            s.settimeout(max(0.01, end - time.time()))
+            try:
+                d, _ = s.recvfrom(2048)
+            except socket.timeout:
+                break
+            if not v6:
+                d = d[(d[0] & 0xF) * 4:]  # IPv4 raw sockets include the IP header
+            if d[0] == (129 if v6 else 0) and struct.unpack("!H", d[4:6])[0] == ident:
+                got.add(struct.unpack("!H", d[6:8])[0])
+    return len(got)
+
+
+def fam(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def main(argv):
+    cmd, addr, port = argv[1], argv[2], int(argv[3])
+    if cmd == "ping":
+        print(ping(addr, port, float(argv[4])), flush=True)
+        return 0
+    if cmd == "tcp-sink":
+        s = socket.socket(fam(addr), socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((addr, port))
+        s.listen(1)
+        s.settimeout(float(argv[4]) if len(argv) > 4 else 30)
+        c, _ = s.accept()
+        c.settimeout(30)
+        n = 0
+        while True:
+            d = c.recv(65536)
+            if not d:
+                break
+            n += len(d)
+        print(n, flush=True)
+        return 0
+    if cmd == "tcp-send":
+        total = int(argv[4])
+        s = socket.create_connection((addr, port), timeout=10)
+        s.settimeout(30)
+        buf = b"v" * 65536
+        n = 0
+        while n < total:
+            n += s.send(buf[:min(len(buf), total - n)])
+        s.shutdown(socket.SHUT_WR)
+        s.recv(1)
+        s.close()
+        print("sent", n, flush=True)
+        return 0
+    if cmd == "tcp-connect":
+        s = socket.socket(fam(addr), socket.SOCK_STREAM)
+        s.settimeout(float(argv[4]))
+        try:
+            s.connect((addr, port))
+            print("connected")
+        except socket.timeout:
+            print("timeout")
+        except ConnectionRefusedError:
+            print("refused")
+        return 0
+    if cmd == "udp-echo":
+        s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+        s.bind((addr, port))
+        end = time.time() + float(argv[4])
+        while time.time() < end:
+            s.settimeout(max(0.01, end - time.time()))
+            try:
+                d, peer = s.recvfrom(2048)
+                s.sendto(d, peer)
+            except socket.timeout:
+                pass
+        return 0
+    if cmd == "udp-ask":
+        s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+        s.settimeout(0.3)
+        end = time.time() + float(argv[4])
+        while time.time() < end:
+            s.sendto(b"hello", (addr, port))
+            try:
+                s.recvfrom(2048)
+                print("answer")
+                return 0
+            except socket.timeout:
+                pass
+        print("timeout")
+        return 0
+    if cmd == "udp-recv":
+        s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+        s.bind((addr, port))
+        end = time.time() + float(argv[4])
+        n = 0
+        while time.time() < end:
+            s.settimeout(max(0.01, end - time.time()))
+            try:
+                s.recvfrom(2048)
+                n += 1
+            except socket.timeout:
+                pass
+        print(n, flush=True)
+        return 0
+    if cmd == "udp-send":
+        s = socket.socket(fam(addr), socket.SOCK_DGRAM)
+        for _ in range(int(argv[4])):
+            s.sendto(b"x" * 18, (addr, port))
+            time.sleep(0.01)
+        return 0
+    print("unknown command", cmd, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

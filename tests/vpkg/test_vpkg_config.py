@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Bad options and configurations: vpkg exits 2 with one line naming the bad value."""
+import os
+import subprocess
+
+import vpkgtest as vt
+
+
+def expect_usage(args, *needles, workdir=None, vdevs=("net_null0",)):
+    rc, out, err, _ = vt.run_args(args, vdevs=vdevs)
+    lines = [line for line in err.splitlines() if line.startswith("vpkg: ")]
+    assert rc == 2, "%s: exit %d, expected 2\nstdout: %s\nstderr: %s" % (args, rc, out, err)
+    assert len(lines) == 1, "%s: expected one 'vpkg: ' line on stderr, got %r" % (args, err)
+    for n in needles:
+        assert n in lines[0], "%s: %r not in %r" % (args, n, lines[0])
+    return lines[0]
+
+
+def config(obj):
+    return vt.write_config(vt.tmpdir(), obj)
+
+
+def test_overlapping_ids():
+    p = config({"streams": [{"id": 3}, {"id": 4}, {"id": 3}]})
+    expect_usage(["--config", p], p, "streams[2].id", "duplicate id 3")
+    p = config({"streams": [{"name": "a"}, {"name": "a"}]})
+    expect_usage(["--config", p], "streams[1].name", "duplicate name 'a'")
+
+
+def test_rate_above_line_rate():
+    # net_null reports 10 Gbit/s
+    expect_usage(["--rate", "20Gbps"], "stream 'fw_udp1'.rate", "'20Gbps'", "line rate")
+    expect_usage(["--rate", "15Mpps"], ".rate", "line rate")
+    p = config({"streams": [{"rate": "101%"}]})
+    expect_usage(["--config", p], "streams[0].rate", "101%")
+    # each stream fits, together they do not
+    expect_usage(["--rate", "2Gbps-l1"], "add up to", "line rate")
+
+
+def test_size_below_headers():
+    expect_usage(["--size", "40"], "stream 'fw_udp1'.size", "'40'", "below")
+    p = config({"streams": [{"proto": "tcp", "src_ip": "2001:db8::1", "dst_ip": "2001:db8::2",
+                             "size": 70}]})
+    expect_usage(["--config", p], "streams[0].size", "'70'", "IPv6/tcp")
+    expect_usage(["--txpkts", "20"], "--txpkts", "'20'")
+    expect_usage(["--size", "64:1,2000:1"], "size", "above")
+
+
+def test_unknown_protocol():
+    expect_usage(["--proto", "gre"], "--proto", "'gre'", "unknown protocol")
+    p = config({"streams": [{"proto": "sctp"}]})
+    expect_usage(["--config", p], "streams[0].proto", "'\"sctp\"'", "unknown protocol")
+
+
+def test_bad_json():
+    p = config({"streams": [{"colour": "red"}]})
+    expect_usage(["--config", p], p, "streams[0]: unknown key 'colour'")
+    p = config({"streams": [{"rate": [1]}]})
+    expect_usage(["--config", p], "streams[0].rate", "must be")
+    p = config({"streams": [{"src_port": "9-1"}]})
+    expect_usage(["--config", p], "streams[0].src_port", "LAST below FIRST")
+    p = config({"streams": [{"dst_ip": "10.0.0.1-10.0.0.300"}]})
+    expect_usage(["--config", p], "streams[0].dst_ip")
+    p = config({"streams": []})
+    expect_usage(["--config", p], "streams", "empty")
+    p = config({"streams": [{"port": 3}]})
+    expect_usage(["--config", p], "stream 'stream0'.port", "'3'")
+    p = config({"streams": [{"id": 5000}]})
+    expect_usage(["--config", p], "streams[0].id")
+    d = vt.tmpdir()
+    bad = os.path.join(d, "broken.json")
+    with open(bad, "w") as f:
+        f.write('{"streams": [')
+    expect_usage(["--config", bad], bad, "line")
+
+
+def test_bad_options():
+    expect_usage(["--rate", "fast"], "--rate", "'fast'")
+    expect_usage(["--txpkts", "64,64"], "--txpkts", "multi-segment")
+    expect_usage(["--tx-ip", "10.0.0.1"], "--tx-ip", "SRC,DST")
+    expect_usage(["--tx-udp", "70000"], "--tx-udp")
+    expect_usage(["--eth-peer", "0,zz"], "--eth-peer")
+    expect_usage(["--active-streams", "11"], "--active-streams", "'11'", "10 streams")
+    expect_usage(["--vlan", "0"], "--vlan")
+    expect_usage(["--gateway", "1.2.3"], "--gateway")
+    expect_usage(["--count", "0"], "--count")
+    expect_usage(["--flow-walk", "sideways"], "--flow-walk")
+    expect_usage(["--frobnicate"], "unknown option")
+    p = config({"streams": [{"id": 1}]})
+    expect_usage(["--config", p, "--rate", "5pps"], "--rate", "cannot be combined")
+    expect_usage(["--gateway", "10.0.0.1", "--no-rx"], "--gateway", "--no-rx")
+
+
+def test_help():
+    p = subprocess.run([vt.VPKG, "--help"], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0
+    for n in ("--txpkts", "--rate", "--count", "--active-streams", "fw_udp1", "streams",
+              "--tx-retry", "imix"):
+        assert n in p.stdout, n
+
+
+if __name__ == "__main__":
+    vt.run_main([test_overlapping_ids, test_rate_above_line_rate, test_size_below_headers,
+                 test_unknown_protocol, test_bad_json, test_bad_options, test_help])
