@@ -153,11 +153,15 @@ int mgmt_reply_text(struct mgmt_reply *rep, int status, const char *content_type
 /* Reply static bytes (never freed). Returns status. */
 int mgmt_reply_static(struct mgmt_reply *rep, int status, const char *content_type,
 		const void *data, size_t len);
+/* Reply without a body (e.g. 200 or 204 to a PUT). Returns status. */
+int mgmt_reply_empty(struct mgmt_reply *rep, int status);
 
 /*
  * A handler: fill rep (status and body) and return the status. On an error
- * it must have changed nothing. Called on a server thread with the handler
- * lock held; must not block for long.
+ * it must have changed nothing. A reply left without a body (other than a
+ * 204) is taken for a failed allocation and sent as a 500: use
+ * mgmt_reply_empty() for an intended empty body. Called on a server thread
+ * with the handler lock held; must not block for long.
  */
 typedef int (*mgmt_handler_fn)(void *ctx, const struct mgmt_request *req,
 		struct mgmt_reply *rep);

@@ -153,7 +153,8 @@ set_u32(const char *name, const char *value, uint64_t min, uint64_t max, uint32_
 	uint64_t v;
 
 	if (dp_parse_u64(value, min, max, &v) != 0)
-		return dp_opt_error(err, errlen, name, value, "must be an integer between %lu and %lu",
+		return dp_opt_error(err, errlen, name, value,
+				"must be an integer between %lu and %lu",
 				(unsigned long)min, (unsigned long)max);
 	*out = (uint32_t)v;
 	return 0;

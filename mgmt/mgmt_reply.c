@@ -70,6 +70,12 @@ mgmt_reply_static(struct mgmt_reply *rep, int status, const char *content_type,
 	return status;
 }
 
+int
+mgmt_reply_empty(struct mgmt_reply *rep, int status)
+{
+	return mgmt_reply_static(rep, status, NULL, "", 0);
+}
+
 void
 mgmt_reply_release(struct mgmt_reply *rep)
 {

@@ -9,8 +9,10 @@
  *   last call                   413 (chunked body too large) -> JSON parse (400)
  *                               -> handler under the handler lock -> reply
  *
- * An error is answered as soon as it is known, before the body is read, so
- * that an unauthenticated or oversized request costs no memory.
+ * An error found with the headers is answered at once when the request has
+ * a body (which is then never read: an unauthenticated or oversized request
+ * costs no memory, and libmicrohttpd closes the connection), and at the
+ * last call otherwise (the connection stays open for the next request).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,11 +44,14 @@ struct mgmt_conn {
 	const struct mgmt_route *route;
 	struct mgmt_request req;
 	char method[16];
+	char allow[96];		/* the Allow header of a 405 or OPTIONS */
 	char *body;
 	size_t len;
 	size_t cap;
 	bool too_large;
 	bool answered;
+	bool has_early;		/* an error found with the headers, sent at the last call */
+	struct mgmt_reply early;
 	char scratch[MGMT_PATH_MAX];
 };
 
@@ -208,6 +213,7 @@ send_error(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn 
 		const char *allow, int status, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* allow: a string that lives as long as the connection's state (or static). */
 static enum MHD_Result
 send_error(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
 		const char *allow, int status, const char *fmt, ...)
@@ -221,6 +227,13 @@ send_error(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn 
 	va_end(ap);
 	mgmt_reply_error(&rep, status, "%s", msg);
 	rep.allow = allow;
+	if (conn == NULL) {
+		/* no body to skip: keep it for the last call (keep-alive) */
+		mgmt_reply_release(&c->early);
+		c->early = rep;
+		c->has_early = true;
+		return MHD_YES;
+	}
 	return send_reply(s, conn, c, &rep);
 }
 
@@ -246,36 +259,38 @@ begin(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
 		const char *url, const char *method)
 {
 	const char *auth, *clen, *ctype, *te;
+	struct MHD_Connection *now;
 	unsigned int bit, allow;
-	char allow_str[96];
+	char *allow_str = c->allow;
 	bool has_body;
 
 	snprintf(c->method, sizeof(c->method), "%s", method);
 	c->req.method = c->method;
 	c->req.conn = conn;
+	clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	has_body = (clen != NULL && strcmp(clen, "0") != 0) || te != NULL;
+	now = has_body ? conn : NULL;	/* NULL: answer at the last call */
 	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!mgmt_auth_check(&s->auth, auth))
-		return send_error(s, conn, c, NULL, 401, "authentication required");
+		return send_error(s, now, c, NULL, 401, "authentication required");
 
 	bit = strcmp(method, "OPTIONS") == 0 ? 0 : mgmt_method_bit(method);
 	c->route = mgmt_routes_match(&s->routes, bit, url, c->scratch, &c->req, &allow);
 	c->req.path = url;
 	if (c->route == NULL) {
 		if (allow == 0)
-			return send_error(s, conn, c, NULL, 404, "no such path: %s", url);
-		mgmt_methods_str(allow, allow_str, sizeof(allow_str));
+			return send_error(s, now, c, NULL, 404, "no such path: %s", url);
+		mgmt_methods_str(allow, allow_str, sizeof(c->allow));
 		if (bit == 0 && strcmp(method, "OPTIONS") == 0) {
-			struct mgmt_reply rep = { .status = 204, .allow = allow_str };
-
-			return send_reply(s, conn, c, &rep);
+			mgmt_reply_empty(&c->early, 204);
+			c->early.allow = allow_str;
+			c->has_early = true;
+			return MHD_YES;
 		}
-		return send_error(s, conn, c, allow_str, 405, "method %s not allowed on %s (allowed: %s)",
-				method, url, allow_str);
+		return send_error(s, now, c, allow_str, 405,
+				"method %s not allowed on %s (allowed: %s)", method, url, allow_str);
 	}
-
-	clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	has_body = (clen != NULL && strcmp(clen, "0") != 0) || te != NULL;
 	if (!has_body)
 		return MHD_YES;
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -329,8 +344,12 @@ static enum MHD_Result
 finish(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c)
 {
 	struct mgmt_reply rep = { .status = 500 };
-	bool lock = !(c->route->flags & MGMT_ROUTE_LOCKLESS);
+	bool lock;
 
+	if (c->has_early) {
+		c->has_early = false;
+		return send_reply(s, conn, c, &c->early);
+	}
 	if (c->too_large)
 		return send_error(s, conn, c, NULL, 413, "the body is larger than %u bytes",
 				s->opt.max_body);
@@ -344,6 +363,7 @@ finish(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c)
 					"malformed JSON body: line %d column %d: %s",
 					jerr.line, jerr.column, jerr.text);
 	}
+	lock = !(c->route->flags & MGMT_ROUTE_LOCKLESS);
 	if (lock)
 		pthread_mutex_lock(&s->lock);
 	rep.status = c->route->fn(c->route->ctx, &c->req, &rep);
@@ -395,6 +415,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	RTE_SET_USED(toe);
 	if (c == NULL)
 		return;
+	mgmt_reply_release(&c->early);
 	json_decref(c->req.body);
 	free(c->body);
 	free(c);
@@ -458,15 +479,17 @@ check_options(struct mgmt_server *s, const struct mgmt_options *o, char *err, si
 	if (o->user[0] == '\0' && o->password_set)
 		return dp_opt_error(err, errlen, "mgmt-password", NULL, "needs --mgmt-user");
 	if ((o->tls_cert[0] != '\0') != (o->tls_key[0] != '\0'))
-		return dp_opt_error(err, errlen, o->tls_cert[0] != '\0' ? "mgmt-tls-cert" :
-				"mgmt-tls-key", NULL, "--mgmt-tls-cert and --mgmt-tls-key go together");
+		return dp_opt_error(err, errlen,
+				o->tls_cert[0] != '\0' ? "mgmt-tls-cert" : "mgmt-tls-key", NULL,
+				"--mgmt-tls-cert and --mgmt-tls-key go together");
 	if (o->tls_cert[0] != '\0') {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 			return dp_opt_error(err, errlen, "mgmt-tls-cert", NULL,
 					"this libmicrohttpd has no TLS support");
 		rc = read_pem("mgmt-tls-cert", o->tls_cert, false, &s->tls_cert_pem, err, errlen);
 		if (rc == 0)
-			rc = read_pem("mgmt-tls-key", o->tls_key, true, &s->tls_key_pem, err, errlen);
+			rc = read_pem("mgmt-tls-key", o->tls_key, true, &s->tls_key_pem,
+					err, errlen);
 		if (rc != 0)
 			return rc;
 	}
@@ -614,8 +637,10 @@ mgmt_start(struct mgmt_server *s, char *err, size_t errlen)
 			(intptr_t)s->opt.threads, NULL };
 	if (s->tls_cert_pem != NULL) {
 		flags |= MHD_USE_TLS;
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert_pem };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key_pem };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+			s->tls_cert_pem };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+			s->tls_key_pem };
 	}
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 

@@ -8,7 +8,8 @@ PACKAGES="
 	dpdk dpdk-dev libdpdk-dev
 	libjansson-dev libcmocka-dev libpcap-dev
 	libbpf-dev libcurl4-openssl-dev libmicrohttpd-dev
-	iproute2 ethtool curl
+	iproute2 ethtool curl openssl
+	chromium prometheus
 "
 
 missing=""

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
+#include <rte_eal.h>
 #include <rte_malloc.h>
 
 #include "conntrack.h"
@@ -73,6 +76,29 @@ ct_table_memsize(uint32_t max_sessions)
 	       CT_WHEEL_SLOTS * sizeof(uint32_t);
 }
 
+/*
+ * Zeroed EAL memory for a table. Without hugepages (--no-huge), ask the
+ * kernel for transparent huge pages on it before it is first touched: a
+ * session table is accessed at random, and with 4 KiB pages nearly every
+ * access would also miss the TLB.
+ */
+static void *
+table_alloc(const char *name, size_t size, int socket)
+{
+	const size_t huge = 2u << 20;
+	void *p = rte_malloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket);
+	uintptr_t a, e;
+
+	if (p == NULL)
+		return NULL;
+	a = RTE_ALIGN_CEIL((uintptr_t)p, huge);
+	e = RTE_ALIGN_FLOOR((uintptr_t)p + size, huge);
+	if (!rte_eal_has_hugepages() && e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);	/* a hint: errors do not matter */
+	memset(p, 0, size);
+	return p;
+}
+
 int
 ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeouts,
 		uint64_t *ctr, uint64_t *gauge, uint32_t now, int socket, char *err, size_t errlen)
@@ -85,12 +111,10 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 			 CT_MIN_SESSIONS, CT_MAX_SESSIONS);
 		return -EINVAL;
 	}
-	t->sessions = rte_zmalloc_socket("vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
-			RTE_CACHE_LINE_SIZE, socket);
-	t->buckets = rte_zmalloc_socket("vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets),
-			RTE_CACHE_LINE_SIZE, socket);
-	t->wheel = rte_zmalloc_socket("vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel),
-			RTE_CACHE_LINE_SIZE, socket);
+	t->sessions = table_alloc("vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
+			socket);
+	t->buckets = table_alloc("vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
+	t->wheel = table_alloc("vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
 	if (t->sessions == NULL || t->buckets == NULL || t->wheel == NULL) {
 		snprintf(err, errlen, "cannot allocate a session table of %u sessions (%zu MiB); "
 			 "lower --max-sessions or give EAL more memory (-m MB, hugepages)",
@@ -317,6 +341,13 @@ ct_delete(struct ct_table *t, struct ct_session *s)
 	wheel_unlink(t, s);
 	release(t, s, sidx(t, s) + 1);
 	dp_ctr_add(&t->gauge[CT_G_active], (uint64_t)-1);
+}
+
+void
+ct_expire(struct ct_table *t, struct ct_session *s)
+{
+	ct_delete(t, s);
+	dp_ctr_add(&t->ctr[CT_CTR_expired], 1);
 }
 
 unsigned int

@@ -281,7 +281,7 @@ ct_home_candidate(const struct ct_table *t, uint32_t hash)
 
 	for (i = 0; i < CT_BUCKET_ENTRIES; i++)
 		if (b->sig[i] == hash && b->idx[i] != 0)
-			return &t->sessions[b->idx[i] - 1];
+			return &t->sessions[b->idx[i] - 1];	/* may be stale: check CT_F_USED and key */
 	return NULL;
 }
 
@@ -337,6 +337,9 @@ void ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const str
 /* Remove a session now. */
 void ct_delete(struct ct_table *t, struct ct_session *s);
 
+/* Remove a session found idle past its timeout (counted as expired). */
+void ct_expire(struct ct_table *t, struct ct_session *s);
+
 /*
  * Ageing: process due wheel entries up to tick now, examining at most
  * budget sessions (and skipping at most CT_AGE_MAX_EMPTY empty slots).
@@ -344,11 +347,26 @@ void ct_delete(struct ct_table *t, struct ct_session *s);
  */
 unsigned int ct_age(struct ct_table *t, uint32_t now, unsigned int budget);
 
-/* Seconds to ticks, for timeouts. */
+/* Seconds / milliseconds to ticks, for timeouts (at least one tick). */
 static inline uint32_t
 ct_sec_to_ticks(uint32_t sec)
 {
 	return sec * CT_TICKS_PER_SEC;
+}
+
+static inline uint32_t
+ct_ms_to_ticks(uint32_t ms)
+{
+	uint32_t t = (ms + 1000 / CT_TICKS_PER_SEC - 1) / (1000 / CT_TICKS_PER_SEC);
+
+	return t == 0 ? 1 : t;
+}
+
+/* True when s has been idle for its state's timeout (the wheel may not have seen it yet). */
+static inline bool
+ct_expired(const struct ct_table *t, const struct ct_session *s, uint32_t now)
+{
+	return (int32_t)(now - (s->last_seen + t->timeouts[s->l4.state])) >= 0;
 }
 
 #endif /* VFW_CONNTRACK_H */

@@ -906,8 +906,12 @@ poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_q
 			miss[nm++] = i;
 			continue;
 		}
-		if (s == NULL || !ct_key_eq(&s->key, &p->key))
+		if (s == NULL || !(s->flags & CT_F_USED) || !ct_key_eq(&s->key, &p->key))
 			s = ct_lookup(&w->ct, &p->key, p->hash);
+		if (s != NULL && unlikely(ct_expired(&w->ct, s, now))) {
+			ct_expire(&w->ct, s);	/* idle past its timeout: a new flow */
+			s = NULL;
+		}
 		p->s = s;
 		if (s == NULL) {
 			if (p->kind == K_RELATED)

@@ -123,7 +123,7 @@ struct vfw_static_route {
 struct vfw_options {
 	char rules_file[PATH_MAX];	/* "" = the built-in policy */
 	uint32_t max_sessions;		/* per worker */
-	uint32_t timeout_sec[CT_STATE_MAX];
+	uint32_t timeout_ms[CT_STATE_MAX];	/* idle timeout per state, milliseconds */
 	uint64_t max_packets;		/* stop after this many rx packets; 0 = no limit */
 	bool verify_cksum;
 	int unprotected_port;		/* port id; -1 = the first port */

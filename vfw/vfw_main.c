@@ -202,14 +202,14 @@ set_timeout_kv(struct vfw_options *o, const char *name, const char *state, const
 		const char *value, char *err, size_t errlen)
 {
 	int s = ct_state_find(state);
-	uint64_t v;
+	double v;
 
 	if (s < 0)
 		return dp_opt_error(err, errlen, name, value,
 				"unknown state '%s' (see --help for the names)", state);
-	if (dp_parse_u64(sec, 1, CT_TIMEOUT_MAX_SEC, &v) != 0)
-		return dp_opt_error(err, errlen, name, value, "seconds, 1..%u", CT_TIMEOUT_MAX_SEC);
-	o->timeout_sec[s] = (uint32_t)v;
+	if (dp_parse_double(sec, 0.01, CT_TIMEOUT_MAX_SEC, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "seconds, 0.01..%u", CT_TIMEOUT_MAX_SEC);
+	o->timeout_ms[s] = (uint32_t)(v * 1000.0 + 0.5);
 	return 0;
 }
 
@@ -257,7 +257,7 @@ static const struct dp_option vfw_options[] = {
 	{ "eth-peer", "PORT,MAC", "next-hop MAC for everything sent out of PORT (no ARP/ND there)", set_eth_peer },
 	{ "route", "PREFIX/LEN,GW", "static route via GW (in a connected subnet), repeatable", set_route },
 	{ "max-sessions", "N", "session table size per worker (default 1048576)", set_max_sessions },
-	{ "timeout", "STATE=SEC", "idle timeout of a session state, repeatable (defaults below)", set_timeout },
+	{ "timeout", "STATE=SEC", "idle timeout of a session state (seconds, 10 ms steps), repeatable", set_timeout },
 	{ "no-verify-cksum", NULL, "do not verify TCP/UDP/ICMP checksums in software", set_no_verify },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
 };
@@ -306,11 +306,11 @@ config_key(void *ctx, const char *key, json_t *value, char *err, size_t errlen)
 		json_object_foreach(value, k, v) {
 			char sec[32];
 
-			if (!json_is_integer(v)) {
-				snprintf(err, errlen, "timeouts: '%s' must be an integer", k);
+			if (!json_is_number(v)) {
+				snprintf(err, errlen, "timeouts: '%s' must be a number of seconds", k);
 				return -EINVAL;
 			}
-			snprintf(sec, sizeof(sec), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			snprintf(sec, sizeof(sec), "%.17g", json_number_value(v));
 			rc = set_timeout_kv(ctx, "timeout", k, sec, sec, err, errlen);
 			if (rc != 0)
 				return rc;
@@ -600,7 +600,7 @@ setup_workers(void)
 	int s;
 
 	for (s = 0; s < CT_STATE_MAX; s++)
-		timeouts[s] = ct_sec_to_ticks(vfw.opt.timeout_sec[s]);
+		timeouts[s] = ct_ms_to_ticks(vfw.opt.timeout_ms[s]);
 	vfw.nb_workers = dp_nb_workers;
 	vfw.workers = rte_zmalloc("vfw_workers", sizeof(*vfw.workers) * dp_nb_workers,
 			RTE_CACHE_LINE_SIZE);
@@ -735,7 +735,7 @@ main(int argc, char **argv)
 	vfw.opt.unprotected_port = -1;
 	vfw.opt.protected_port = -1;
 	for (s = 0; s < CT_STATE_MAX; s++)
-		vfw.opt.timeout_sec[s] = ct_default_timeout_sec[s];
+		vfw.opt.timeout_ms[s] = ct_default_timeout_sec[s] * 1000u;
 	vfw_app.usage_extra = build_usage();
 	dp_main_init(&vfw_app, &vfw.cfg, argc, argv);
 	if (vfw.cfg.mgmt[0] != '\0')

@@ -192,7 +192,9 @@ sessions_json(void)
 	for (k = 0; k < CT_STATE_MAX; k++) {
 		json_object_set_new(states, ct_state_names[k],
 				json_integer((json_int_t)g[CT_G_STATE_BASE + k]));
-		json_object_set_new(to, ct_state_names[k], json_integer(vfw.opt.timeout_sec[k]));
+		json_object_set_new(to, ct_state_names[k], vfw.opt.timeout_ms[k] % 1000 == 0 ?
+				json_integer(vfw.opt.timeout_ms[k] / 1000) :
+				json_real(vfw.opt.timeout_ms[k] / 1000.0));
 	}
 	json_object_set_new(s, "states", states);
 	json_object_set_new(s, "timeouts", to);

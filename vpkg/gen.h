@@ -21,6 +21,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
 #include "cksum.h"
@@ -88,13 +89,27 @@ vpkg_gen_len(const struct vpkg_cstream *cs, struct vpkg_slot *st)
 	}
 }
 
+/* The tx time of a burst as written in the probes, and its checksum words. */
+struct vpkg_stamp {
+	uint64_t be;		/* network order */
+	uint64_t sum;		/* sum of its two 32-bit halves as in the frame */
+};
+
+static inline void
+vpkg_stamp_init(struct vpkg_stamp *t, uint64_t tx_ns)
+{
+	t->be = rte_cpu_to_be_64(tx_ns);
+	t->sum = (t->be & 0xffffffffu) + (t->be >> 32);
+}
+
 /*
  * Write the next packet of stream cs into f (room for cs->tmpl_len bytes and
- * at least 64), stamped with tx_ns. Returns its length (mbuf bytes, without
- * FCS).
+ * at least 64), stamped with the burst time t. Returns its length (mbuf
+ * bytes, without FCS).
  */
 static inline uint16_t
-vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st, uint64_t tx_ns)
+vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st,
+		const struct vpkg_stamp *t)
 {
 	uint16_t len = vpkg_gen_len(cs, st);
 	uint64_t l4 = cs->l4_sum0, ip = cs->ip_sum0;
@@ -140,12 +155,11 @@ vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st, u
 	}
 	if (cs->probe) {
 		uint32_t seq = rte_cpu_to_be_32(st->seq);
-		uint64_t ts = rte_cpu_to_be_64(tx_ns);
 
 		memcpy(f + cs->probe_off + 4, &seq, 4);
-		memcpy(f + cs->probe_off + 8, &ts, 8);
+		memcpy(f + cs->probe_off + 8, &t->be, 8);
 		if (cs->l4_mode == VPKG_L4_SW)
-			l4 += (uint64_t)(seq & 0xffff) + (seq >> 16) + (ts & 0xffffffffu) + (ts >> 32);
+			l4 += (uint64_t)(seq & 0xffff) + (seq >> 16) + t->sum;
 	}
 	if (cs->icmp_seq_off != 0) {
 		uint16_t s16 = rte_cpu_to_be_16((uint16_t)st->seq);
@@ -166,6 +180,80 @@ vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st, u
 		vpkg_ck_store(f + cs->l4_ck_off, vpkg_ck_fold(l4));
 	}
 	return len;
+}
+
+/* The mbuf fields of a packet of cs built into it (raw mbuf from the pool). */
+static inline void
+vpkg_gen_mbuf(struct rte_mbuf *b, const struct vpkg_cstream *cs, uint16_t len)
+{
+	b->data_len = len;
+	b->pkt_len = len;
+	b->ol_flags = cs->ol_flags;
+	b->tx_offload = cs->tx_offload;
+}
+
+/*
+ * Build n packets of one stream into raw mbufs m[] (from the pool: next,
+ * nb_segs, refcnt already right), stamped with t; their lengths go to len[].
+ * A simple stream (fixed size, nothing varying but the probe) runs a loop
+ * with everything in registers: the packet stores cannot alias them.
+ */
+static inline void
+vpkg_gen_burst(struct rte_mbuf **m, uint16_t n, const struct vpkg_cstream *cs,
+		struct vpkg_slot *st, const struct vpkg_stamp *t, uint16_t *len)
+{
+	uint16_t i;
+
+	if (likely(cs->simple)) {
+		const uint8_t *tmpl = cs->tmpl;
+		const uint16_t tl = cs->tmpl_len;
+		const uint16_t seq_off = (uint16_t)(cs->probe_off + 4), ck_off = cs->l4_ck_off;
+		const uint64_t ol_flags = cs->ol_flags, tx_offload = cs->tx_offload;
+		const uint64_t base = cs->l4_sum0 + t->sum;
+		const uint64_t ts = t->be;
+		const bool probe = cs->probe, sw = cs->l4_mode == VPKG_L4_SW, udp = cs->udp;
+		uint32_t seq = st->seq;
+
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *b = m[i];
+			uint8_t *f = (uint8_t *)b->buf_addr + RTE_PKTMBUF_HEADROOM;
+
+			b->data_off = RTE_PKTMBUF_HEADROOM;
+			if (likely(tl <= 64))
+				rte_mov64(f, tmpl);
+			else
+				rte_memcpy(f, tmpl, tl);
+			if (likely(probe)) {
+				uint32_t s = rte_cpu_to_be_32(seq);
+
+				memcpy(f + seq_off, &s, 4);
+				memcpy(f + seq_off + 4, &ts, 8);
+				if (likely(sw)) {
+					uint16_t ck = (uint16_t)~vpkg_ck_fold(base + (s & 0xffff) + (s >> 16));
+
+					if (udp && ck == 0)
+						ck = 0xffff;
+					vpkg_ck_store(f + ck_off, ck);
+				}
+			}
+			seq++;
+			b->data_len = tl;
+			b->pkt_len = tl;
+			b->ol_flags = ol_flags;
+			b->tx_offload = tx_offload;
+			len[i] = tl;
+		}
+		st->seq = seq;
+	} else {
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *b = m[i];
+
+			b->data_off = RTE_PKTMBUF_HEADROOM;
+			len[i] = vpkg_gen_fill(rte_pktmbuf_mtod(b, uint8_t *), cs, st, t);
+			vpkg_gen_mbuf(b, cs, len[i]);
+		}
+	}
+	st->generated += n;
 }
 
 #endif /* VPKG_GEN_H */

@@ -296,6 +296,8 @@ vpkg_cstream_build(struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp,
 		vpkg_cstream_free(cs);
 		return -ENOMEM;
 	}
+	cs->simple = cs->size_kind == VPKG_SIZE_FIXED && cs->nb_fields == 0 &&
+		     cs->icmp_seq_off == 0;
 	cs->enabled = sp->enabled;
 	cs->ready = sp->has_dst_mac || pe->peer_state != VPKG_PEER_UNRESOLVED;
 	return 0;

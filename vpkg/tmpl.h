@@ -85,6 +85,7 @@ struct vpkg_cstream {
 	uint8_t udp;		/* a computed 0 is sent as 0xffff */
 	uint8_t len_l4_mult;	/* times the L4 length counts in the L4 field's sum */
 	uint8_t is_v4;
+	uint8_t simple;		/* fixed size, no varying field, no ICMP: the fast writer */
 	uint16_t probe_off;	/* of the probe (payload start) */
 	uint16_t icmp_seq_off;	/* ICMP echo sequence; 0 = none */
 	uint16_t ip_len_off;	/* IPv4 total length / IPv6 payload length */

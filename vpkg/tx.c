@@ -185,9 +185,9 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 	struct vpkg_worker *vw = c->vw;
 	struct rte_mbuf *m[DP_MAX_BURST];
 	uint16_t len[DP_MAX_BURST];
-	uint64_t ns = dp_clock_tsc_to_ns(now);
-	bool log = vw->txlog.rec != NULL;
-	uint16_t i, k, rest, port;
+	struct vpkg_stamp stamp;
+	uint16_t i, k, run, port;
+	bool one_port = true;
 
 	/* raw mbufs: next, nb_segs and refcnt are already right in the pool (as testpmd txonly) */
 	if (unlikely(rte_mempool_get_bulk(c->pool, (void **)m, n) != 0)) {
@@ -201,26 +201,23 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 		}
 		return;
 	}
+	vpkg_stamp_init(&stamp, dp_clock_tsc_to_ns(now));
 	port = vw->local[idx[0]].cs->port;
-	rest = 0;
-	for (i = 0; i < n; i++) {
+	/* by runs of one stream (a whole burst at high rates) */
+	for (i = 0; i < n; i = run) {
 		const struct vpkg_local *lo = &vw->local[idx[i]];
-		const struct vpkg_cstream *cs = lo->cs;
-		struct rte_mbuf *b = m[i];
 
-		b->data_off = RTE_PKTMBUF_HEADROOM;
-		len[i] = vpkg_gen_fill(rte_pktmbuf_mtod(b, uint8_t *), cs, lo->st, ns);
-		if (unlikely(log))
-			vpkg_txlog_add(&vw->txlog, ns, lo->st->seq - 1, cs->id, len[i]);
-		b->data_len = len[i];
-		b->pkt_len = len[i];
-		b->ol_flags = cs->ol_flags;
-		b->tx_offload = cs->tx_offload;
-		lo->st->generated++;
-		if (cs->port != port)
-			rest++;
+		for (run = i + 1; run < n && idx[run] == idx[i]; run++)
+			;
+		vpkg_gen_burst(m + i, run - i, lo->cs, lo->st, &stamp, len + i);
+		if (unlikely(vw->txlog.rec != NULL))
+			for (k = i; k < run; k++)
+				vpkg_txlog_add(&vw->txlog, dp_clock_tsc_to_ns(now),
+					       lo->st->seq - (run - k), lo->cs->id, len[k]);
+		if (lo->cs->port != port)
+			one_port = false;
 	}
-	if (likely(rest == 0)) {
+	if (likely(one_port)) {
 		send_port(c, port, m, idx, len, n, now);
 		return;
 	}

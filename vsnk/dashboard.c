@@ -431,7 +431,8 @@ dashboard_json(uint64_t until_ms, uint32_t last)
 		}
 		json_array_append_new(streams, json_pack("{s:i,s:o,s:o,s:o,s:o}",
 				"stream", (int)dash.stream_id[slot], "packets", pk, "lost", lo,
-				"latency_avg_ns", la, "total", stream_total_json(dash.stream_id[slot])));
+				"latency_avg_ns", la,
+				"total", stream_total_json(dash.stream_id[slot])));
 	}
 	root = json_pack("{s:f,s:i,s:I,s:b,s:o,s:o}",
 			"interval_s", dash.interval_s,

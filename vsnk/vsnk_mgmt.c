@@ -98,7 +98,8 @@ config_json(void *ctx)
 	RTE_SET_USED(ctx);
 	json_object_set_new(o, "max-streams", json_integer(vsnk.opt.max_streams));
 	if (vsnk.opt.max_packets != 0)
-		json_object_set_new(o, "max-packets", json_integer((json_int_t)vsnk.opt.max_packets));
+		json_object_set_new(o, "max-packets",
+				json_integer((json_int_t)vsnk.opt.max_packets));
 	json_object_set_new(o, "no-verify-cksum", json_boolean(!vsnk.opt.verify_cksum));
 	json_object_set_new(o, "dashboard-interval", json_real(d != NULL ?
 			json_real_value(json_object_get(d, "interval_s")) : dash_opt.interval_s));
@@ -313,11 +314,15 @@ put_dashboard(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	static const char *const keys[] = { "interval_s", "history", NULL };
 	json_t *cur = dashboard_settings_json();
-	double interval = cur != NULL ? json_real_value(json_object_get(cur, "interval_s")) : 0;
-	uint64_t history = cur != NULL ? (uint64_t)json_integer_value(json_object_get(cur, "history")) : 0;
+	double interval;
+	uint64_t history;
 	int rc;
 
 	RTE_SET_USED(ctx);
+	if (cur == NULL)
+		return mgmt_reply_error(rep, 500, "out of memory");
+	interval = json_real_value(json_object_get(cur, "interval_s"));
+	history = (uint64_t)json_integer_value(json_object_get(cur, "history"));
 	json_decref(cur);
 	if (mgmt_body_object(req, rep) != 0 ||
 	    mgmt_json_only_keys(req->body, keys, NULL, rep) != 0)

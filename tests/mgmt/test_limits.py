@@ -111,6 +111,19 @@ def test_keepalive(v):
                 break
             data += b
         check(data.count(b"HTTP/1.1 200") == 2, "two requests on one connection (keep-alive)")
+    with socket.create_connection(("127.0.0.1", v.port), timeout=5) as s:
+        s.sendall(b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"DELETE /api/v1/stats HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        end = time.time() + 5
+        while b"HTTP/1.1 200" not in data and time.time() < end:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+        check(b"HTTP/1.1 404" in data and b"HTTP/1.1 405" in data and b"HTTP/1.1 200" in data,
+              "404 and 405 keep the connection open for the next request", data[:300])
 
 
 def test_garbage(v, c):

@@ -274,6 +274,11 @@ test_json_validators(void **state)
 	assert_int_equal(mgmt_parse_uint("99999999999999999999999", "x", 0, 20, &u, &rep), -EINVAL);
 	assert_int_equal(mgmt_parse_uint("-1", "x", 0, 20, &u, &rep), -EINVAL);
 
+	assert_int_equal(mgmt_reply_empty(&rep, 204), 204);
+	assert_null(rep.json);
+	assert_non_null(rep.data);
+	assert_int_equal(rep.len, 0);
+
 	/* an error reply quoting bytes that are not UTF-8 stays valid JSON */
 	mgmt_reply_error(&rep, 404, "no such stream '%s'", "\xff\xfe");
 	assert_non_null(rep.json);

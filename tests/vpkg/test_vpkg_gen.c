@@ -96,12 +96,14 @@ run_stream(const char *text, uint64_t offloads, unsigned int n, struct seen *see
 	st.rng = 88172645463325252ull;
 	for (i = 0; i < n; i++) {
 		uint64_t ts = 1700000000123456789ull + i * 1000003ull;
+		struct vpkg_stamp stamp;
 		struct dp_pkt_info pi;
 		struct dp_probe pr;
 		uint16_t len;
 
 		memset(frame, 0xee, sizeof(frame));
-		len = vpkg_gen_fill(frame, &cs, &st, ts);
+		vpkg_stamp_init(&stamp, ts);
+		len = vpkg_gen_fill(frame, &cs, &st, &stamp);
 		assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
 		assert_int_equal(pi.l3_len + pi.l3_off, len);
 		if (cs.probe) {
@@ -198,7 +200,11 @@ test_imix_mix(void **state)
 	assert_int_equal(vpkg_cstream_build(&cs, &sp, &env, err, sizeof(err)), 0);
 	memset(&st, 0, sizeof(st));
 	for (i = 0; i < 1200; i++) {
-		uint16_t len = vpkg_gen_fill(frame, &cs, &st, i);
+		struct vpkg_stamp stamp;
+		uint16_t len;
+
+		vpkg_stamp_init(&stamp, i);
+		len = vpkg_gen_fill(frame, &cs, &st, &stamp);
 
 		c64 += len == 60;
 		c594 += len == 590;
@@ -249,6 +255,64 @@ test_udp_zero(void **state)
 	/* walk many ports and times: every packet verifies, whatever the sum */
 	run_stream("[{\"src_port\":\"0-65535\",\"dst_port\":{\"from\":0,\"to\":65535,"
 		   "\"walk\":\"random\"}}]", 0, 70000, NULL);
+}
+
+/* The burst writer (fast path for simple streams) writes what the per-packet one does. */
+static void
+burst_check(const char *text, uint64_t offloads)
+{
+	enum { N = 40 };
+	static uint8_t bufs[N][RTE_PKTMBUF_HEADROOM + 2048];
+	struct rte_mbuf mb[N], *m[N];
+	struct vpkg_stream_spec sp;
+	struct vpkg_cstream cs;
+	struct vpkg_slot st, st2;
+	struct vpkg_stamp stamp;
+	uint16_t len[N], i;
+
+	env_init(offloads);
+	spec_from_json(text, &sp);
+	assert_int_equal(vpkg_cstream_build(&cs, &sp, &env, err, sizeof(err)), 0);
+	memset(&st, 0, sizeof(st));
+	st.rng = 1;
+	st.seq = 0xfffffff0u;	/* wraps within the burst */
+	st2 = st;
+	for (i = 0; i < N; i++) {
+		memset(&mb[i], 0, sizeof(mb[i]));
+		mb[i].buf_addr = bufs[i];
+		mb[i].buf_len = sizeof(bufs[i]);
+		mb[i].ol_flags = 0x5a5a;	/* stale values from an earlier life */
+		mb[i].tx_offload = 0x1234;
+		m[i] = &mb[i];
+	}
+	vpkg_stamp_init(&stamp, 1234567890123456789ull);
+	vpkg_gen_burst(m, N, &cs, &st, &stamp, len);
+	assert_int_equal(st.seq, (uint32_t)(0xfffffff0u + N));
+	assert_int_equal(st.generated, N);
+	for (i = 0; i < N; i++) {
+		uint16_t l = vpkg_gen_fill(frame, &cs, &st2, &stamp);
+
+		assert_int_equal(len[i], l);
+		assert_int_equal(m[i]->pkt_len, l);
+		assert_int_equal(m[i]->data_len, l);
+		assert_int_equal(m[i]->data_off, RTE_PKTMBUF_HEADROOM);
+		assert_true(m[i]->ol_flags == cs.ol_flags);
+		assert_true(m[i]->tx_offload == cs.tx_offload);
+		assert_memory_equal(rte_pktmbuf_mtod(m[i], uint8_t *), frame, l);
+	}
+	vpkg_cstream_free(&cs);
+}
+
+static void
+test_burst_writer(void **state)
+{
+	(void)state;
+	burst_check("[{}]", 0);
+	burst_check("[{\"size\":1518}]", 0);
+	burst_check("[{\"proto\":\"tcp\",\"size\":64}]", 0);	/* no probe */
+	burst_check("[{\"proto\":\"tcp\",\"size\":128}]", RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
+	burst_check("[{\"size\":\"imix\",\"src_ip\":\"10.0.0.1-10.0.0.3\"}]", 0);	/* general path */
+	burst_check("[{\"proto\":\"icmp\"}]", 0);
 }
 
 static void
@@ -302,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_imix_mix),
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_udp_zero),
+		cmocka_unit_test(test_burst_writer),
 		cmocka_unit_test(test_build_errors),
 	};
 
