@@ -48,7 +48,8 @@ enqueue(struct ves_agent *a, json_t *ev)
 
 		ves_stat_add(&a->dropped, 1);
 		if (d == 0 || (d + 1) % 100 == 0)
-			VES_LOG(WARNING, "queue full (%u events): oldest dropped (%" PRIu64 " so far)",
+			VES_LOG(WARNING, "queue full (%u events): oldest dropped (%" PRIu64
+				" so far)",
 				a->cfg.queue_len, d + 1);
 	}
 }
@@ -82,7 +83,8 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 		} else if (s[i].link_up && f->down) {
 			seq = next_seq(a);
 			f->down = false;
-			VES_LOG(NOTICE, "port %s: link up (fault %s cleared)", s[i].name, f->event_id);
+			VES_LOG(NOTICE, "port %s: link up (fault %s cleared)", s[i].name,
+				f->event_id);
 			enqueue(a, ves_event_fault(&a->meta, seq, f->event_id, f->start_us, now_us,
 					s[i].name, true));
 			ves_stat_add(&a->faults_sent, 1);
@@ -341,7 +343,8 @@ ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 		atomic_store(&a->draining, true);
 		ves_queue_kick(&a->queue);
 		pthread_join(a->send_thread, NULL);
-		snprintf(err, errlen, "ves: cannot create the measurement thread: %s", strerror(rc));
+		snprintf(err, errlen, "ves: cannot create the measurement thread: %s",
+			 strerror(rc));
 		return -rc;
 	}
 	pthread_setname_np(a->meas_thread, "ves-meas");

@@ -199,7 +199,8 @@ ves_event_fault(const struct ves_event_meta *m, uint64_t seq, const char *event_
 
 	snprintf(name, sizeof(name), "Fault_%s_linkDown", m->nf_name);
 	snprintf(problem, sizeof(problem), "Link down on port %s", port);
-	json_object_set_new(f, "faultFieldsVersion", jversion(m, V5_FAULT_VERSION, V7_FAULT_VERSION));
+	json_object_set_new(f, "faultFieldsVersion",
+			jversion(m, V5_FAULT_VERSION, V7_FAULT_VERSION));
 	json_object_set_new(f, "alarmCondition", json_string("linkDown"));
 	json_object_set_new(f, "eventCategory", json_string("link"));
 	json_object_set_new(f, "eventSeverity", json_string(cleared ? "NORMAL" : "MAJOR"));

@@ -111,8 +111,9 @@ ves_http_post(struct ves_http *h, const char *url, const char *body, size_t len,
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-			(long)(timeout_ms != 0 && timeout_ms < h->timeout_ms ? timeout_ms : h->timeout_ms));
+	if (timeout_ms == 0 || timeout_ms > h->timeout_ms)
+		timeout_ms = h->timeout_ms;
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	cc = curl_easy_perform(c);
 	snprintf(res->reply, sizeof(res->reply), "%s", h->reply);
 	if (cc != CURLE_OK) {

@@ -115,7 +115,8 @@ parse_ms(const char *name, const char *value, double min, double max, uint32_t *
 	double v;
 
 	if (dp_parse_double(value, min, max, &v) != 0)
-		return dp_opt_error(err, errlen, name, value, "seconds, between %g and %g", min, max);
+		return dp_opt_error(err, errlen, name, value, "seconds, between %g and %g",
+				min, max);
 	*out = (uint32_t)(v * 1000.0 + 0.5);
 	return 0;
 }

@@ -68,7 +68,8 @@ ves_url_check(const char *url, char *why, size_t whylen)
 	else if (host == NULL || *host == '\0')
 		snprintf(why, whylen, "no host");
 	else if (user != NULL)
-		snprintf(why, whylen, "no credentials in the URL; use --ves-user and --ves-password-file");
+		snprintf(why, whylen,
+			 "no credentials in the URL; use --ves-user and --ves-password-file");
 	else if (frag != NULL)
 		snprintf(why, whylen, "no #fragment in a collector URL");
 	else

@@ -17,6 +17,12 @@
 
 #define WHEEL_MASK (CT_WHEEL_SLOTS - 1)
 
+/* ct_home_candidate() reads sig[0..3] and sig[4..6]+ovf as two 16-byte vectors */
+_Static_assert(offsetof(struct ct_bucket, sig) == 0 && offsetof(struct ct_bucket, ovf) == 28 &&
+	       sizeof(struct ct_bucket) == RTE_CACHE_LINE_SIZE, "bucket layout");
+_Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line per session");
+_Static_assert(sizeof(struct ct_key) == 40, "key size");
+
 const char *const ct_state_names[CT_STATE_MAX] = {
 #define CT_STATE_NAME(e, name, sec, help) [CT_##e] = #name,
 	VFW_CT_STATES(CT_STATE_NAME)
@@ -77,26 +83,36 @@ ct_table_memsize(uint32_t max_sessions)
 }
 
 /*
- * Zeroed EAL memory for a table. Without hugepages (--no-huge), ask the
- * kernel for transparent huge pages on it before it is first touched: a
- * session table is accessed at random, and with 4 KiB pages nearly every
- * access would also miss the TLB.
+ * Zeroed memory for a table. With hugepages: EAL memory on the worker's
+ * socket. Without (--no-huge, where EAL memory is shared 4 KiB pages): an
+ * anonymous mapping with transparent huge pages asked for before it is
+ * first touched, because a session table is accessed at random and with
+ * 4 KiB pages nearly every access would also miss the TLB. Start-up only.
  */
 static void *
-table_alloc(const char *name, size_t size, int socket)
+table_alloc(struct ct_table *t, const char *name, size_t size, int socket)
 {
-	const size_t huge = 2u << 20;
-	void *p = rte_malloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket);
-	uintptr_t a, e;
+	void *p;
 
-	if (p == NULL)
+	if (!t->mapped)
+		return rte_zmalloc_socket(name, size, RTE_CACHE_LINE_SIZE, socket);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return NULL;
-	a = RTE_ALIGN_CEIL((uintptr_t)p, huge);
-	e = RTE_ALIGN_FLOOR((uintptr_t)p + size, huge);
-	if (!rte_eal_has_hugepages() && e > a)
-		madvise((void *)a, e - a, MADV_HUGEPAGE);	/* a hint: errors do not matter */
-	memset(p, 0, size);
+	madvise(p, size, MADV_HUGEPAGE);	/* a hint: errors do not matter */
+	memset(p, 0, size);			/* fault it in now, not on the fast path */
 	return p;
+}
+
+static void
+table_free(const struct ct_table *t, void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	if (t->mapped)
+		munmap(p, size);
+	else
+		rte_free(p);
 }
 
 int
@@ -111,10 +127,13 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 			 CT_MIN_SESSIONS, CT_MAX_SESSIONS);
 		return -EINVAL;
 	}
-	t->sessions = table_alloc("vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
+	t->bucket_mask = nb - 1;
+	t->max_sessions = max_sessions;
+	t->mapped = !rte_eal_has_hugepages();
+	t->sessions = table_alloc(t, "vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
 			socket);
-	t->buckets = table_alloc("vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
-	t->wheel = table_alloc("vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
+	t->buckets = table_alloc(t, "vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
+	t->wheel = table_alloc(t, "vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
 	if (t->sessions == NULL || t->buckets == NULL || t->wheel == NULL) {
 		snprintf(err, errlen, "cannot allocate a session table of %u sessions (%zu MiB); "
 			 "lower --max-sessions or give EAL more memory (-m MB, hugepages)",
@@ -122,8 +141,6 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 		ct_table_fini(t);
 		return -ENOMEM;
 	}
-	t->bucket_mask = nb - 1;
-	t->max_sessions = max_sessions;
 	for (i = 0; i < max_sessions; i++)
 		t->sessions[i].next = i + 1 < max_sessions ? i + 2 : 0;
 	t->free_head = 1;
@@ -137,9 +154,9 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 void
 ct_table_fini(struct ct_table *t)
 {
-	rte_free(t->sessions);
-	rte_free(t->buckets);
-	rte_free(t->wheel);
+	table_free(t, t->sessions, (size_t)t->max_sessions * sizeof(*t->sessions));
+	table_free(t, t->buckets, (size_t)(t->bucket_mask + 1) * sizeof(*t->buckets));
+	table_free(t, t->wheel, CT_WHEEL_SLOTS * sizeof(*t->wheel));
 	t->sessions = NULL;
 	t->buckets = NULL;
 	t->wheel = NULL;

@@ -52,7 +52,7 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 #ifdef __SSE4_2__
-#include <nmmintrin.h>
+#include <nmmintrin.h>	/* crc32, and SSE2 for the bucket scan */
 #else
 #include <rte_hash_crc.h>
 #endif
@@ -151,13 +151,15 @@ struct ct_table {
 	uint32_t timeouts[CT_STATE_MAX];	/* in ticks */
 	uint64_t *ctr;			/* the owning lcore's session counters (CT_CTR_*) */
 	uint64_t *gauge;		/* the owning lcore's gauges (CT_G_*) */
+	bool mapped;			/* memory from mmap (no hugepages), not rte_malloc */
 };
 
 /* Bytes of EAL memory a table of max_sessions takes. */
 size_t ct_table_memsize(uint32_t max_sessions);
 
 /*
- * Allocate (rte_zmalloc_socket) and initialise a table. timeouts in ticks,
+ * Allocate and initialise a table: EAL memory with hugepages, else an
+ * anonymous mapping with transparent huge pages. timeouts in ticks,
  * ctr, gauge: the counter blocks the table writes, now: current tick.
  * Returns 0, or -ENOMEM / -EINVAL with a one-line reason in err.
  */
@@ -277,12 +279,29 @@ static inline struct ct_session *
 ct_home_candidate(const struct ct_table *t, uint32_t hash)
 {
 	const struct ct_bucket *b = &t->buckets[hash & t->bucket_mask];
+#ifdef __SSE4_2__
+	__m128i h = _mm_set1_epi32((int)hash);
+	__m128i s0 = _mm_load_si128((const __m128i *)(const void *)&b->sig[0]);
+	__m128i s1 = _mm_load_si128((const __m128i *)(const void *)&b->sig[4]);	/* sig[4..6], ovf */
+	unsigned int m = (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(s0, h))) |
+			 ((unsigned int)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(s1, h))) & 0x7) << 4;
+
+	while (m != 0) {
+		unsigned int i = (unsigned int)__builtin_ctz(m);
+
+		if (b->idx[i] != 0)
+			return &t->sessions[b->idx[i] - 1];	/* may be stale: check CT_F_USED and key */
+		m &= m - 1;
+	}
+	return NULL;
+#else
 	unsigned int i;
 
 	for (i = 0; i < CT_BUCKET_ENTRIES; i++)
 		if (b->sig[i] == hash && b->idx[i] != 0)
 			return &t->sessions[b->idx[i] - 1];	/* may be stale: check CT_F_USED and key */
 	return NULL;
+#endif
 }
 
 /* Full lookup: the session with key k, or NULL. */
@@ -318,6 +337,10 @@ ct_packet(struct ct_table *t, struct ct_session *s, const struct ct_pkt *p, bool
 	uint8_t old = s->l4.state;
 	enum ct_verdict v;
 
+	if (p->proto == 17 && (old == CT_UDP_ESTABLISHED || ct_dir_of(s, pkt_hi) == CT_DIR_ORIG)) {
+		s->last_seen = now;	/* UDP, no state change: ct_udp.c's answer, inline */
+		return CT_ACCEPT;
+	}
 	v = ct_l4_proto_get(p->proto)->update(&s->l4, p, ct_dir_of(s, pkt_hi));
 	if (unlikely(v != CT_ACCEPT)) {
 		if (v == CT_INVALID)

@@ -23,14 +23,19 @@
  * RCU quiescent state (the rule set may then be replaced), counter reset.
  * No lock, no syscall (but the idle back-off), no libc allocation, no log.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "acl.h"
 #include "dp_idle.h"
@@ -52,6 +57,7 @@ enum pkt_kind {
 	K_LOOKUP,	/* look the session up by the packet's own 5-tuple */
 	K_RELATED,	/* ICMP error: look up the flow it quotes */
 	K_NOLOOKUP,	/* cannot belong to a session (other ICMP types): rules only */
+	K_LOCAL,	/* for the firewall itself (ARP, ND, ping): answered in stage 3 */
 };
 
 struct pkt {
@@ -330,8 +336,8 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
 	if (unlikely(local_v4(dst))) {
-		vfw_local_v4(b->w, b->in, m, d, pi);
-		return 0;
+		p->kind = K_LOCAL;
+		return 1;
 	}
 	if (unlikely(l2_mcast || mcast_v4(ip + 16, dst))) {
 		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
@@ -408,8 +414,8 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		}
 	}
 	if (unlikely(local_v6(dst))) {
-		vfw_local_v6(b->w, b->in, m, d, pi);
-		return 0;
+		p->kind = K_LOCAL;
+		return 1;
 	}
 	if (l2_mcast || dst[0] == 0xff) {
 		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
@@ -462,16 +468,26 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 	return 1;
 }
 
-/* Ones' complement sum of len bytes as native-order words, not folded. */
+/*
+ * Ones' complement sum of len bytes as native-order 16-bit words, not
+ * folded: 8 bytes at a time, their 32-bit halves added into 64 bits.
+ */
 static inline uint64_t
 sum_bytes(const uint8_t *p, uint32_t len, uint64_t s)
 {
-	uint32_t w;
+	uint64_t w;
+	uint32_t v;
 	uint16_t h;
 
-	for (; len >= 4; p += 4, len -= 4) {
-		memcpy(&w, p, 4);
-		s += w;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		s += (w & 0xffffffff) + (w >> 32);
+	}
+	if (len >= 4) {
+		memcpy(&v, p, 4);
+		s += v;
+		p += 4;
+		len -= 4;
 	}
 	if (len >= 2) {
 		memcpy(&h, p, 2);
@@ -497,6 +513,34 @@ fold(uint64_t s)
 	return (uint16_t)s;
 }
 
+/* First octets that the fast path leaves to the general one: 1 = as source, 2 = as destination. */
+#define O_SRC 1
+#define O_DST 2
+static const uint8_t octet_check[256] = {
+	[0] = O_SRC | O_DST, [127] = O_SRC | O_DST,
+	[224 ... 255] = O_SRC | O_DST,	/* multicast, class E, broadcast */
+};
+
+/* dst is one of our addresses or subnet broadcasts. */
+static inline bool
+v4_special(uint32_t dst)
+{
+	unsigned int i;
+#ifdef __SSE2__
+	__m128i d = _mm_set1_epi32((int)dst);
+
+	for (i = 0; i < vfw.nb_v4_special; i += 4)
+		if (_mm_movemask_epi8(_mm_cmpeq_epi32(d, _mm_loadu_si128(
+				(const __m128i *)(const void *)&vfw.v4_special[i]))) != 0)
+			return true;
+#else
+	for (i = 0; i < vfw.nb_v4_special; i++)
+		if (dst == vfw.v4_special[i])
+			return true;
+#endif
+	return false;
+}
+
 /*
  * The common case, inline: IPv4 without options or fragmentation, TCP or
  * UDP, one segment, for our MAC, to be forwarded, with good checksums.
@@ -510,7 +554,6 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 	uint64_t l4f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t tot, l4len, src, dst, hash;
 	uint8_t proto = ip[9];
-	uint16_t i;
 
 	if (unlikely(ip[0] != 0x45 || ip[8] <= 1))
 		return -1;
@@ -533,14 +576,19 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
 	/* not to us, not multicast/broadcast, not martian */
-	if (unlikely(ip[12] == 0 || ip[12] == 127 || ip[12] >= 224 || ip[16] == 0 || ip[16] == 127 ||
-		     ip[16] >= 224))
+	if (unlikely(((octet_check[ip[12]] & O_SRC) | (octet_check[ip[16]] & O_DST)) != 0 ||
+		     v4_special(dst)))
 		return -1;
-	for (i = 0; i < dp_nb_ports; i++)
-		if (unlikely(vfw.ports[i].has_ip4 && (dst == vfw.ports[i].ip4 || dst == vfw.ports[i].bcast4)))
+	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+		uint64_t a, b;
+		uint32_t c;
+
+		memcpy(&a, ip, 8);
+		memcpy(&b, ip + 8, 8);
+		memcpy(&c, ip + 16, 4);
+		if (fold((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c) != 0xffff)
 			return -1;
-	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD && fold(sum_bytes(ip, 20, 0)) != 0xffff)
-		return -1;
+	}
 	if (vfw.opt.verify_cksum && l4f != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
 	    !(proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0)) {
 		uint64_t sum = (uint64_t)src + dst + rte_cpu_to_be_16(proto) +
@@ -578,8 +626,8 @@ classify_slow(struct burst *b, struct rte_mbuf *m, struct pkt *p, bool l2_mcast)
 		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && fast_v4(d, dlen, plen, &pi))
 			return ip4_checks(b, m, d, &pi, p, l2_mcast);
 		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-			vfw_arp_input(b->w, b->in, m, d, dlen);
-			return 0;
+			p->kind = K_LOCAL;
+			return 1;
 		}
 	}
 	st = dp_pkt_parse_mbuf(m, &pi, scratch, &data);
@@ -850,60 +898,155 @@ handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm
 	}
 }
 
-/* --- the burst --- */
+/* --- the burst, in a pipeline --- */
 
+/*
+ * Each rx queue keeps three bursts in flight, one per stage: in every loop
+ * a new burst gets stage 1 (parse, key, bucket prefetch), the previous one
+ * stage 2 (bucket scan, session prefetch) and the one before stages 3 and
+ * 4 (sessions, rules, forwarding), in arrival order. The prefetches of a
+ * burst thus have a whole rx (and the other stages) to complete before the
+ * data is used, which hides the cache misses of large session tables. A
+ * packet waits at most two loops; an empty poll moves the pipeline on, so
+ * nothing stays in it when traffic stops.
+ */
+#define PIPE_DEPTH 3
+
+struct pipe_slot {
+	struct pkt *pk;		/* [burst] */
+	uint16_t n;		/* packets waiting for stages 2-4 */
+};
+
+struct vfw_pipe {
+	struct pipe_slot slot[PIPE_DEPTH];
+	unsigned int head;	/* the slot of the next new burst */
+	uint16_t in;		/* dp_ports[] index of the queue's port */
+};
+
+static void
+burst_init(struct burst *b, struct vfw_worker *w, const struct vfw_ruleset *rs, uint16_t in,
+		uint32_t now)
+{
+	b->w = w;
+	b->rs = rs;
+	b->now = now;
+	b->in = in;
+	b->nb_drop = 0;
+	b->nb_fwd = 0;
+	b->nb_created = 0;
+}
+
+static void
+burst_done(struct burst *b)
+{
+	if (b->nb_drop != 0)
+		rte_pktmbuf_free_bulk(b->drop, b->nb_drop);
+	if (b->nb_fwd != 0)
+		vfw_ctr_add(b->w, b->in, VFW_CTR_forwarded, b->nb_fwd);
+}
+
+/* Stage 1: receive, parse, check (drops here), key, bucket prefetch. */
 static uint16_t
-poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_queue_ref *q,
-		uint16_t burst, uint32_t now)
+stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl, uint16_t burst,
+		uint32_t now)
 {
 	struct rte_mbuf *mb[DP_MAX_BURST];
-	struct pkt pk[DP_MAX_BURST];
-	uint16_t miss[DP_MAX_BURST];
 	struct burst b;
-	uint16_t n, i, nc = 0, nm = 0;
+	uint16_t n, i, nc = 0;
 	uint64_t bytes = 0;
 
+	sl->n = 0;
 	n = rte_eth_rx_burst(dp_ports[q->port].port_id, q->queue, mb, burst);
 	if (n == 0)
 		return 0;
-	b.w = w;
-	b.rs = rs;
-	b.now = now;
-	b.in = q->port;
-	b.nb_drop = 0;
-	b.nb_fwd = 0;
-	b.nb_created = 0;
+	burst_init(&b, w, NULL, q->port, now);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(mb[i], void *));
-	/* 1: parse, check, key, prefetch the bucket */
 	for (i = 0; i < n; i++) {
+		struct pkt *p = &sl->pk[nc];
+
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD], void *));
 		bytes += rte_pktmbuf_pkt_len(mb[i]);
-		if (classify(&b, mb[i], &pk[nc])) {
-			if (pk[nc].kind != K_NOLOOKUP)
-				ct_prefetch_bucket(&w->ct, pk[nc].hash);
+		if (classify(&b, mb[i], p)) {
+			if (p->kind <= K_RELATED)
+				ct_prefetch_bucket(&w->ct, p->hash);
 			nc++;
 		}
 	}
-	/* 2: candidate session, prefetched */
-	for (i = 0; i < nc; i++) {
+	sl->n = nc;
+	burst_done(&b);
+	vfw_ctr_add(w, q->port, VFW_CTR_rx_packets, n);
+	vfw_ctr_add(w, q->port, VFW_CTR_rx_bytes, bytes);
+	return n;
+}
+
+/* Stage 2: the candidate session of each packet, prefetched. */
+static void
+stage2(struct vfw_worker *w, struct pipe_slot *sl)
+{
+	uint16_t i;
+
+	for (i = 0; i < sl->n; i++) {
+		struct pkt *p = &sl->pk[i];
 		struct ct_session *s = NULL;
 
-		if (pk[i].kind != K_NOLOOKUP) {
-			s = ct_home_candidate(&w->ct, pk[i].hash);
+		if (p->kind <= K_RELATED) {
+			s = ct_home_candidate(&w->ct, p->hash);
 			if (s != NULL)
 				rte_prefetch0(s);
 		}
-		pk[i].s = s;
+		p->s = s;
 	}
-	/* 3: sessions found: state machine and forward; the rest to the rules */
-	for (i = 0; i < nc; i++) {
-		struct pkt *p = &pk[i];
+}
+
+/* Traffic for the firewall itself, parsed again (rare). */
+static void
+local_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t scratch[DP_PKT_PARSE_COPY];
+	const uint8_t *data;
+	struct dp_pkt_info pi;
+
+	if (dp_pkt_parse_mbuf(m, &pi, scratch, &data) != DP_PKT_OK || data != d) {
+		rte_pktmbuf_free(m);	/* cannot happen: stage 1 parsed it */
+		return;
+	}
+	if (pi.l3_type == DP_L3_IPV4)
+		vfw_local_v4(w, in, m, d, &pi);
+	else if (pi.l3_type == DP_L3_IPV6)
+		vfw_local_v6(w, in, m, d, &pi);
+	else
+		vfw_arp_input(w, in, m, d, rte_pktmbuf_data_len(m));
+}
+
+/* Stages 3 and 4: sessions (state machines), rules for the rest, forwarding. */
+static void
+stage34(struct vfw_worker *w, const struct vfw_ruleset *rs, struct pipe_slot *sl, uint16_t in,
+		uint32_t now)
+{
+	uint16_t miss[DP_MAX_BURST];
+	struct burst b;
+	uint16_t i, nm = 0;
+
+	if (sl->n == 0)
+		return;
+	burst_init(&b, w, rs, in, now);
+	for (i = 0; i < sl->n; i++) {
+		struct pkt *p = &sl->pk[i];
 		struct ct_session *s = p->s;
 
-		if (p->kind == K_NOLOOKUP) {
-			miss[nm++] = i;
+		if (p->kind >= K_NOLOOKUP) {
+			if (p->kind == K_LOCAL) {
+				if (nm != 0) {	/* keep the order: rules first for what came before */
+					handle_misses(&b, sl->pk, miss, nm);
+					nm = 0;
+				}
+				local_input(w, in, p->m);
+			} else {
+				miss[nm++] = i;
+			}
 			continue;
 		}
 		if (s == NULL || !(s->flags & CT_F_USED) || !ct_key_eq(&s->key, &p->key))
@@ -920,7 +1063,7 @@ poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_q
 			continue;
 		}
 		if (p->kind == K_RELATED) {
-			vfw_ctr_inc(w, b.in, VFW_CTR_related);
+			vfw_ctr_inc(w, in, VFW_CTR_related);
 			forward(&b, p);
 			continue;
 		}
@@ -936,16 +1079,80 @@ poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_q
 			break;
 		}
 	}
-	/* 4: rules */
 	if (nm != 0)
-		handle_misses(&b, pk, miss, nm);
-	if (b.nb_drop != 0)
-		rte_pktmbuf_free_bulk(b.drop, b.nb_drop);
-	vfw_ctr_add(w, b.in, VFW_CTR_rx_packets, n);
-	vfw_ctr_add(w, b.in, VFW_CTR_rx_bytes, bytes);
-	if (b.nb_fwd != 0)
-		vfw_ctr_add(w, b.in, VFW_CTR_forwarded, b.nb_fwd);
+		handle_misses(&b, sl->pk, miss, nm);
+	sl->n = 0;
+	burst_done(&b);
+}
+
+static uint16_t
+poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_queue_ref *q,
+		struct vfw_pipe *pp, uint16_t burst, uint32_t now)
+{
+	struct pipe_slot *fresh = &pp->slot[pp->head];
+	struct pipe_slot *prev = &pp->slot[(pp->head + PIPE_DEPTH - 1) % PIPE_DEPTH];
+	struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
+	uint16_t n;
+
+	n = stage1(w, q, fresh, burst, now);
+	stage2(w, prev);
+	stage34(w, rs, oldest, q->port, now);
+	pp->head = (pp->head + 1) % PIPE_DEPTH;
 	return n;
+}
+
+/* Finish what is in the pipeline (at stop). */
+static void
+drain_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, struct vfw_pipe *pp,
+		uint16_t in, uint32_t now)
+{
+	unsigned int k;
+
+	for (k = 0; k < PIPE_DEPTH; k++) {
+		struct pipe_slot *prev = &pp->slot[(pp->head + PIPE_DEPTH - 1) % PIPE_DEPTH];
+		struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
+
+		stage2(w, prev);
+		stage34(w, rs, oldest, in, now);
+		pp->head = (pp->head + 1) % PIPE_DEPTH;
+	}
+}
+
+int
+vfw_fwd_init(struct vfw_worker *w, unsigned int nb_rxq, uint16_t burst, int socket)
+{
+	unsigned int q, k;
+
+	w->pipes = rte_zmalloc_socket("vfw_pipes", sizeof(struct vfw_pipe) * (nb_rxq + 1),
+			RTE_CACHE_LINE_SIZE, socket);
+	if (w->pipes == NULL)
+		return -ENOMEM;
+	for (q = 0; q < nb_rxq; q++) {
+		for (k = 0; k < PIPE_DEPTH; k++) {
+			struct vfw_pipe *pp = &((struct vfw_pipe *)w->pipes)[q];
+
+			pp->slot[k].pk = rte_zmalloc_socket("vfw_pipe_pkts", sizeof(struct pkt) * burst,
+					RTE_CACHE_LINE_SIZE, socket);
+			if (pp->slot[k].pk == NULL)
+				return -ENOMEM;
+		}
+	}
+	w->nb_pipes = nb_rxq;
+	return 0;
+}
+
+void
+vfw_fwd_fini(struct vfw_worker *w)
+{
+	unsigned int q, k;
+
+	if (w->pipes == NULL)
+		return;
+	for (q = 0; q < w->nb_pipes; q++)
+		for (k = 0; k < PIPE_DEPTH; k++)
+			rte_free(((struct vfw_pipe *)w->pipes)[q].slot[k].pk);
+	rte_free(w->pipes);
+	w->pipes = NULL;
 }
 
 static inline uint32_t
@@ -970,6 +1177,7 @@ vfw_worker_main(void *arg)
 	struct dp_worker *dw = arg;
 	struct vfw_worker *w = &vfw.workers[dw->index];
 	const uint16_t burst = vfw.cfg.burst;
+	struct vfw_pipe *pipes = w->pipes;
 	unsigned int lcore = dw->lcore;
 	struct dp_idle idle;
 	uint16_t i;
@@ -985,7 +1193,7 @@ vfw_worker_main(void *arg)
 		unsigned int got = 0;
 
 		for (i = 0; i < dw->nb_rxq; i++)
-			got += poll_queue(w, rs, &dw->rxq[i], burst, now);
+			got += poll_queue(w, rs, &dw->rxq[i], &pipes[i], burst, now);
 		flush_all(w);
 		ct_age(&w->ct, now, CT_AGE_BUDGET);
 		rte_rcu_qsbr_quiescent(vfw_rcu, lcore);
@@ -993,6 +1201,8 @@ vfw_worker_main(void *arg)
 		dp_counters_poll_reset(vfw.sctrs, lcore);
 		dp_idle_update(&idle, got);
 	}
+	for (i = 0; i < dw->nb_rxq; i++)
+		drain_queue(w, vfw_ruleset_get(), &pipes[i], dw->rxq[i].port, tick_now(w));
 	flush_all(w);
 	rte_rcu_qsbr_thread_offline(vfw_rcu, lcore);
 	rte_rcu_qsbr_thread_unregister(vfw_rcu, lcore);

@@ -175,12 +175,17 @@ struct vfw_worker {
 	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
 	uint64_t tsc_per_tick;
 	uint64_t tick_base;
+	void *pipes;			/* per rx queue bursts in flight (forward.c) */
+	unsigned int nb_pipes;
 } __rte_cache_aligned;
 
 struct vfw {
 	struct vfw_options opt;		/* immutable after start-up */
 	struct dp_config cfg;		/* immutable after start-up */
 	struct vfw_port ports[RTE_MAX_ETHPORTS];	/* by dp_ports[] index; immutable after start */
+	uint32_t v4_special[2 * RTE_MAX_ETHPORTS];	/* our IPv4 addresses and subnet broadcasts,
+							 * padded with 0 to a multiple of 4 */
+	unsigned int nb_v4_special;			/* immutable after start */
 	struct dp_counters *pctrs;	/* per port (slot = dp_ports index) */
 	struct dp_counters *sctrs;	/* session events (slot 0) */
 	struct dp_counters *gctrs;	/* session gauges (slot 0), never reset */
@@ -221,6 +226,9 @@ vfw_tx(struct vfw_worker *w, uint16_t port, struct rte_mbuf *m)
 
 /* The worker (rte_eal_remote_launch), arg is its struct dp_worker. */
 int vfw_worker_main(void *arg);
+/* Per-worker fast-path state (main, before launch / after the stop). */
+int vfw_fwd_init(struct vfw_worker *w, unsigned int nb_rxq, uint16_t burst, int socket);
+void vfw_fwd_fini(struct vfw_worker *w);
 
 /* --- local traffic (arp_nd.c); each returns after taking m (tx or free) --- */
 struct dp_pkt_info;

@@ -458,7 +458,13 @@ setup_ports(void)
 			vp->has_peer = true;
 			vp->peer = po->peer;
 		}
+		if (vp->has_ip4) {
+			vfw.v4_special[vfw.nb_v4_special++] = vp->ip4;
+			vfw.v4_special[vfw.nb_v4_special++] = vp->bcast4;
+		}
 	}
+	while (vfw.nb_v4_special % 4 != 0)
+		vfw.v4_special[vfw.nb_v4_special++] = 0;	/* 0.0.0.0 never gets here */
 	for (i = 0; i < (int)dp_nb_ports; i++) {
 		for (p = 0; p < i; p++) {
 			const struct vfw_port *a = &vfw.ports[i], *b = &vfw.ports[p];
@@ -620,6 +626,8 @@ setup_workers(void)
 			w->tx[dw->txq[k].port].queue = dw->txq[k].queue;
 		if (dw->nb_rxq == 0)
 			continue;	/* idle worker: no table */
+		if (vfw_fwd_init(w, dw->nb_rxq, vfw.cfg.burst, (int)rte_lcore_to_socket_id(dw->lcore)) != 0)
+			dp_die(DP_EXIT_FAIL, "worker %u: cannot allocate its burst buffers", i);
 		if (ct_table_init(&w->ct, vfw.opt.max_sessions, timeouts,
 				dp_counters_lcore(vfw.sctrs, dw->lcore),
 				dp_counters_lcore(vfw.gctrs, dw->lcore), 0,
@@ -635,8 +643,10 @@ free_all(void *ctx)
 
 	RTE_SET_USED(ctx);
 	vfw_ctl_stop();
-	for (i = 0; vfw.workers != NULL && i < vfw.nb_workers; i++)
+	for (i = 0; vfw.workers != NULL && i < vfw.nb_workers; i++) {
 		ct_table_fini(&vfw.workers[i].ct);
+		vfw_fwd_fini(&vfw.workers[i]);
+	}
 	rte_free(vfw.workers);
 	vfw.workers = NULL;
 	vfw_rules_fini();

@@ -399,7 +399,7 @@ const struct dp_app vpkg_app = {
 		"Streams: with no stream option, the ONAP demo: 10 streams fw_udp1..fw_udp10 (ids 0..9),\n"
 		"each 10 packets/s of 64-byte UDP 192.168.10.200:15320 -> 192.168.20.250:8080.\n"
 		"A testpmd flag (--txpkts, --tx-ip, --tx-udp, --txonly-multi-flow) makes one stream\n"
-		"with testpmd's defaults (198.18.0.1 -> 198.18.0.2, UDP 9 -> 9, 64 bytes, rate max).\n"
+		"with testpmd's defaults (198.18.0.1 -> 198.18.0.2, UDP 9 -> 9, --txpkts 64, rate max).\n"
 		"--rate/--size/--proto/--vlan/--flow-walk shape the command-line stream(s).\n"
 		"Many streams: --config FILE with {\"streams\": [{...}, ...]}; keys of a stream:\n"
 		"  name, id (0..1023, the probe's stream id), enabled, port (index), rate, proto,\n"

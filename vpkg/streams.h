@@ -56,6 +56,11 @@ extern struct vpkg_slot vpkg_slots[VPKG_MAX_STREAMS];
 
 /* --- worker side --- */
 
+/*
+ * The current table. A worker reports its quiescent state before loading it
+ * and must tell tables apart by gen, not by address: a table freed while the
+ * worker was offline can come back at the same address.
+ */
 static inline struct vpkg_table *
 vpkg_table_load(void)
 {

@@ -318,7 +318,7 @@ vpkg_tx_worker(void *arg)
 		.tx_retry = vpkg.opt.tx_retry,
 		.pool = dp_pktmbuf_pool,
 	};
-	const struct vpkg_table *cur = NULL;
+	uint64_t cur_gen = 0;	/* generations, not pointers: a freed table's address comes back */
 	uint32_t idx[DP_MAX_BURST];
 	uint64_t next_rx = 0, skips = 0;
 
@@ -332,9 +332,9 @@ vpkg_tx_worker(void *arg)
 		rte_rcu_qsbr_quiescent(qs, c.wid);	/* no table reference held here */
 		t = vpkg_table_load();
 		now = rte_rdtsc();
-		if (unlikely(t != cur)) {
+		if (unlikely((t != NULL ? t->gen : 0) != cur_gen)) {
 			resync(vw, t, c.wid, now);
-			cur = t;
+			cur_gen = t != NULL ? t->gen : 0;
 		}
 		n = vpkg_sched_due(vw->sched, now, c.burst, idx);
 		if (n != 0)

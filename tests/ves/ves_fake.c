@@ -160,7 +160,9 @@ write_doc(const char *dir, const char *file, const char *key, json_t *value)
 static int
 write_samples(const char *dir)
 {
-	static const enum ves_nic_array arrays[] = { VES_NIC_PERFORMANCE, VES_NIC_USAGE, VES_NIC_BOTH };
+	static const enum ves_nic_array arrays[] = {
+		VES_NIC_PERFORMANCE, VES_NIC_USAGE, VES_NIC_BOTH,
+	};
 	static const char *const array_names[] = { "performance", "usage", "both" };
 	uint64_t start = 1700000000000000ull, end = start + 10000000ull;
 	struct ves_port_delta d[2] = {
@@ -190,18 +192,21 @@ write_samples(const char *dir)
 		for (i = 0; i < (v == 5 ? RTE_DIM(arrays) : 1); i++) {
 			m.nic_array = arrays[i];
 			snprintf(file, sizeof(file), "v%u-measurement-%s.json", v, array_names[i]);
-			rc |= write_doc(dir, file, "event", ves_event_measurement(&m, 1, start, end, d, 2));
+			rc |= write_doc(dir, file, "event",
+					ves_event_measurement(&m, 1, start, end, d, 2));
 		}
 		m.nic_array = VES_NIC_PERFORMANCE;
 		snprintf(file, sizeof(file), "v%u-heartbeat.json", v);
 		rc |= write_doc(dir, file, "event", ves_event_heartbeat(&m, 2, end, 60));
 		ves_event_id(&m, "Fault", 3, fid, sizeof(fid));
 		snprintf(file, sizeof(file), "v%u-fault.json", v);
-		rc |= write_doc(dir, file, "event", ves_event_fault(&m, 3, fid, end, end, "eth1", false));
+		rc |= write_doc(dir, file, "event",
+				ves_event_fault(&m, 3, fid, end, end, "eth1", false));
 		snprintf(file, sizeof(file), "v%u-fault-clear.json", v);
 		rc |= write_doc(dir, file, "event",
 				ves_event_fault(&m, 4, fid, end, end + 5000000, "eth1", true));
-		json_array_append_new(list, ves_event_measurement(&m, 5, end, end + 10000000, d, 2));
+		json_array_append_new(list,
+				ves_event_measurement(&m, 5, end, end + 10000000, d, 2));
 		json_array_append_new(list, ves_event_heartbeat(&m, 6, end + 10000000, 60));
 		snprintf(file, sizeof(file), "v%u-batch.json", v);
 		rc |= write_doc(dir, file, "eventList", list);

@@ -2,8 +2,8 @@
 /*
  * Unit tests of vfw/conntrack.c: keys, lookup in both directions, full
  * table, bucket spill, delete, state-driven timeouts and their expiry by
- * the timer wheel, reopen. No EAL: rte_malloc_socket, rte_zmalloc_socket,
- * rte_free and rte_eal_has_hugepages are wrapped (-Wl,--wrap).
+ * the timer wheel, reopen. No EAL: rte_zmalloc_socket, rte_free and
+ * rte_eal_has_hugepages are wrapped (-Wl,--wrap).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,20 +22,17 @@
 #include "conntrack.h"
 
 void *__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket);
-void *__wrap_rte_malloc_socket(const char *type, size_t size, unsigned int align, int socket);
 int __wrap_rte_eal_has_hugepages(void);
 void __wrap_rte_free(void *p);
 
-void *
-__wrap_rte_malloc_socket(const char *type, size_t size, unsigned int align, int socket)
-{
-	return __wrap_rte_zmalloc_socket(type, size, align, socket);
-}
+/* Alternate between the two allocators (EAL memory, anonymous mapping). */
+static int has_hugepages = 1;
 
 int
 __wrap_rte_eal_has_hugepages(void)
 {
-	return 1;
+	has_hugepages = !has_hugepages;
+	return has_hugepages;
 }
 
 void *
