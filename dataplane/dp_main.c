@@ -18,6 +18,8 @@
 #include "dp_worker.h"
 
 const char *dp_prog = "dataplane";
+/* set once EAL is up, so that dp_die() also releases its run-time files */
+static bool eal_up;
 
 #define MAX_EAL_ARGS 256
 
@@ -31,6 +33,10 @@ dp_die(int code, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (eal_up) {
+		eal_up = false;
+		rte_eal_cleanup();
+	}
 	exit(code);
 }
 
@@ -126,6 +132,7 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 		dp_die(e == EINVAL || e == ENOENT ? DP_EXIT_USAGE : DP_EXIT_FAIL,
 		       "EAL initialisation failed: %s", rte_strerror(e));
 	}
+	eal_up = true;
 	dp_signals_install();
 	dp_clock_init(rte_get_tsc_hz());
 }
@@ -190,6 +197,7 @@ dp_main_finish(const struct dp_config *cfg, const struct dp_main_hooks *hooks, i
 	dp_ports_close();
 	if (hooks->cleanup != NULL)
 		hooks->cleanup(hooks->ctx);
+	eal_up = false;
 	rte_eal_cleanup();
 	return code;
 }

@@ -352,14 +352,19 @@ dp_options_usage(const struct dp_app *app)
 	unsigned int i, g;
 
 	printf("%s: %s\n\n", app->name, app->summary);
-	printf("Usage: %s [EAL options] -- [options]\n\n", app->name);
-	printf("Common options:\n");
-	for (i = 0; i < RTE_DIM(common_options); i++)
-		print_option(&common_options[i]);
+	if (app->no_common_options) {
+		printf("Usage: %s [options]\n\nOptions:\n", app->name);
+	} else {
+		printf("Usage: %s [EAL options] -- [options]\n\n", app->name);
+		printf("Common options:\n");
+		for (i = 0; i < RTE_DIM(common_options); i++)
+			print_option(&common_options[i]);
+	}
 	print_option(&(struct dp_option){ "help", NULL, "show this help and exit", NULL });
 	print_option(&(struct dp_option){ "version", NULL, "show the version and exit", NULL });
 	if (app->nb_options > 0) {
-		printf("\n%s options:\n", app->name);
+		if (!app->no_common_options)
+			printf("\n%s options:\n", app->name);
 		for (i = 0; i < app->nb_options; i++)
 			print_option(&app->options[i]);
 	}
@@ -370,8 +375,9 @@ dp_options_usage(const struct dp_app *app)
 	}
 	if (app->usage_extra != NULL)
 		printf("\n%s", app->usage_extra);
-	printf("\nEAL options: see 'dpdk-testpmd --help' or the DPDK EAL guide; "
-	       "for virtual ports e.g. --no-huge --in-memory --vdev net_null0.\n");
+	if (!app->no_common_options)
+		printf("\nEAL options: see 'dpdk-testpmd --help' or the DPDK EAL guide; "
+		       "for virtual ports e.g. --no-huge --in-memory --vdev net_null0.\n");
 }
 
 /* Option i of the union of the common and the app table. */
@@ -380,11 +386,13 @@ option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config
 {
 	unsigned int g;
 
-	if (i < RTE_DIM(common_options)) {
-		*ctx = cfg;
-		return &common_options[i];
+	if (!app->no_common_options) {
+		if (i < RTE_DIM(common_options)) {
+			*ctx = cfg;
+			return &common_options[i];
+		}
+		i -= RTE_DIM(common_options);
 	}
-	i -= RTE_DIM(common_options);
 	if (i < app->nb_options) {
 		*ctx = app->ctx;
 		return &app->options[i];

@@ -91,6 +91,8 @@ struct dp_app {
 	unsigned int nb_options;
 	void *ctx;			/* passed to the setters */
 	dp_config_key_fn config_key;	/* optional */
+	/* true for programs without ports (the controller): no common options */
+	bool no_common_options;
 	/* further option tables (management plane, VES agent), optional */
 	struct dp_option_group groups[DP_MAX_OPTION_GROUPS];
 	unsigned int nb_groups;

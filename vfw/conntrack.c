@@ -17,9 +17,6 @@
 
 #define WHEEL_MASK (CT_WHEEL_SLOTS - 1)
 
-/* ct_home_candidate() reads sig[0..3] and sig[4..6]+ovf as two 16-byte vectors */
-_Static_assert(offsetof(struct ct_bucket, sig) == 0 && offsetof(struct ct_bucket, ovf) == 28 &&
-	       sizeof(struct ct_bucket) == RTE_CACHE_LINE_SIZE, "bucket layout");
 _Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line per session");
 _Static_assert(sizeof(struct ct_key) == 40, "key size");
 
@@ -63,22 +60,21 @@ ct_state_find(const char *name)
 	return -1;
 }
 
+/* Slots for max_sessions: a power of two, at least twice as many (load <= 1/2). */
 static uint32_t
-nb_buckets_for(uint32_t max_sessions)
+nb_slots_for(uint32_t max_sessions)
 {
-	uint32_t n = 1;
+	uint32_t n = 2;
 
-	/* at most 4 sessions per 7-entry bucket on average when full */
-	while (n < (max_sessions + 3) / 4)
+	while (n < 2 * max_sessions)
 		n <<= 1;
-	return n < 2 ? 2 : n;
+	return n;
 }
 
 size_t
 ct_table_memsize(uint32_t max_sessions)
 {
-	return (size_t)max_sessions * sizeof(struct ct_session) +
-	       (size_t)nb_buckets_for(max_sessions) * sizeof(struct ct_bucket) +
+	return (size_t)nb_slots_for(max_sessions) * sizeof(struct ct_session) +
 	       CT_WHEEL_SLOTS * sizeof(uint32_t);
 }
 
@@ -119,7 +115,7 @@ int
 ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeouts,
 		uint64_t *ctr, uint64_t *gauge, uint32_t now, int socket, char *err, size_t errlen)
 {
-	uint32_t nb = nb_buckets_for(max_sessions), i;
+	uint32_t nb = nb_slots_for(max_sessions);
 
 	memset(t, 0, sizeof(*t));
 	if (max_sessions < CT_MIN_SESSIONS || max_sessions > CT_MAX_SESSIONS) {
@@ -127,23 +123,18 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 			 CT_MIN_SESSIONS, CT_MAX_SESSIONS);
 		return -EINVAL;
 	}
-	t->bucket_mask = nb - 1;
+	t->mask = nb - 1;
 	t->max_sessions = max_sessions;
 	t->mapped = !rte_eal_has_hugepages();
-	t->sessions = table_alloc(t, "vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
-			socket);
-	t->buckets = table_alloc(t, "vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
+	t->slots = table_alloc(t, "vfw_ct_slots", (size_t)nb * sizeof(*t->slots), socket);
 	t->wheel = table_alloc(t, "vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
-	if (t->sessions == NULL || t->buckets == NULL || t->wheel == NULL) {
+	if (t->slots == NULL || t->wheel == NULL) {
 		snprintf(err, errlen, "cannot allocate a session table of %u sessions (%zu MiB); "
 			 "lower --max-sessions or give EAL more memory (-m MB, hugepages)",
 			 max_sessions, ct_table_memsize(max_sessions) >> 20);
 		ct_table_fini(t);
 		return -ENOMEM;
 	}
-	for (i = 0; i < max_sessions; i++)
-		t->sessions[i].next = i + 1 < max_sessions ? i + 2 : 0;
-	t->free_head = 1;
 	t->cursor = now;
 	memcpy(t->timeouts, timeouts, sizeof(t->timeouts));
 	t->ctr = ctr;
@@ -154,18 +145,16 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 void
 ct_table_fini(struct ct_table *t)
 {
-	table_free(t, t->sessions, (size_t)t->max_sessions * sizeof(*t->sessions));
-	table_free(t, t->buckets, (size_t)(t->bucket_mask + 1) * sizeof(*t->buckets));
+	table_free(t, t->slots, (size_t)(t->mask + 1) * sizeof(*t->slots));
 	table_free(t, t->wheel, CT_WHEEL_SLOTS * sizeof(*t->wheel));
-	t->sessions = NULL;
-	t->buckets = NULL;
+	t->slots = NULL;
 	t->wheel = NULL;
 }
 
 static inline uint32_t
 sidx(const struct ct_table *t, const struct ct_session *s)
 {
-	return (uint32_t)(s - t->sessions);
+	return (uint32_t)(s - t->slots);
 }
 
 /* --- timer wheel --- */
@@ -174,11 +163,11 @@ static void
 wheel_unlink(struct ct_table *t, struct ct_session *s)
 {
 	if (s->prev != 0)
-		t->sessions[s->prev - 1].next = s->next;
+		t->slots[s->prev - 1].next = s->next;
 	else
 		t->wheel[s->deadline & WHEEL_MASK] = s->next;
 	if (s->next != 0)
-		t->sessions[s->next - 1].prev = s->prev;
+		t->slots[s->next - 1].prev = s->prev;
 	s->next = 0;
 	s->prev = 0;
 }
@@ -198,80 +187,63 @@ wheel_link(struct ct_table *t, struct ct_session *s, uint32_t deadline)
 	s->prev = 0;
 	s->next = t->wheel[slot];
 	if (s->next != 0)
-		t->sessions[s->next - 1].prev = self;
+		t->slots[s->next - 1].prev = self;
 	t->wheel[slot] = self;
 }
 
-/* --- index --- */
+/* --- open addressing --- */
 
 struct ct_session *
 ct_lookup(const struct ct_table *t, const struct ct_key *k, uint32_t hash)
 {
-	uint32_t b = hash & t->bucket_mask, n;
-	unsigned int i;
+	uint32_t i = hash & t->mask;
 
-	for (n = 0; n <= t->bucket_mask; n++) {
-		const struct ct_bucket *bk = &t->buckets[b];
+	for (;;) {	/* ends at an empty slot: the table is at most half full */
+		struct ct_session *s = &t->slots[i];
 
-		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
-			if (bk->sig[i] == hash && bk->idx[i] != 0) {
-				struct ct_session *s = &t->sessions[bk->idx[i] - 1];
-
-				if (ct_key_eq(&s->key, k))
-					return s;
-			}
-		}
-		if (bk->ovf == 0)
-			break;
-		b = (b + 1) & t->bucket_mask;
+		if (!(s->flags & CT_F_USED))
+			return NULL;
+		if (s->hash == hash && ct_key_eq(&s->key, k))
+			return s;
+		i = (i + 1) & t->mask;
 	}
-	return NULL;
 }
 
+/* Move the session in slot from to the empty slot to, wheel links included. */
 static void
-index_add(struct ct_table *t, uint32_t hash, uint32_t self)
+move_slot(struct ct_table *t, uint32_t from, uint32_t to)
 {
-	uint32_t b = hash & t->bucket_mask;
-	unsigned int i;
+	struct ct_session *d = &t->slots[to];
 
-	/* there is room: at most max_sessions entries in 7 * buckets >= 1.75 * max slots */
+	*d = t->slots[from];
+	if (d->prev != 0)
+		t->slots[d->prev - 1].next = to + 1;
+	else
+		t->wheel[d->deadline & WHEEL_MASK] = to + 1;
+	if (d->next != 0)
+		t->slots[d->next - 1].prev = to + 1;
+}
+
+/* Empty slot i (off the wheel already), shifting its probe run back over it. */
+static void
+slot_remove(struct ct_table *t, uint32_t i)
+{
+	uint32_t j = i, home;
+
 	for (;;) {
-		struct ct_bucket *bk = &t->buckets[b];
-
-		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
-			if (bk->idx[i] == 0) {
-				bk->sig[i] = hash;
-				bk->idx[i] = self;
+		t->slots[i].flags = 0;
+		for (;;) {
+			j = (j + 1) & t->mask;
+			if (!(t->slots[j].flags & CT_F_USED))
 				return;
-			}
+			home = t->slots[j].hash & t->mask;
+			/* j may fill i unless its home lies cyclically in (i, j] */
+			if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+				continue;
+			break;
 		}
-		bk->ovf++;
-		b = (b + 1) & t->bucket_mask;
-	}
-}
-
-static void
-index_del(struct ct_table *t, uint32_t hash, uint32_t self)
-{
-	uint32_t b = hash & t->bucket_mask, n;
-	unsigned int i;
-
-	for (n = 0; n <= t->bucket_mask; n++) {
-		struct ct_bucket *bk = &t->buckets[b];
-
-		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
-			if (bk->idx[i] == self) {
-				bk->idx[i] = 0;
-				bk->sig[i] = 0;
-				/* undo the spill counts of the buckets passed on insert */
-				while (n-- > 0) {
-					b = (b - 1) & t->bucket_mask;
-					t->buckets[b].ovf--;
-				}
-				return;
-			}
-		}
-		b = (b + 1) & t->bucket_mask;
+		move_slot(t, j, i);
+		i = j;
 	}
 }
 
@@ -288,20 +260,20 @@ ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash, bool orig_h
 		const struct ct_pkt *p, uint32_t now)
 {
 	struct ct_session *s;
-	uint32_t self = t->free_head;
+	uint32_t i = hash & t->mask;
 
-	if (unlikely(self == 0)) {
+	if (unlikely(t->nb_active >= t->max_sessions)) {
 		dp_ctr_add(&t->ctr[CT_CTR_table_full], 1);
 		return NULL;
 	}
-	s = &t->sessions[self - 1];
-	t->free_head = s->next;
+	while (t->slots[i].flags & CT_F_USED)
+		i = (i + 1) & t->mask;
+	s = &t->slots[i];
 	s->key = *k;
 	s->hash = hash;
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
 	s->last_seen = now;
 	ct_l4_proto_get(p->proto)->init(&s->l4, p);
-	index_add(t, hash, self);
 	wheel_link(t, s, now + t->timeouts[s->l4.state]);
 	t->nb_active++;
 	dp_ctr_add(&t->gauge[CT_G_active], 1);
@@ -337,17 +309,13 @@ ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const struct c
 	ct_state_changed(t, s, old, now);
 }
 
-/* Back to the free list (already off the wheel). */
+/* Out of the table (already off the wheel). */
 static void
-release(struct ct_table *t, struct ct_session *s, uint32_t self)
+release(struct ct_table *t, struct ct_session *s)
 {
-	index_del(t, s->hash, self);
 	gauge(t, s->l4.state, -1);
-	s->flags = 0;
-	s->prev = 0;
-	s->next = t->free_head;
-	t->free_head = self;
 	t->nb_active--;
+	slot_remove(t, sidx(t, s));
 }
 
 void
@@ -356,7 +324,7 @@ ct_delete(struct ct_table *t, struct ct_session *s)
 	if (!(s->flags & CT_F_USED))
 		return;
 	wheel_unlink(t, s);
-	release(t, s, sidx(t, s) + 1);
+	release(t, s);
 	dp_ctr_add(&t->gauge[CT_G_active], (uint64_t)-1);
 }
 
@@ -383,12 +351,12 @@ ct_age(struct ct_table *t, uint32_t now, unsigned int budget)
 			t->cursor++;
 			continue;
 		}
-		s = &t->sessions[head - 1];
+		s = &t->slots[head - 1];
 		work++;
 		wheel_unlink(t, s);
 		deadline = s->last_seen + t->timeouts[s->l4.state];
 		if ((int32_t)(now - deadline) >= 0) {
-			release(t, s, head);
+			release(t, s);
 			expired++;
 		} else {
 			wheel_link(t, s, deadline);

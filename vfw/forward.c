@@ -6,9 +6,9 @@
  * overlapped across packets (the VPP way):
  *   1. parse and check every packet (fast inline path for plain
  *      IPv4 TCP/UDP/ICMP, dp_pkt_parse() for the rest); local traffic
- *      (ARP, ND, ping to us) and every drop are handled here; build the
- *      session key and prefetch its bucket;
- *   2. read the bucket, prefetch the candidate session;
+ *      (ARP, ND, ping to us) is set aside and every drop counted here;
+ *      build the session key and prefetch its slot in the session table;
+ *   2. read the home slot: the candidate session (or prefetch further);
  *   3. compare keys; a hit runs the protocol's state machine and is
  *      forwarded without looking at the rules (established flows skip the
  *      ACL); misses are collected;
@@ -101,13 +101,12 @@ void
 vfw_tx_flush(struct vfw_worker *w, uint16_t port)
 {
 	struct vfw_txbuf *t = &w->tx[port];
-	uint64_t bytes = 0, unsent = 0;
+	uint64_t bytes = t->bytes, unsent = 0;
 	uint16_t i, sent;
 
 	if (t->n == 0)
 		return;
-	for (i = 0; i < t->n; i++)
-		bytes += rte_pktmbuf_pkt_len(t->m[i]);
+	t->bytes = 0;
 	sent = rte_eth_tx_burst(dp_ports[port].port_id, t->queue, t->m, t->n);
 	if (unlikely(sent < t->n)) {
 		for (i = sent; i < t->n; i++)
@@ -806,6 +805,9 @@ stateful(struct burst *b, struct pkt *p)
 	struct ct_session *s = p->s;
 	uint16_t out;
 
+	/* a removal since stage 3 may have moved sessions: find a reopened one again */
+	if (s != NULL && (!(s->flags & CT_F_USED) || !ct_key_eq(&s->key, &p->key)))
+		p->s = s = ct_lookup(ct, &p->key, p->hash);
 	if (s == NULL && b->nb_created != 0)
 		s = ct_lookup(ct, &p->key, p->hash);	/* opened earlier in this burst */
 	if (s != NULL && s != p->s) {
@@ -902,8 +904,8 @@ handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm
 
 /*
  * Each rx queue keeps three bursts in flight, one per stage: in every loop
- * a new burst gets stage 1 (parse, key, bucket prefetch), the previous one
- * stage 2 (bucket scan, session prefetch) and the one before stages 3 and
+ * a new burst gets stage 1 (parse, key, slot prefetch), the previous one
+ * stage 2 (home slot read, further prefetch) and the one before stages 3 and
  * 4 (sessions, rules, forwarding), in arrival order. The prefetches of a
  * burst thus have a whole rx (and the other stages) to complete before the
  * data is used, which hides the cache misses of large session tables. A
@@ -945,7 +947,7 @@ burst_done(struct burst *b)
 		vfw_ctr_add(b->w, b->in, VFW_CTR_forwarded, b->nb_fwd);
 }
 
-/* Stage 1: receive, parse, check (drops here), key, bucket prefetch. */
+/* Stage 1: receive, parse, check (drops here), key, slot prefetch. */
 static uint16_t
 stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl, uint16_t burst,
 		uint32_t now)
@@ -970,7 +972,7 @@ stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
 		bytes += rte_pktmbuf_pkt_len(mb[i]);
 		if (classify(&b, mb[i], p)) {
 			if (p->kind <= K_RELATED)
-				ct_prefetch_bucket(&w->ct, p->hash);
+				ct_prefetch(&w->ct, p->hash);
 			nc++;
 		}
 	}
@@ -981,7 +983,7 @@ stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
 	return n;
 }
 
-/* Stage 2: the candidate session of each packet, prefetched. */
+/* Stage 2: the candidate session of each packet (checked again in stage 3). */
 static void
 stage2(struct vfw_worker *w, struct pipe_slot *sl)
 {
@@ -989,14 +991,8 @@ stage2(struct vfw_worker *w, struct pipe_slot *sl)
 
 	for (i = 0; i < sl->n; i++) {
 		struct pkt *p = &sl->pk[i];
-		struct ct_session *s = NULL;
 
-		if (p->kind <= K_RELATED) {
-			s = ct_home_candidate(&w->ct, p->hash);
-			if (s != NULL)
-				rte_prefetch0(s);
-		}
-		p->s = s;
+		p->s = p->kind <= K_RELATED ? ct_home_candidate(&w->ct, p->hash) : NULL;
 	}
 }
 
@@ -1158,7 +1154,8 @@ vfw_fwd_fini(struct vfw_worker *w)
 static inline uint32_t
 tick_now(const struct vfw_worker *w)
 {
-	return (uint32_t)((rte_rdtsc() - w->tick_base) / w->tsc_per_tick);
+	/* (tsc - base) / tsc_per_tick, as a multiplication */
+	return (uint32_t)(((__uint128_t)(rte_rdtsc() - w->tick_base) * w->tick_mult) >> 64);
 }
 
 static void
@@ -1195,7 +1192,8 @@ vfw_worker_main(void *arg)
 		for (i = 0; i < dw->nb_rxq; i++)
 			got += poll_queue(w, rs, &dw->rxq[i], &pipes[i], burst, now);
 		flush_all(w);
-		ct_age(&w->ct, now, CT_AGE_BUDGET);
+		if (w->ct.cursor != now || w->ct.wheel[now & (CT_WHEEL_SLOTS - 1)] != 0)
+			ct_age(&w->ct, now, CT_AGE_BUDGET);
 		rte_rcu_qsbr_quiescent(vfw_rcu, lcore);
 		dp_counters_poll_reset(vfw.pctrs, lcore);
 		dp_counters_poll_reset(vfw.sctrs, lcore);

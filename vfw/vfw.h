@@ -154,6 +154,7 @@ struct vfw_port {
 struct vfw_txbuf {
 	uint16_t n;
 	uint16_t queue;			/* this worker's tx queue on the port */
+	uint32_t bytes;			/* of the n packets */
 	struct rte_mbuf *m[VFW_TXBUF];
 };
 
@@ -174,6 +175,7 @@ struct vfw_worker {
 	struct vfw_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index */
 	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
 	uint64_t tsc_per_tick;
+	uint64_t tick_mult;		/* 2^64 / tsc_per_tick */
 	uint64_t tick_base;
 	void *pipes;			/* per rx queue bursts in flight (forward.c) */
 	unsigned int nb_pipes;
@@ -220,6 +222,7 @@ vfw_tx(struct vfw_worker *w, uint16_t port, struct rte_mbuf *m)
 	struct vfw_txbuf *t = &w->tx[port];
 
 	t->m[t->n++] = m;
+	t->bytes += rte_pktmbuf_pkt_len(m);
 	if (unlikely(t->n == VFW_TXBUF))
 		vfw_tx_flush(w, port);
 }

@@ -622,6 +622,7 @@ setup_workers(void)
 		w->stride = vfw.pctrs->stride;
 		w->tick_base = base;
 		w->tsc_per_tick = vfw.tsc_hz / CT_TICKS_PER_SEC;
+		w->tick_mult = (uint64_t)(((__uint128_t)1 << 64) / w->tsc_per_tick);
 		for (k = 0; k < dw->nb_txq; k++)
 			w->tx[dw->txq[k].port].queue = dw->txq[k].queue;
 		if (dw->nb_rxq == 0)

@@ -49,6 +49,7 @@ struct vpkg_pace {
 	uint64_t lag;		/* debt bound in cycles (set by vpkg_sched_add) */
 };
 
+/* Written and read by its worker only. */
 struct vpkg_sched {
 	uint32_t n;		/* entries in the heap */
 	uint32_t nb_unpaced;

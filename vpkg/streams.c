@@ -18,9 +18,9 @@ static struct {
 	pthread_mutex_t lock;
 	struct rte_rcu_qsbr *qs;		/* written: init/fini; read: all */
 	struct vpkg_env env;			/* written: control under lock */
-	struct vpkg_stream_spec specs[VPKG_MAX_STREAMS];	/* the master list, by id */
-	unsigned int nb_specs;
-	uint64_t gen;
+	struct vpkg_stream_spec specs[VPKG_MAX_STREAMS];	/* the master list, by id; under lock */
+	unsigned int nb_specs;			/* under lock */
+	uint64_t gen;				/* last published; under lock */
 } ctl = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 struct rte_rcu_qsbr *

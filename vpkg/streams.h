@@ -36,6 +36,7 @@
 #include "spec.h"
 #include "tmpl.h"
 
+/* Written: control (build, before publishing); read: workers and control. Immutable. */
 struct vpkg_table {
 	uint64_t gen;			/* publication number, from 1 */
 	uint32_t nb_streams;

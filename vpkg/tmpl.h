@@ -71,6 +71,7 @@ struct vpkg_field {
 	uint32_t old_sum;	/* sum of the complemented words of the template's value */
 };
 
+/* Part of a published table: written by control before publishing, then read-only. */
 struct vpkg_cstream {
 	/* --- read per packet --- */
 	uint8_t *tmpl;		/* the frame at the largest size; at least 64 bytes allocated */

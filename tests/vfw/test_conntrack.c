@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of vfw/conntrack.c: keys, lookup in both directions, full
- * table, bucket spill, delete, state-driven timeouts and their expiry by
+ * table, probe runs and removal with backward shift (also at random against
+ * a reference), delete, state-driven timeouts and their expiry by
  * the timer wheel, reopen. No EAL: rte_zmalloc_socket, rte_free and
  * rte_eal_has_hugepages are wrapped (-Wl,--wrap).
  */
@@ -119,7 +120,6 @@ test_key_symmetric(void **state)
 	assert_int_equal(a.family, CT_FAM_V6);
 	assert_int_equal(sizeof(struct ct_key), 40);
 	assert_int_equal(sizeof(struct ct_session), 64);
-	assert_int_equal(sizeof(struct ct_bucket), 64);
 }
 
 static struct ct_session *
@@ -170,7 +170,7 @@ test_create_lookup_full_delete(void **state)
 		assert_ptr_equal(find_udp(&t, i, true), s);
 	}
 	assert_null(find_udp(&t, n, false));
-	/* delete half; the others stay reachable (spilled buckets included) */
+	/* delete half; the others stay reachable (moved back along their runs) */
 	for (i = 0; i < n; i += 2)
 		ct_delete(&t, find_udp(&t, i, false));
 	assert_int_equal(gauge[CT_G_active], n / 2);
@@ -186,48 +186,123 @@ test_create_lookup_full_delete(void **state)
 	ct_table_fini(&t);
 }
 
-/* Many keys homed in one bucket: the spill chain keeps them all. */
+static void age_all_far(struct ct_table *t, uint32_t until);
+
+/* Keys with the same home slot (and slots that wrap around the end). */
 static void
-test_spill(void **state)
+probe_runs(uint32_t home)
 {
 	struct ct_table t;
 	struct ct_key keys[40];
-	struct ct_session *s[40];
-	uint32_t i, j, found = 0;
+	uint32_t i, found = 0, used = 0;
 
-	(void)state;
-	table_init(&t, 256, 0);	/* 64 buckets */
+	table_init(&t, 256, 0);	/* 512 slots */
 	for (i = 0; found < 40; i++) {
 		struct ct_key k;
 
 		ct_key_v4(&k, htonl(0x0a000000 + i), ip("1.1.1.1"), 1, 2, IPPROTO_UDP);
-		if ((ct_key_hash(&k) & t.bucket_mask) != 7)
+		if ((ct_key_hash(&k) & t.mask) != home)
 			continue;
 		keys[found] = k;
-		s[found] = ct_create(&t, &k, ct_key_hash(&k), false, &udp, 0);
-		assert_non_null(s[found]);
+		assert_non_null(ct_create(&t, &k, ct_key_hash(&k), false, &udp, 0));
 		found++;
 	}
 	for (i = 0; i < 40; i++)
-		assert_ptr_equal(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])), s[i]);
-	assert_int_equal(t.buckets[7].ovf, 40 - CT_BUCKET_ENTRIES);
-	/* delete from the middle of the chain, then everything */
+		assert_non_null(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
+	/* delete from the middle of the run: the rest shift back and stay reachable */
 	for (i = 0; i < 40; i += 3)
-		ct_delete(&t, s[i]);
+		ct_delete(&t, ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
 	for (i = 0; i < 40; i++) {
 		struct ct_session *r = ct_lookup(&t, &keys[i], ct_key_hash(&keys[i]));
 
 		if (i % 3 == 0)
 			assert_null(r);
 		else
-			assert_ptr_equal(r, s[i]);
+			assert_non_null(r);
 	}
 	for (i = 0; i < 40; i++)
 		if (i % 3 != 0)
-			ct_delete(&t, s[i]);
-	for (j = 0; j <= t.bucket_mask; j++)
-		assert_int_equal(t.buckets[j].ovf, 0);
+			ct_delete(&t, ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
+	for (i = 0; i <= t.mask; i++)
+		used += (t.slots[i].flags & CT_F_USED) != 0;
+	assert_int_equal(used, 0);
 	assert_int_equal(gauge[CT_G_active], 0);
+	ct_table_fini(&t);
+}
+
+static void
+test_probe_runs(void **state)
+{
+	(void)state;
+	probe_runs(7);
+	probe_runs(511 - 20);	/* the run wraps around the end of the table */
+}
+
+static uint32_t
+rnd(void)
+{
+	static uint32_t x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/*
+ * Random creates and deletes against a reference (which key is in): every
+ * lookup agrees, nothing is lost by the shifts, the wheel stays linked
+ * (everything expires in the end).
+ */
+static void
+test_random_against_reference(void **state)
+{
+	enum { KEYS = 600, OPS = 40000, MAX = 512 };
+	static bool in[KEYS];
+	struct ct_table t;
+	uint32_t op, i, n = 0, now = 0;
+
+	(void)state;
+	memset(in, 0, sizeof(in));
+	table_init(&t, MAX, 0);
+	timeouts[CT_UDP_FIRST] = 30 * TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	for (op = 0; op < OPS; op++) {
+		uint32_t k = rnd() % KEYS;
+		struct ct_session *s = find_udp(&t, k, rnd() & 1);
+
+		assert_int_equal(s != NULL, in[k]);
+		if (op % 97 == 0)
+			now++;
+		if (s == NULL) {
+			s = add_udp(&t, k, now);
+			if (n < MAX) {
+				assert_non_null(s);
+				in[k] = true;
+				n++;
+			} else {
+				assert_null(s);
+			}
+		} else if (rnd() % 3 == 0) {
+			assert_int_equal(ct_packet(&t, s, &udp, true, now), CT_ACCEPT);
+		} else {
+			ct_delete(&t, s);
+			in[k] = false;
+			n--;
+		}
+		if (op % 1000 == 0)
+			for (i = 0; i < KEYS; i++)
+				assert_int_equal(find_udp(&t, i, false) != NULL, in[i]);
+	}
+	assert_int_equal(t.nb_active, n);
+	assert_int_equal(gauge[CT_G_active], n);
+	age_all_far(&t, now + 200 * TPS);
+	assert_int_equal(t.nb_active, 0);
+	assert_int_equal(gauge[CT_G_active], 0);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_UDP_FIRST], 0);
+	assert_int_equal(gauge[CT_G_STATE_BASE + CT_UDP_ESTABLISHED], 0);
+	for (i = 0; i < KEYS; i++)
+		assert_null(find_udp(&t, i, false));
 	ct_table_fini(&t);
 }
 
@@ -240,6 +315,18 @@ age_all(struct ct_table *t, uint32_t now)
 	while ((ct_age(t, now, 16) != 0 || t->cursor != now) && guard++ < 1000000)
 		;
 	assert_int_equal(t->cursor, now);
+}
+
+/* Age in steps of at most a wheel revolution until tick until. */
+static void
+age_all_far(struct ct_table *t, uint32_t until)
+{
+	uint32_t now = t->cursor;
+
+	while ((int32_t)(until - now) > 0) {
+		now += RTE_MIN(until - now, CT_WHEEL_SLOTS / 2);
+		age_all(t, now);
+	}
 }
 
 /* Step the clock tick by tick, ageing each time; return the tick s disappeared. */
@@ -435,7 +522,7 @@ test_bad_size(void **state)
 	(void)state;
 	assert_int_equal(ct_table_init(&t, 10, timeouts, ctr, gauge, 0, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "out of range"));
-	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 96);
+	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 130);
 }
 
 int
@@ -444,7 +531,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_symmetric),
 		cmocka_unit_test(test_create_lookup_full_delete),
-		cmocka_unit_test(test_spill),
+		cmocka_unit_test(test_probe_runs),
+		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_udp_timeouts),
 		cmocka_unit_test(test_tcp_timeouts_shorten),
 		cmocka_unit_test(test_invalid_does_not_refresh),

@@ -20,6 +20,11 @@ import vfwcl
 import vpkgtest as vt
 
 
+def drop_prefix(prefix):
+    """Remove the EAL runtime directory a --file-prefix process leaves behind."""
+    shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
+
+
 def wait_file(path, timeout=15):
     end = time.monotonic() + timeout
     while not os.path.exists(path):
@@ -38,8 +43,9 @@ def testpmd_path():
 class Server:
     """A background memif server process writing to a log file."""
 
-    def __init__(self, cmd, sock, log, ready):
+    def __init__(self, cmd, sock, log, ready, prefix):
         self.log = log
+        self.prefix = prefix
         self.f = open(log, "w")
         self.p = subprocess.Popen(cmd, stdout=self.f, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
@@ -71,26 +77,29 @@ class Server:
             self.p.kill()
             self.p.wait()
         self.f.close()
+        drop_prefix(self.prefix)
         with open(self.log) as f:
             return self.p.returncode, f.read()
 
 
 def vsnk_server(workdir, sock, app_args):
     stats = os.path.join(workdir, "vsnk.json")
+    prefix = "vsnk-%d" % os.getpid()
     cmd = [vfwcl.binary("vsnk")] + vfwcl.eal_args(
-        ["net_memif0,role=server,socket-abstract=no,socket=" + sock], prefix="vsnk-%d" % os.getpid())
+        ["net_memif0,role=server,socket-abstract=no,socket=" + sock], prefix=prefix)
     # the rx worker on lcore 0 (CPU 0), vpkg's tx worker on CPU 1
     cmd[cmd.index("-l") + 1] = "0-1"
     cmd += ["--main-lcore", "1", "--", "--stats-file", stats] + list(app_args)
-    return Server(cmd, sock, os.path.join(workdir, "vsnk.log"), "Ctrl-C to stop"), stats
+    return Server(cmd, sock, os.path.join(workdir, "vsnk.log"), "Ctrl-C to stop", prefix), stats
 
 
 def testpmd_server(workdir, sock):
+    prefix = "testpmd-%d" % os.getpid()
     cmd = [testpmd_path(), "-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--log-level=4",
-           "--file-prefix", "testpmd-%d" % os.getpid(),
+           "--file-prefix", prefix,
            "--vdev", "net_memif0,role=server,socket-abstract=no,socket=" + sock,
            "--", "--forward-mode=rxonly", "--stats-period", "1", "--total-num-mbufs", "8192"]
-    return Server(cmd, sock, os.path.join(workdir, "testpmd.log"), "Port statistics")
+    return Server(cmd, sock, os.path.join(workdir, "testpmd.log"), "Port statistics", prefix)
 
 
 def testpmd_rx_max(log):
@@ -102,7 +111,11 @@ def testpmd_rx_max(log):
 
 def vpkg_client(sock, app_args, timeout=120, rsize=12):
     """vpkg as memif client: the tx worker on lcore 1 (CPU 1)."""
-    cmd = [vt.VPKG] + vfwcl.eal_args(["net_memif0,role=client,socket-abstract=no,rsize=%d,socket=%s" % (rsize, sock)],
-                                     prefix="vpkg-%d" % os.getpid())
+    prefix = "vpkg-%d" % os.getpid()
+    cmd = [vt.VPKG] + vfwcl.eal_args(
+        ["net_memif0,role=client,socket-abstract=no,rsize=%d,socket=%s" % (rsize, sock)], prefix=prefix)
     cmd += ["--", "--link-wait", "10"] + list(app_args)
-    return vfwcl.run(cmd, timeout=timeout)
+    try:
+        return vfwcl.run(cmd, timeout=timeout)
+    finally:
+        drop_prefix(prefix)

@@ -12,8 +12,25 @@ VPKG = vfwcl.binary("vpkg")
 PEER = "02:00:00:00:00:aa"
 
 
+_TMPDIRS = []
+
+
+def _cleanup():
+    import shutil
+    if os.environ.get("VPKG_KEEP_TMP"):
+        return
+    for d in _TMPDIRS:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def tmpdir():
-    return tempfile.mkdtemp(prefix="vpkg-test-")
+    """A scratch directory, removed at exit (unless VPKG_KEEP_TMP is set)."""
+    if not _TMPDIRS:
+        import atexit
+        atexit.register(_cleanup)
+    d = tempfile.mkdtemp(prefix="vpkg-test-")
+    _TMPDIRS.append(d)
+    return d
 
 
 def run_pcap(app_args, workdir, rx_frames=(), lcores="0-1", timeout=60, extra_vdevs=()):

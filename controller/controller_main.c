@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vfwcl-controller: the closed loop where there is no ONAP. It stands in for
+ * DCAE's VES collector (receives v5/v7 events, single or batch, with Basic
+ * auth, answers 202 as ONAP's collector does), TCA + Policy (thresholds on
+ * receivedTotalPacketsDelta of vFirewallBroadcastPackets, policy.h) and APPC
+ * (the ONAP stream-count or sample-plugin request to vpkg, action.h).
+ *
+ * Threads: the collector's handlers run on the REST server's threads, one
+ * at a time; an action is handed to the action thread, so a slow vpkg never
+ * holds the collector. Every decision is one JSON line (decision log).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "action.h"
+#include "dp_options.h"
+#include "mgmt.h"
+#include "onap_request.h"
+#include "policy.h"
+#include "tca.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+
+struct ctl_options {
+	char policy_file[PATH_MAX];
+	struct action_target target;
+	char api[32];			/* "" = from the policy */
+	unsigned int streams;		/* 0 = from the policy */
+	char log_file[PATH_MAX];	/* "" = stdout */
+	double duration;		/* 0 = until SIGINT/SIGTERM */
+};
+
+/* Shared state. Written: handlers (under lock), action thread; read: stats. */
+struct ctl {
+	struct policy policy;		/* immutable after start */
+	struct ctl_options opt;		/* immutable after start */
+	FILE *log;			/* decision log, lines written under lock */
+	pthread_mutex_t lock;		/* guard, pending action, counters, log */
+	pthread_cond_t cond;
+	struct tca_guard guard;
+	bool action_pending;		/* an action waits for the action thread */
+	struct tca_reading pending;	/* the reading that caused it */
+	bool stopping;
+	uint64_t events, ignored, low, high, normal, actions, action_ok, action_failed;
+	uint64_t suppressed;
+	long last_status;
+};
+
+static struct ctl ctl;
+static atomic_bool quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&quit, true);
+}
+
+/* --- options --- */
+
+static int
+set_listen(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+	char host[sizeof(cfg->mgmt_host)];
+	uint16_t port;
+
+	if (value == NULL || strlen(value) >= sizeof(cfg->mgmt) ||
+	    dp_parse_hostport(value, host, sizeof(host), &port) != 0)
+		return dp_opt_error(err, errlen, name, value, "expected ADDR:PORT");
+	snprintf(cfg->mgmt, sizeof(cfg->mgmt), "%s", value);
+	snprintf(cfg->mgmt_host, sizeof(cfg->mgmt_host), "%s", host[0] ? host : "127.0.0.1");
+	cfg->mgmt_port = port;
+	return 0;
+}
+
+static int
+set_policy(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->policy_file))
+		return dp_opt_error(err, errlen, name, value, "a file path");
+	snprintf(o->policy_file, sizeof(o->policy_file), "%s", value);
+	return 0;
+}
+
+static int
+set_vpkg(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+	size_t n;
+
+	if (value == NULL || (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+	    strlen(value) >= sizeof(o->target.url) || strchr(value, '@') != NULL)
+		return dp_opt_error(err, errlen, name, value,
+				"expected http://HOST:PORT or https://HOST:PORT (credentials go in --vpkg-user)");
+	snprintf(o->target.url, sizeof(o->target.url), "%s", value);
+	n = strlen(o->target.url);
+	while (n > 0 && o->target.url[n - 1] == '/')
+		o->target.url[--n] = '\0';
+	return 0;
+}
+
+static int
+set_vpkg_user(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->target.user) ||
+	    strchr(value, ':') != NULL)
+		return dp_opt_error(err, errlen, name, value, "a user name without ':'");
+	snprintf(o->target.user, sizeof(o->target.user), "%s", value);
+	return 0;
+}
+
+static int
+set_vpkg_password_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+	char line[sizeof(o->target.password) + 2];
+	FILE *f;
+	size_t n;
+
+	f = value != NULL ? fopen(value, "r") : NULL;
+	if (f == NULL)
+		return dp_opt_error(err, errlen, name, value, "%s", strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0 || n >= sizeof(o->target.password)) {
+		memset(line, 0, sizeof(line));
+		return dp_opt_error(err, errlen, name, value, "the first line must hold the password");
+	}
+	snprintf(o->target.password, sizeof(o->target.password), "%s", line);
+	memset(line, 0, sizeof(line));
+	return 0;
+}
+
+static int
+set_api(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (value == NULL || (strcmp(value, "stream-count") != 0 && strcmp(value, "sample-plugin") != 0))
+		return dp_opt_error(err, errlen, name, value, "stream-count or sample-plugin");
+	snprintf(o->api, sizeof(o->api), "%s", value);
+	return 0;
+}
+
+static int
+set_streams(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+	uint64_t v;
+
+	if (dp_parse_u64(value, 1, 10, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "between 1 and 10");
+	o->streams = (unsigned int)v;
+	return 0;
+}
+
+static int
+set_log(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->log_file))
+		return dp_opt_error(err, errlen, name, value, "a file path");
+	snprintf(o->log_file, sizeof(o->log_file), "%s", value);
+	return 0;
+}
+
+static int
+set_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+	double v;
+
+	if (dp_parse_double(value, 0.01, 600, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "seconds, 0.01 to 600");
+	o->target.timeout_ms = (long)(v * 1000);
+	return 0;
+}
+
+static int
+set_duration(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (dp_parse_double(value, 0, 1e9, &o->duration) != 0)
+		return dp_opt_error(err, errlen, name, value, "seconds, 0 to 1e9");
+	return 0;
+}
+
+static struct dp_config cfg;
+
+static const struct dp_option ctl_options[] = {
+	{ "policy", "FILE", "policy JSON (default: ONAP's: <= 300 low, >= 700 high, 5 streams)", set_policy },
+	{ "vpkg", "URL", "the generator's ONAP API (default http://127.0.0.1:8183)", set_vpkg },
+	{ "vpkg-user", "NAME", "Basic auth user for vpkg (default: none)", set_vpkg_user },
+	{ "vpkg-password-file", "PATH", "Basic auth password for vpkg (first line)", set_vpkg_password_file },
+	{ "api", "NAME", "stream-count (default) or sample-plugin (overrides the policy)", set_api },
+	{ "streams", "N", "active streams the action sets, 1..10 (overrides the policy)", set_streams },
+	{ "action-timeout", "SEC", "time limit of a request to vpkg (default 5)", set_timeout },
+	{ "log", "FILE", "append the decision log (JSON lines) to FILE (default: stdout)", set_log },
+	{ "duration", "SEC", "stop by itself after SEC seconds (default: until SIGINT/SIGTERM)", set_duration },
+};
+
+/* --listen fills the dp_config that the REST server binds from */
+static const struct dp_option listen_option[] = {
+	{ "listen", "ADDR:PORT", "receive VES events here (default " DEFAULT_LISTEN ")", set_listen },
+};
+
+static struct dp_app ctl_app = {
+	.name = "vfwcl-controller",
+	.summary = "closed-loop controller: VES collector + threshold crossing + ONAP action on vpkg",
+	.usage_extra =
+		"The collector accepts POST /eventListener/v5, /eventListener/v7 and their\n"
+		"/eventBatch forms, and answers 202. --mgmt-user/--mgmt-password-file set\n"
+		"the Basic auth the VES agents must present. Every decision is one JSON line.\n"
+		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
+	.options = ctl_options,
+	.nb_options = RTE_DIM(ctl_options),
+	.ctx = &ctl.opt,
+	.no_common_options = true,
+};
+
+/* --- the decision log --- */
+
+static void
+log_decision(const struct tca_reading *r, const char *action, const char *result)
+{
+	struct timespec ts;
+	json_t *line;
+	char *text;
+	double threshold = r->verdict == TCA_LOW ? ctl.policy.low :
+			   r->verdict == TCA_HIGH ? ctl.policy.high : -1;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	line = json_pack("{s:I,s:I,s:s,s:s,s:f,s:s,s:o,s:s,s:s}",
+			"time_ms", (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+			"sequence", (json_int_t)r->sequence,
+			"source", r->source,
+			"vnic", r->vnic,
+			"value", r->value,
+			"verdict", tca_verdict_name(r->verdict),
+			"threshold", threshold >= 0 ? json_real(threshold) : json_null(),
+			"action", action,
+			"result", result);
+	text = line != NULL ? json_dumps(line, JSON_COMPACT) : NULL;
+	if (text != NULL) {
+		fprintf(ctl.log, "%s\n", text);
+		fflush(ctl.log);
+	}
+	free(text);
+	json_decref(line);
+}
+
+/* --- the action thread --- */
+
+static void *
+action_thread(void *arg)
+{
+	struct onap_request req;
+	struct tca_reading r;
+	char what[160], result[300], err[256];
+	long status;
+
+	(void)arg;
+	pthread_mutex_lock(&ctl.lock);
+	for (;;) {
+		while (!ctl.action_pending && !ctl.stopping)
+			pthread_cond_wait(&ctl.cond, &ctl.lock);
+		if (!ctl.action_pending)
+			break;
+		r = ctl.pending;
+		ctl.action_pending = false;
+		pthread_mutex_unlock(&ctl.lock);
+
+		onap_request_build(ctl.policy.api, ctl.policy.streams, &req);
+		snprintf(what, sizeof(what), "set active streams to %u (%s %s)", ctl.policy.streams,
+			 req.method, req.path);
+		status = action_send(&ctl.opt.target, &req, err, sizeof(err));
+		if (status > 0)
+			snprintf(result, sizeof(result), "HTTP %ld", status);
+		else
+			snprintf(result, sizeof(result), "failed: %s", err);
+
+		pthread_mutex_lock(&ctl.lock);
+		ctl.last_status = status;
+		if (status >= 200 && status < 300)
+			ctl.action_ok++;
+		else
+			ctl.action_failed++;
+		log_decision(&r, what, result);
+		tca_guard_done(&ctl.guard);
+	}
+	pthread_mutex_unlock(&ctl.lock);
+	return NULL;
+}
+
+/* --- the collector --- */
+
+/* Evaluate one event (handler thread, server lock held; takes ctl.lock). */
+static void
+evaluate(const json_t *event)
+{
+	struct tca_reading r;
+	const char *why;
+
+	tca_evaluate(&ctl.policy, event, &r);
+	pthread_mutex_lock(&ctl.lock);
+	ctl.events++;
+	if (r.verdict == TCA_IGNORED) {
+		ctl.ignored++;
+		pthread_mutex_unlock(&ctl.lock);
+		return;
+	}
+	tca_guard_event(&ctl.guard);
+	if (r.verdict == TCA_NORMAL) {
+		ctl.normal++;
+		log_decision(&r, "none", "within thresholds");
+	} else {
+		if (r.verdict == TCA_LOW)
+			ctl.low++;
+		else
+			ctl.high++;
+		if (tca_guard_allows(&ctl.guard, &why)) {
+			tca_guard_started(&ctl.guard);
+			ctl.actions++;
+			ctl.pending = r;
+			ctl.action_pending = true;
+			pthread_cond_signal(&ctl.cond);
+		} else {
+			ctl.suppressed++;
+			log_decision(&r, "none", why);
+		}
+	}
+	pthread_mutex_unlock(&ctl.lock);
+}
+
+static int
+post_events(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	const json_t *single, *list, *e;
+	size_t i;
+	int n;
+
+	(void)ctx;
+	if (mgmt_body_object(req, rep) != 0)
+		return rep->status;
+	n = tca_events(req->body, &single, &list);
+	if (n < 0)
+		return mgmt_reply_error(rep, 400, "body: expected {\"event\": {...}} or {\"eventList\": [...]}");
+	if (single != NULL)
+		evaluate(single);
+	else
+		json_array_foreach(list, i, e)
+			evaluate(e);
+	return mgmt_reply_empty(rep, 202);
+}
+
+static json_t *
+ctl_stats_json(void *ctx)
+{
+	json_t *j;
+
+	(void)ctx;
+	pthread_mutex_lock(&ctl.lock);
+	j = json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I,s:b}}",
+			"program", "vfwcl-controller",
+			"events", "received", (json_int_t)ctl.events, "ignored", (json_int_t)ctl.ignored,
+			"low", (json_int_t)ctl.low, "high", (json_int_t)ctl.high,
+			"normal", (json_int_t)ctl.normal,
+			"actions", "started", (json_int_t)ctl.actions, "ok", (json_int_t)ctl.action_ok,
+			"failed", (json_int_t)ctl.action_failed, "suppressed", (json_int_t)ctl.suppressed,
+			"last_status", (json_int_t)ctl.last_status, "in_flight", ctl.guard.in_flight);
+	pthread_mutex_unlock(&ctl.lock);
+	return j;
+}
+
+static json_t *
+ctl_config_json(void *ctx)
+{
+	(void)ctx;
+	return json_pack("{s:s,s:s,s:f,s:f,s:i,s:s,s:s,s:i}",
+			"event-name", ctl.policy.event_name, "field", ctl.policy.field,
+			"low", ctl.policy.low, "high", ctl.policy.high, "streams", (int)ctl.policy.streams,
+			"api", policy_api_name(ctl.policy.api), "vpkg", ctl.opt.target.url,
+			"guard-intervals", (int)ctl.policy.guard_intervals);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const paths[] = {
+		"/eventListener/v5", "/eventListener/v5/eventBatch",
+		"/eventListener/v7", "/eventListener/v7/eventBatch",
+	};
+	struct mgmt_binding binding = {
+		.program = "vfwcl-controller",
+		.metric_prefix = "vfwcl_controller_",
+		.stats_json = ctl_stats_json,
+		.config_json = ctl_config_json,
+	};
+	struct mgmt_options mopt;
+	struct mgmt_server *srv = NULL;
+	struct sigaction sa;
+	pthread_t action_tid;
+	char err[DP_ERR_LEN];
+	struct timespec t0, now;
+	unsigned int i;
+	int rc;
+
+	pthread_mutex_init(&ctl.lock, NULL);
+	pthread_cond_init(&ctl.cond, NULL);
+	snprintf(ctl.opt.target.url, sizeof(ctl.opt.target.url), "http://127.0.0.1:8183");
+	ctl.opt.target.timeout_ms = 5000;
+	dp_config_defaults(&cfg);
+	set_listen(&cfg, "listen", DEFAULT_LISTEN, err, sizeof(err));
+	mgmt_options_init(&mopt);
+	dp_app_add_group(&ctl_app, &(struct dp_option_group){ "Collector", listen_option, 1, &cfg });
+	mgmt_options_register(&ctl_app, &mopt);
+	rc = dp_options_parse(&ctl_app, &cfg, argc, argv, err, sizeof(err));
+	if (rc == DP_PARSE_EXIT)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "vfwcl-controller: %s\n", err);
+		return 2;
+	}
+	policy_defaults(&ctl.policy);
+	if (ctl.opt.policy_file[0] != '\0' &&
+	    policy_load(&ctl.policy, ctl.opt.policy_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vfwcl-controller: --policy: %s\n", err);
+		return 2;
+	}
+	if (ctl.opt.api[0] != '\0')
+		ctl.policy.api = strcmp(ctl.opt.api, "sample-plugin") == 0 ?
+				 POLICY_API_SAMPLE_PLUGIN : POLICY_API_STREAM_COUNT;
+	if (ctl.opt.streams != 0)
+		ctl.policy.streams = ctl.opt.streams;
+	if (ctl.opt.target.user[0] != '\0' && ctl.opt.target.password[0] == '\0') {
+		fprintf(stderr, "vfwcl-controller: --vpkg-user needs --vpkg-password-file\n");
+		return 2;
+	}
+	ctl.log = stdout;
+	if (ctl.opt.log_file[0] != '\0') {
+		ctl.log = fopen(ctl.opt.log_file, "a");
+		if (ctl.log == NULL) {
+			fprintf(stderr, "vfwcl-controller: --log: invalid value '%s' (%s)\n",
+				ctl.opt.log_file, strerror(errno));
+			return 2;
+		}
+	}
+	tca_guard_init(&ctl.guard, ctl.policy.guard_intervals);
+
+	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err));
+	for (i = 0; rc == 0 && i < RTE_DIM(paths); i++)
+		rc = mgmt_route_add(srv, "POST", paths[i], post_events, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "vfwcl-controller: %s\n", rc == -EINVAL ? err : strerror(-rc));
+		return rc == -EINVAL ? 2 : 1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (pthread_create(&action_tid, NULL, action_thread, NULL) != 0) {
+		fprintf(stderr, "vfwcl-controller: cannot start the action thread\n");
+		return 1;
+	}
+	rc = mgmt_start(srv, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "vfwcl-controller: %s\n", err);
+		atomic_store(&quit, true);
+	} else {
+		fprintf(stderr, "vfwcl-controller: VES collector on %s, action: %u streams via %s on %s\n",
+			cfg.mgmt, ctl.policy.streams, policy_api_name(ctl.policy.api), ctl.opt.target.url);
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!atomic_load(&quit)) {
+		usleep(50000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ctl.opt.duration > 0 &&
+		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= ctl.opt.duration)
+			break;
+	}
+	mgmt_stop(srv);
+	pthread_mutex_lock(&ctl.lock);
+	ctl.stopping = true;	/* the action thread finishes a pending action first */
+	pthread_cond_signal(&ctl.cond);
+	pthread_mutex_unlock(&ctl.lock);
+	pthread_join(action_tid, NULL);
+	memset(ctl.opt.target.password, 0, sizeof(ctl.opt.target.password));
+	curl_global_cleanup();
+	if (ctl.log != stdout)
+		fclose(ctl.log);
+	return rc == 0 ? 0 : (rc == -EINVAL ? 2 : 1);
+}
