@@ -179,7 +179,7 @@ test_onap(void **state)
 	n = vpkg_spec_onap(s, 16);
 	assert_int_equal(n, 10);
 	for (i = 0; i < n; i++) {
-		char name[16];
+		char name[32];
 
 		snprintf(name, sizeof(name), "fw_udp%u", i + 1);
 		assert_string_equal(s[i].name, name);
