@@ -38,6 +38,7 @@ struct ctl_options {
 	char api[32];			/* "" = from the policy */
 	unsigned int streams;		/* 0 = from the policy */
 	char log_file[PATH_MAX];	/* "" = stdout */
+	char events_file[PATH_MAX];	/* "" = do not keep the events */
 	double duration;		/* 0 = until SIGINT/SIGTERM */
 };
 
@@ -46,6 +47,8 @@ struct ctl {
 	struct policy policy;		/* immutable after start */
 	struct ctl_options opt;		/* immutable after start */
 	FILE *log;			/* decision log, lines written under lock */
+	FILE *events;			/* received events, one JSON line each */
+	bool events_file_open;
 	pthread_mutex_t lock;		/* guard, pending action, counters, log */
 	pthread_cond_t cond;
 	struct tca_guard guard;
@@ -185,6 +188,17 @@ set_log(void *ctx, const char *name, const char *value, char *err, size_t errlen
 }
 
 static int
+set_events_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->events_file))
+		return dp_opt_error(err, errlen, name, value, "a file path");
+	snprintf(o->events_file, sizeof(o->events_file), "%s", value);
+	return 0;
+}
+
+static int
 set_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ctl_options *o = ctx;
@@ -217,6 +231,7 @@ static const struct dp_option ctl_options[] = {
 	{ "streams", "N", "active streams the action sets, 1..10 (overrides the policy)", set_streams },
 	{ "action-timeout", "SEC", "time limit of a request to vpkg (default 5)", set_timeout },
 	{ "log", "FILE", "append the decision log (JSON lines) to FILE (default: stdout)", set_log },
+	{ "events-file", "FILE", "append every event received (one JSON line each) to FILE", set_events_file },
 	{ "duration", "SEC", "stop by itself after SEC seconds (default: until SIGINT/SIGTERM)", set_duration },
 };
 
@@ -325,6 +340,11 @@ evaluate(const json_t *event)
 	tca_evaluate(&ctl.policy, event, &r);
 	pthread_mutex_lock(&ctl.lock);
 	ctl.events++;
+	if (ctl.events_file_open) {
+		json_dumpf(event, ctl.events, JSON_COMPACT);
+		fputc('\n', ctl.events);
+		fflush(ctl.events);
+	}
 	if (r.verdict == TCA_IGNORED) {
 		ctl.ignored++;
 		pthread_mutex_unlock(&ctl.lock);
@@ -466,6 +486,15 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (ctl.opt.events_file[0] != '\0') {
+		ctl.events = fopen(ctl.opt.events_file, "a");
+		if (ctl.events == NULL) {
+			fprintf(stderr, "vfwcl-controller: --events-file: invalid value '%s' (%s)\n",
+				ctl.opt.events_file, strerror(errno));
+			return 2;
+		}
+		ctl.events_file_open = true;
+	}
 	tca_guard_init(&ctl.guard, ctl.policy.guard_intervals);
 
 	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err));
@@ -511,5 +540,7 @@ main(int argc, char **argv)
 	curl_global_cleanup();
 	if (ctl.log != stdout)
 		fclose(ctl.log);
+	if (ctl.events_file_open)
+		fclose(ctl.events);
 	return rc == 0 ? 0 : (rc == -EINVAL ? 2 : 1);
 }
