@@ -47,7 +47,7 @@ struct ctl {
 	struct policy policy;		/* immutable after start */
 	struct ctl_options opt;		/* immutable after start */
 	FILE *log;			/* decision log, lines written under lock */
-	FILE *events;			/* received events, one JSON line each */
+	FILE *events_out;		/* received events, one JSON line each */
 	bool events_file_open;
 	pthread_mutex_t lock;		/* guard, pending action, counters, log */
 	pthread_cond_t cond;
@@ -341,9 +341,9 @@ evaluate(const json_t *event)
 	pthread_mutex_lock(&ctl.lock);
 	ctl.events++;
 	if (ctl.events_file_open) {
-		json_dumpf(event, ctl.events, JSON_COMPACT);
-		fputc('\n', ctl.events);
-		fflush(ctl.events);
+		json_dumpf(event, ctl.events_out, JSON_COMPACT);
+		fputc('\n', ctl.events_out);
+		fflush(ctl.events_out);
 	}
 	if (r.verdict == TCA_IGNORED) {
 		ctl.ignored++;
@@ -487,8 +487,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (ctl.opt.events_file[0] != '\0') {
-		ctl.events = fopen(ctl.opt.events_file, "a");
-		if (ctl.events == NULL) {
+		ctl.events_out = fopen(ctl.opt.events_file, "a");
+		if (ctl.events_out == NULL) {
 			fprintf(stderr, "vfwcl-controller: --events-file: invalid value '%s' (%s)\n",
 				ctl.opt.events_file, strerror(errno));
 			return 2;
@@ -541,6 +541,6 @@ main(int argc, char **argv)
 	if (ctl.log != stdout)
 		fclose(ctl.log);
 	if (ctl.events_file_open)
-		fclose(ctl.events);
+		fclose(ctl.events_out);
 	return rc == 0 ? 0 : (rc == -EINVAL ? 2 : 1);
 }
