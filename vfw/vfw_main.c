@@ -24,6 +24,8 @@
 #include "dp_worker.h"
 #include "neigh.h"
 #include "vfw.h"
+#include "vfw_mgmt.h"
+#include "ves_ports.h"
 
 struct vfw vfw;
 
@@ -722,6 +724,16 @@ print_summary(void)
 	fflush(stdout);
 }
 
+/* The stats JSON with the VES agent's own counters. */
+static json_t *
+stats_json_with_ves(void *ctx)
+{
+	json_t *root = vfw_stats_json(ctx);
+
+	ves_ports_stats_add(root);
+	return root;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -733,7 +745,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vfw_stats_print,
-		.stats_json = vfw_stats_json,
+		.stats_json = stats_json_with_ves,
 		.tick = vfw_tick,
 		.cleanup = free_all,
 	};
@@ -748,9 +760,10 @@ main(int argc, char **argv)
 	for (s = 0; s < CT_STATE_MAX; s++)
 		vfw.opt.timeout_ms[s] = ct_default_timeout_sec[s] * 1000u;
 	vfw_app.usage_extra = build_usage();
+	if (vfw_mgmt_register_options(&vfw_app) != 0 || ves_ports_register(&vfw_app) != 0)
+		dp_die(DP_EXIT_FAIL, "too many option groups");
 	dp_main_init(&vfw_app, &vfw.cfg, argc, argv);
-	if (vfw.cfg.mgmt[0] != '\0')
-		dp_die(DP_EXIT_USAGE, "--mgmt: the REST server is not part of this build yet");
+	ves_ports_check();
 	vfw.tsc_hz = rte_get_tsc_hz();
 
 	rc = dp_workers_select(&vfw.cfg, err, sizeof(err));
@@ -772,6 +785,11 @@ main(int argc, char **argv)
 		dp_ports_close();
 		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	}
+	rc = vfw_mgmt_create(hooks.stats_json, err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", rc == -EINVAL ? err : strerror(-rc));
+	}
 	dp_ports_show();
 	setup_ports();
 	setup_routes();
@@ -787,8 +805,18 @@ main(int argc, char **argv)
 	if (vfw_ctl_start() != 0)
 		dp_die(DP_EXIT_FAIL, "cannot start the control thread");
 
+	rc = vfw_mgmt_start(err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+	}
 	vfw_stats_start();
 	wrc = dp_workers_launch(vfw_worker_main);
+	if (wrc == 0 && ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", dp_prog, err);
+		atomic_store(&dp_quit, true);
+		wrc = -EINVAL;
+	}
 	if (wrc == 0)
 		dp_main_loop(&vfw.cfg, &hooks);
 	atomic_store(&dp_quit, true);
@@ -796,9 +824,12 @@ main(int argc, char **argv)
 	if (wrc == 0)
 		wrc = rc;
 	vfw_ctl_stop();
+	ves_ports_stop();	/* the last partial interval, after the workers stopped */
+	vfw_mgmt_stop();	/* REST off before the ports are closed */
 	if (vfw.cfg.stats_period > 0)
 		vfw_stats_print(NULL);
 	rc = dp_main_finish(&vfw.cfg, &hooks, wrc);
+	ves_ports_free();
 	dp_counters_free(vfw.pctrs);
 	dp_counters_free(vfw.sctrs);
 	dp_counters_free(vfw.gctrs);

@@ -15,7 +15,7 @@
 #include "dp_worker.h"
 #include "vsnk.h"
 #include "vsnk_mgmt.h"
-#include "vsnk_ves.h"
+#include "ves_ports.h"
 
 struct vsnk vsnk;
 
@@ -119,6 +119,16 @@ free_stream_tables(void *ctx)
 	}
 }
 
+/* The stats JSON with the VES agent's own counters. */
+static json_t *
+stats_json_with_ves(void *ctx)
+{
+	json_t *root = vsnk_stats_json(ctx);
+
+	ves_ports_stats_add(root);
+	return root;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -131,7 +141,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vsnk_stats_print,
-		.stats_json = vsnk_ves_stats_json,
+		.stats_json = stats_json_with_ves,
 		.tick = vsnk_tick,
 		.cleanup = free_stream_tables,
 	};
@@ -140,12 +150,12 @@ main(int argc, char **argv)
 
 	vsnk.opt.max_streams = VSNK_DEFAULT_MAX_STREAMS;
 	vsnk.opt.verify_cksum = true;
-	if (vsnk_ves_register(&vsnk_app) != 0)
+	if (ves_ports_register(&vsnk_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	if (vsnk_mgmt_register_options(&vsnk_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
-	vsnk_ves_check();
+	ves_ports_check();
 
 	rc = dp_workers_select(&vsnk.cfg, err, sizeof(err));
 	if (rc < 0)
@@ -171,7 +181,7 @@ main(int argc, char **argv)
 		dp_ports_close();
 		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	}
-	rc = vsnk_ves_start(err, sizeof(err));
+	rc = ves_ports_start(vsnk.ctrs, "vsnk", err, sizeof(err));
 	if (rc != 0) {
 		dp_ports_close();
 		dp_die(DP_EXIT_FAIL, "%s", err);
@@ -185,14 +195,14 @@ main(int argc, char **argv)
 		dp_main_loop(&vsnk.cfg, &hooks);
 	atomic_store(&dp_quit, true);
 	rc = dp_workers_wait();
-	vsnk_ves_stop();
+	ves_ports_stop();
 	if (wrc == 0)
 		wrc = rc;
 	if (vsnk.cfg.stats_period > 0)
 		vsnk_stats_print(NULL);
 	vsnk_mgmt_stop();	/* REST off before the ports are closed */
 	rc = dp_main_finish(&vsnk.cfg, &hooks, wrc);
-	vsnk_ves_free();
+	ves_ports_free();
 	dp_counters_free(vsnk.ctrs);
 	return rc;
 }

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "dp_main.h"
+#include "dp_port.h"
+#include "dp_stats.h"
+#include "ves_agent.h"
+#include "ves_ports.h"
+
+static struct ves_config ves_cfg;	/* written: main at start-up; then immutable */
+static uint64_t ves_portmask;		/* --ves-ports; 0 = every port */
+/* written: main at start; read: the agent's thread */
+static struct dp_counters *port_ctrs;
+static uint16_t reported[RTE_MAX_ETHPORTS];	/* dp_ports indexes reported */
+static unsigned int nb_reported;
+/* written: main (published once started); read: main, REST threads (stats) */
+static struct ves_agent *agent;
+
+/* --ves-ports 0,2 : port ids */
+static int
+set_ves_ports(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	char buf[256], *tok, *save = NULL;
+	uint64_t mask = 0, id;
+
+	RTE_SET_USED(ctx);
+	if (value == NULL || strlen(value) >= sizeof(buf) || value[0] == '\0')
+		return dp_opt_error(err, errlen, name, value, "a list of port ids, e.g. 0 or 0,1");
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (dp_parse_u64(tok, 0, RTE_MAX_ETHPORTS - 1, &id) != 0)
+			return dp_opt_error(err, errlen, name, value,
+					"a list of port ids between 0 and %u", RTE_MAX_ETHPORTS - 1);
+		mask |= 1ull << id;
+	}
+	ves_portmask = mask;
+	return 0;
+}
+
+static const struct dp_option ports_option[] = {
+	{ "ves-ports", "LIST", "port ids whose counters are reported (default: every port)", set_ves_ports },
+};
+
+int
+ves_ports_register(struct dp_app *app)
+{
+	struct dp_option_group g = { "VES port selection", ports_option, 1, NULL };
+	int rc;
+
+	ves_config_defaults(&ves_cfg);
+	rc = ves_options_register(app, &ves_cfg);
+	return rc != 0 ? rc : dp_app_add_group(app, &g);
+}
+
+void
+ves_ports_check(void)
+{
+	char err[DP_ERR_LEN];
+
+	if (ves_config_finalize(&ves_cfg, err, sizeof(err)) != 0)
+		dp_die(DP_EXIT_USAGE, "%s", err);
+	if (ves_portmask != 0 && !ves_config_enabled(&ves_cfg))
+		dp_die(DP_EXIT_USAGE, "--ves-ports: needs --ves-url");
+}
+
+/* Runs on the agent's thread: never blocks a worker. */
+static int
+read_ports(void *ctx, struct ves_port_sample *out)
+{
+	struct rte_eth_link link;
+	unsigned int i;
+
+	RTE_SET_USED(ctx);
+	for (i = 0; i < nb_reported; i++) {
+		uint16_t p = reported[i];
+
+		out[i].rx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_packets);
+		out[i].rx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_bytes);
+		out[i].tx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_packets);
+		out[i].tx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_bytes);
+		memset(&link, 0, sizeof(link));
+		out[i].link_up = rte_eth_link_get_nowait(dp_ports[p].port_id, &link) == 0 &&
+				 link.link_status == RTE_ETH_LINK_UP;
+		snprintf(out[i].name, sizeof(out[i].name), "%s", dp_ports[p].name);
+	}
+	return 0;
+}
+
+int
+ves_ports_start(struct dp_counters *ctrs, const char *program, char *err, size_t errlen)
+{
+	struct ves_source src = { .read = read_ports };
+	struct ves_agent *a;
+	uint64_t seen = 0;
+	uint16_t p;
+	int rc;
+
+	if (!ves_config_enabled(&ves_cfg))
+		return 0;
+	port_ctrs = ctrs;
+	nb_reported = 0;
+	for (p = 0; p < dp_nb_ports; p++) {
+		if (ves_portmask != 0 && !(ves_portmask & (1ull << dp_ports[p].port_id)))
+			continue;
+		reported[nb_reported++] = p;
+		seen |= 1ull << dp_ports[p].port_id;
+	}
+	if ((ves_portmask & ~seen) != 0) {
+		snprintf(err, errlen, "--ves-ports: invalid value (port mask 0x%" PRIx64
+			 " names ports not in use)", ves_portmask & ~seen);
+		return -EINVAL;
+	}
+	src.nb_ports = nb_reported;
+	a = ves_agent_create(&ves_cfg, &src, program, err, errlen);
+	ves_config_wipe(&ves_cfg);
+	if (a == NULL)
+		return -ENOMEM;
+	rc = ves_agent_start(a, err, errlen);
+	if (rc != 0) {
+		ves_agent_free(a);
+		return rc;
+	}
+	__atomic_store_n(&agent, a, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+ves_ports_stop(void)
+{
+	ves_agent_stop(__atomic_load_n(&agent, __ATOMIC_ACQUIRE));
+}
+
+void
+ves_ports_free(void)
+{
+	ves_agent_free(__atomic_exchange_n(&agent, NULL, __ATOMIC_ACQ_REL));
+}
+
+void
+ves_ports_stats_add(json_t *root)
+{
+	struct ves_agent *a = __atomic_load_n(&agent, __ATOMIC_ACQUIRE);
+
+	if (root != NULL && a != NULL)
+		json_object_set_new(root, "ves", ves_agent_stats_json(a));
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The VES agent for a binary built on dataplane/: the port totals come from
+ * the binary's per-port counter set (DP_PORT_COUNTERS first; relaxed loads,
+ * no lock) and the link state from the driver, both read on the agent's own
+ * thread, so no worker is ever blocked. --ves-ports chooses the ports that
+ * are reported (ONAP's vFW reported its unprotected interface only).
+ *
+ * Use: ves_ports_register() before dp_main_init(); ves_ports_check() after;
+ * ves_ports_start() once the workers run; ves_ports_stop() after they
+ * stopped (sends the last partial interval); ves_ports_free() after the
+ * REST server stopped. One agent per process.
+ */
+#ifndef VES_PORTS_H
+#define VES_PORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "dp_counters.h"
+#include "dp_options.h"
+
+/* Add the --ves-* options and --ves-ports. */
+int ves_ports_register(struct dp_app *app);
+
+/* Cross-option checks; exits 2 with one line on a bad combination. */
+void ves_ports_check(void);
+
+/* Start the agent when --ves-url is set (else 0 and nothing). ctrs: slot = dp_ports index. */
+int ves_ports_start(struct dp_counters *ctrs, const char *program, char *err, size_t errlen);
+
+void ves_ports_stop(void);
+void ves_ports_free(void);
+
+/* Add the agent's "ves" section to a stats JSON object (nothing when off). */
+void ves_ports_stats_add(json_t *root);
+
+#endif /* VES_PORTS_H */
