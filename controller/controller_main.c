@@ -37,6 +37,7 @@ struct ctl_options {
 	struct action_target target;
 	char api[32];			/* "" = from the policy */
 	unsigned int streams;		/* 0 = from the policy */
+	double min_interval;		/* < 0 = from the policy */
 	char log_file[PATH_MAX];	/* "" = stdout */
 	char events_file[PATH_MAX];	/* "" = do not keep the events */
 	double duration;		/* 0 = until SIGINT/SIGTERM */
@@ -177,6 +178,16 @@ set_streams(void *ctx, const char *name, const char *value, char *err, size_t er
 }
 
 static int
+set_min_interval(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	if (dp_parse_double(value, 0, 86400, &o->min_interval) != 0)
+		return dp_opt_error(err, errlen, name, value, "seconds, 0 to 86400");
+	return 0;
+}
+
+static int
 set_log(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ctl_options *o = ctx;
@@ -229,6 +240,7 @@ static const struct dp_option ctl_options[] = {
 	{ "vpkg-password-file", "PATH", "Basic auth password for vpkg (first line)", set_vpkg_password_file },
 	{ "api", "NAME", "stream-count (default) or sample-plugin (overrides the policy)", set_api },
 	{ "streams", "N", "active streams the action sets, 1..10 (overrides the policy)", set_streams },
+	{ "min-interval", "SEC", "ignore events of shorter measurement intervals (overrides the policy)", set_min_interval },
 	{ "action-timeout", "SEC", "time limit of a request to vpkg (default 5)", set_timeout },
 	{ "log", "FILE", "append the decision log (JSON lines) to FILE (default: stdout)", set_log },
 	{ "events-file", "FILE", "append every event received (one JSON line each) to FILE", set_events_file },
@@ -450,6 +462,7 @@ main(int argc, char **argv)
 	pthread_cond_init(&ctl.cond, NULL);
 	snprintf(ctl.opt.target.url, sizeof(ctl.opt.target.url), "http://127.0.0.1:8183");
 	ctl.opt.target.timeout_ms = 5000;
+	ctl.opt.min_interval = -1;
 	dp_config_defaults(&cfg);
 	set_listen(&cfg, "listen", DEFAULT_LISTEN, err, sizeof(err));
 	mgmt_options_init(&mopt);
@@ -473,6 +486,8 @@ main(int argc, char **argv)
 				 POLICY_API_SAMPLE_PLUGIN : POLICY_API_STREAM_COUNT;
 	if (ctl.opt.streams != 0)
 		ctl.policy.streams = ctl.opt.streams;
+	if (ctl.opt.min_interval >= 0)
+		ctl.policy.min_interval = ctl.opt.min_interval;
 	if (ctl.opt.target.user[0] != '\0' && ctl.opt.target.password[0] == '\0') {
 		fprintf(stderr, "vfwcl-controller: --vpkg-user needs --vpkg-password-file\n");
 		return 2;

@@ -94,6 +94,8 @@ policy_from_json(struct policy *p, const json_t *obj, char *err, size_t errlen)
 				n.guard_intervals = (unsigned int)d;
 			else
 				snprintf(err, errlen, "policy: 'guard-intervals' must be an integer between 0 and 1000000");
+		} else if (strcmp(key, "min-interval") == 0) {
+			rc = get_number(v, key, 0, 86400, &n.min_interval, err, errlen);
 		} else if (strcmp(key, "api") == 0) {
 			const char *s = json_string_value(v);
 

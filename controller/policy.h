@@ -13,7 +13,9 @@
  *    "low": 300, "high": 700,
  *    "streams": 5,               (active streams the action sets, 1..10)
  *    "api": "stream-count",      (or "sample-plugin")
- *    "guard-intervals": 1}       (at least this many events between actions)
+ *    "guard-intervals": 1,       (at least this many events between actions)
+ *    "min-interval": 0}          (seconds: shorter measurement intervals, such
+ *                                 as an agent's first partial one, are ignored)
  *
  * Thread safety: immutable after policy_load().
  */
@@ -39,6 +41,7 @@ struct policy {
 	unsigned int streams;	/* active streams the action sets */
 	enum policy_api api;
 	unsigned int guard_intervals;
+	double min_interval;	/* seconds; 0 = every interval counts */
 };
 
 /* ONAP's defaults. */

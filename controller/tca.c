@@ -99,6 +99,14 @@ tca_evaluate(const struct policy *p, const json_t *event, struct tca_reading *r)
 	} else {
 		return ignore(r, "not a measurement domain");
 	}
+	if (p->min_interval > 0) {
+		double iv;
+
+		if (!field_number(json_object_get(fields, "measurementInterval"), &iv))
+			return ignore(r, "no measurementInterval");
+		if (iv < p->min_interval)
+			return ignore(r, "partial interval");
+	}
 	nic = pick_vnic(arr, id_key, p->vnic);
 	if (nic == NULL)
 		return ignore(r, "no such vNIC entry");

@@ -104,11 +104,15 @@ start() { # name, then the command
 	PIDS+=($!)
 }
 
+start controller "$B/controller/vfwcl-controller" --listen "127.0.0.1:$VES_PORT" \
+	--vpkg "http://127.0.0.1:$ONAP_PORT" --vpkg-user admin --vpkg-password-file "$RUN/onap.pw" \
+	--min-interval "$(python3 -c "print($INTERVAL * 0.9)")" --log "$RUN/decisions.log" --events-file "$RUN/events.log"
+
 start vfw "$B/vfw/vfw" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vfw \
 	--vdev "net_memif0,role=server,socket=$RUN/a.sock,$MEMIF,mac=$VFW_MAC0" \
 	--vdev "net_memif1,role=server,socket=$RUN/b.sock,$MEMIF,mac=$VFW_MAC1" \
 	-- --idle-sleep 1000 --eth-peer "1,$SNK_MAC" --mgmt "127.0.0.1:$VFW_PORT" \
-	--ves-url "http://127.0.0.1:$VES_PORT/eventListener/v5" --ves-interval "$INTERVAL" \
+	--ves-url "http://127.0.0.1:$VES_PORT/eventListener/v5" --ves-interval "$INTERVAL" --ves-ports 0 \
 	--ves-source-name vfw-demo --stats-file "$RUN/vfw.json"
 for _ in $(seq 100); do [ -S "$RUN/a.sock" ] && [ -S "$RUN/b.sock" ] && break; sleep 0.1; done
 
@@ -116,10 +120,6 @@ start vsnk "$B/vsnk/vsnk" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vsnk \
 	--vdev "net_memif0,role=client,socket=$RUN/b.sock,$MEMIF,mac=$SNK_MAC" \
 	-- --idle-sleep 1000 --mgmt "127.0.0.1:$DASH_PORT" --dashboard-interval "$INTERVAL" \
 	--stats-file "$RUN/vsnk.json"
-
-start controller "$B/controller/vfwcl-controller" --listen "127.0.0.1:$VES_PORT" \
-	--vpkg "http://127.0.0.1:$ONAP_PORT" --vpkg-user admin --vpkg-password-file "$RUN/onap.pw" \
-	--log "$RUN/decisions.log" --events-file "$RUN/events.log"
 
 start vpkg "$B/vpkg/vpkg" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vpkg \
 	--vdev "net_memif0,role=client,socket=$RUN/a.sock,$MEMIF,mac=$PKG_MAC" \
@@ -156,6 +156,7 @@ printf '%-8s %-9s %10s  %-7s %-36s %s\n' TIME EVENT PACKETS VERDICT ACTION STREA
 touch "$RUN/decisions.log"
 tail -n 0 -F "$RUN/decisions.log" 2>/dev/null | python3 -u -c '
 import json, sys, time, subprocess
+URL = sys.argv[1]
 for line in sys.stdin:
     try:
         d = json.loads(line)
@@ -164,9 +165,15 @@ for line in sys.stdin:
     act = "-" if d["action"] == "none" else "streams -> 5: " + d["result"]
     if d["action"] == "none" and d["result"] != "within thresholds":
         act = "(" + d["result"] + ")"
-    print("%-8s %-9s %10.0f  %-7s %-36s" % (time.strftime("%H:%M:%S"), "#%d" % d["sequence"],
-          d["value"], d["verdict"], act[:36]), flush=True)
-' &
+    now = subprocess.run(["curl", "-s", "-m", "2", "-u", "admin:admin", URL],
+                         capture_output=True, text=True).stdout
+    try:
+        streams = json.loads(now)["streams"]["active-streams"]
+    except (ValueError, KeyError, TypeError):
+        streams = "?"
+    print("%-8s %-9s %10.0f  %-7s %-36s %s" % (time.strftime("%H:%M:%S"), "#%d" % d["sequence"],
+          d["value"], d["verdict"], act[:36], streams), flush=True)
+' "http://127.0.0.1:$ONAP_PORT/restconf/config/stream-count:stream-count/streams" &
 PIDS+=($!)
 
 settle() { # wait until vpkg is at 5 streams (the loop acted), bounded

@@ -135,6 +135,18 @@ test_tca_v5_v7(void **state)
 	assert_int_equal(r.version, 7);
 	json_decref(e);
 
+	/* a partial interval is ignored when the policy sets min-interval */
+	p.min_interval = 9;
+	e = j("{\"commonEventHeader\": {\"domain\": \"measurementsForVfScaling\", \"eventName\": "
+	      "\"vFirewallBroadcastPackets\"}, \"measurementsForVfScalingFields\": "
+	      "{\"measurementInterval\": 0.15, \"vNicPerformanceArray\": [{\"vNicIdentifier\": \"p\", "
+	      "\"receivedTotalPacketsDelta\": 5}]}}");
+	tca_evaluate(&p, e, &r);
+	assert_int_equal(r.verdict, TCA_IGNORED);
+	assert_string_equal(r.why, "partial interval");
+	json_decref(e);
+	policy_defaults(&p);
+
 	/* hostile shapes are ignored, never a crash */
 	static const char *const odd[] = {
 		"{}", "{\"commonEventHeader\": 5}",
