@@ -20,6 +20,9 @@
 #   --no-build      do not install packages or build
 #   --keep          keep the run directory (logs, stats) after the stop
 #
+# Environment: VES_PORT, ONAP_PORT, VFW_PORT, DASH_PORT (loopback ports),
+# CTL_VPKG_URL (where the controller sends its ONAP requests), BUILD_DIR.
+#
 # Ctrl-C stops everything cleanly: no stray process, socket or file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
 	--cycles) CYCLES=${2:?--cycles needs N}; shift 2 ;;
 	--no-build) BUILD=0; shift ;;
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -68,17 +71,23 @@ SNK_MAC=02:00:00:00:20:fa         # vsnk, 192.168.20.250
 
 RUN=$(mktemp -d /tmp/vfwcl-demo.XXXXXX)
 PIDS=()
+declare -A PID
+STOP_ORDER=()
 STOPPING=0
 
 stop_all() {
 	[ "$STOPPING" = 1 ] && return
 	STOPPING=1
 	local p
-	for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	# in data-path order, with time for the rings to drain in between:
+	# nothing in flight is lost (the generator, the firewall, the sink)
+	for p in "${STOP_ORDER[@]}"; do
+		[ -n "$p" ] || continue
+		kill -INT "$p" 2>/dev/null || true
+		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
+		sleep 0.3
 	done
 	rm -rf /var/run/dpdk/vfwcl-demo-* 2>/dev/null || true
 	if [ "$KEEP" = 1 ]; then
@@ -102,10 +111,12 @@ start() { # name, then the command
 	local name=$1; shift
 	"$@" >"$RUN/$name.log" 2>&1 &
 	PIDS+=($!)
+	PID[$name]=$!
+	STOP_ORDER=("${PID[vpkg]:-}" "${PID[vfw]:-}" "${PID[vsnk]:-}" "${PID[controller]:-}" "${PID[timeline]:-}")
 }
 
 start controller "$B/controller/vfwcl-controller" --listen "127.0.0.1:$VES_PORT" \
-	--vpkg "http://127.0.0.1:$ONAP_PORT" --vpkg-user admin --vpkg-password-file "$RUN/onap.pw" \
+	--vpkg "${CTL_VPKG_URL:-http://127.0.0.1:$ONAP_PORT}" --vpkg-user admin --vpkg-password-file "$RUN/onap.pw" \
 	--min-interval "$(python3 -c "print($INTERVAL * 0.9)")" --log "$RUN/decisions.log" --events-file "$RUN/events.log"
 
 start vfw "$B/vfw/vfw" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vfw \
@@ -124,7 +135,8 @@ start vsnk "$B/vsnk/vsnk" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vsnk \
 start vpkg "$B/vpkg/vpkg" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vpkg \
 	--vdev "net_memif0,role=client,socket=$RUN/a.sock,$MEMIF,mac=$PKG_MAC" \
 	-- --idle-sleep 1000 --gateway 192.168.10.100 --rate "$RATE" \
-	--onap --mgmt-user admin --mgmt-password-file "$RUN/onap.pw" --stats-file "$RUN/vpkg.json"
+	--onap --mgmt "127.0.0.1:$ONAP_PORT" --mgmt-user admin --mgmt-password-file "$RUN/onap.pw" \
+	--stats-file "$RUN/vpkg.json"
 
 onap() { # METHOD [BODY]: vpkg's stream-count resource, as ONAP sends it
 	curl -s -m 5 -u admin:admin -X "$1" -H 'Content-Type: application/json' \
@@ -175,11 +187,19 @@ for line in sys.stdin:
           d["value"], d["verdict"], act[:36], streams), flush=True)
 ' "http://127.0.0.1:$ONAP_PORT/restconf/config/stream-count:stream-count/streams" &
 PIDS+=($!)
+PID[timeline]=$!
+STOP_ORDER+=("${PID[timeline]}")
 
 settle() { # wait until vpkg is at 5 streams (the loop acted), bounded
-	local limit=$((INTERVAL * 6 + 10)) t=0
-	while [ "$(streams_now)" != 5 ] && [ $t -lt $((limit * 5)) ]; do sleep 0.2; t=$((t + 1)); done
-	echo "         -> vpkg now at $(streams_now) active streams"
+	local limit=$((INTERVAL * 6 + 10)) t0 t1
+	t0=$(date +%s.%N)
+	while [ "$(streams_now)" != 5 ]; do
+		sleep 0.1
+		t1=$(date +%s.%N)
+		python3 -c "import sys; sys.exit(0 if $t1 - $t0 < $limit else 1)" || break
+	done
+	t1=$(date +%s.%N)
+	python3 -c "print('         -> vpkg at %s active streams after %.1f s (%.1f intervals)' % ('$(streams_now)', $t1 - $t0, ($t1 - $t0) / $INTERVAL))"
 }
 
 cycle=0
