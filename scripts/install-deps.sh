@@ -9,7 +9,7 @@ PACKAGES="
 	libjansson-dev libcmocka-dev libpcap-dev
 	libbpf-dev libcurl4-openssl-dev libmicrohttpd-dev
 	iproute2 ethtool curl openssl
-	chromium prometheus
+	chromium prometheus wrk
 "
 
 missing=""

@@ -73,7 +73,7 @@ vfw_arp_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *fr
 		goto done;	/* not for us (gratuitous, or another host) */
 	if (sip != 0 && rte_is_unicast_ether_addr(&a->arp_data.arp_sha) &&
 	    vfw_prefix_contains(CT_FAM_V4, (const uint8_t *)&p->ip4, p->plen4, (const uint8_t *)&sip))
-		vfw_neigh_learn(in, CT_FAM_V4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
+		vfw_worker_neigh_learn(w, in, CT_FAM_V4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
 	if (a->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
 		goto done;
 	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
@@ -186,7 +186,7 @@ nd_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 	if (icmp[0] == ND_NA) {
 		lla = nd_option(icmp + 24, l4len - 24, ND_OPT_TLLA);
 		if (lla != NULL && rte_is_unicast_ether_addr(lla))
-			vfw_neigh_learn(in, CT_FAM_V6, target, lla);
+			vfw_worker_neigh_learn(w, in, CT_FAM_V6, target, lla);
 		goto done;
 	}
 	/* NS: for one of our addresses, not a duplicate address probe */
@@ -195,7 +195,7 @@ nd_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 		goto done;
 	lla = nd_option(icmp + 24, l4len - 24, ND_OPT_SLLA);
 	if (lla != NULL && rte_is_unicast_ether_addr(lla))
-		vfw_neigh_learn(in, CT_FAM_V6, ip + 8, lla);
+		vfw_worker_neigh_learn(w, in, CT_FAM_V6, ip + 8, lla);
 	if (pi->l4_off + NA_LEN > rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m))
 		goto done;
 	/* the NA, in place */
@@ -259,6 +259,50 @@ vfw_local_v6(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *fra
 	local_done(w, in);
 	vfw_ctr_inc(w, in, VFW_CTR_echo_reply_tx);
 	vfw_tx(w, in, m);
+}
+
+void
+vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip,
+		const struct rte_ether_addr *mac)
+{
+	struct vfw_neigh_recent *r = &w->recent[w->recent_next++ % VFW_NEIGH_RECENT];
+	unsigned int len = family == CT_FAM_V4 ? 4 : 16, i;
+
+	for (i = 0; i < VFW_NEIGH_RECENT; i++) {	/* an update of what we have */
+		struct vfw_neigh_recent *o = &w->recent[i];
+
+		if (o->family == family && o->port == port && memcmp(o->ip, ip, len) == 0) {
+			r = o;
+			w->recent_next--;
+			break;
+		}
+	}
+	r->family = family;
+	r->port = port;
+	memset(r->ip, 0, sizeof(r->ip));
+	memcpy(r->ip, ip, len);
+	r->mac = *mac;
+	vfw_neigh_learn(port, family, ip, mac);
+}
+
+bool
+vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip,
+		struct rte_ether_addr *mac)
+{
+	unsigned int len = family == CT_FAM_V4 ? 4 : 16, i;
+
+	if (vfw_neigh_lookup(port, family, ip, mac))
+		return true;
+	/* the control thread applies what workers learn every millisecond, when it runs */
+	for (i = 0; i < VFW_NEIGH_RECENT; i++) {
+		const struct vfw_neigh_recent *r = &w->recent[i];
+
+		if (r->family == family && r->port == port && memcmp(r->ip, ip, len) == 0) {
+			*mac = r->mac;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void

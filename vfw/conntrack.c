@@ -17,6 +17,9 @@
 
 #define WHEEL_MASK (CT_WHEEL_SLOTS - 1)
 
+/* ct_home_candidate() reads sig[0..3] and sig[4..6]+ovf as two 16-byte vectors */
+_Static_assert(offsetof(struct ct_bucket, sig) == 0 && offsetof(struct ct_bucket, ovf) == 28 &&
+	       sizeof(struct ct_bucket) == RTE_CACHE_LINE_SIZE, "bucket layout");
 _Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line per session");
 _Static_assert(sizeof(struct ct_key) == 40, "key size");
 
@@ -60,21 +63,22 @@ ct_state_find(const char *name)
 	return -1;
 }
 
-/* Slots for max_sessions: a power of two, at least twice as many (load <= 1/2). */
 static uint32_t
-nb_slots_for(uint32_t max_sessions)
+nb_buckets_for(uint32_t max_sessions)
 {
-	uint32_t n = 2;
+	uint32_t n = 1;
 
-	while (n < 2 * max_sessions)
+	/* at most 4 sessions per 7-entry bucket on average when full */
+	while (n < (max_sessions + 3) / 4)
 		n <<= 1;
-	return n;
+	return n < 2 ? 2 : n;
 }
 
 size_t
 ct_table_memsize(uint32_t max_sessions)
 {
-	return (size_t)nb_slots_for(max_sessions) * sizeof(struct ct_session) +
+	return (size_t)max_sessions * sizeof(struct ct_session) +
+	       (size_t)nb_buckets_for(max_sessions) * sizeof(struct ct_bucket) +
 	       CT_WHEEL_SLOTS * sizeof(uint32_t);
 }
 
@@ -115,7 +119,7 @@ int
 ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeouts,
 		uint64_t *ctr, uint64_t *gauge, uint32_t now, int socket, char *err, size_t errlen)
 {
-	uint32_t nb = nb_slots_for(max_sessions);
+	uint32_t nb = nb_buckets_for(max_sessions), i;
 
 	memset(t, 0, sizeof(*t));
 	if (max_sessions < CT_MIN_SESSIONS || max_sessions > CT_MAX_SESSIONS) {
@@ -123,18 +127,23 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 			 CT_MIN_SESSIONS, CT_MAX_SESSIONS);
 		return -EINVAL;
 	}
-	t->mask = nb - 1;
+	t->bucket_mask = nb - 1;
 	t->max_sessions = max_sessions;
 	t->mapped = !rte_eal_has_hugepages();
-	t->slots = table_alloc(t, "vfw_ct_slots", (size_t)nb * sizeof(*t->slots), socket);
+	t->sessions = table_alloc(t, "vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
+			socket);
+	t->buckets = table_alloc(t, "vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
 	t->wheel = table_alloc(t, "vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
-	if (t->slots == NULL || t->wheel == NULL) {
+	if (t->sessions == NULL || t->buckets == NULL || t->wheel == NULL) {
 		snprintf(err, errlen, "cannot allocate a session table of %u sessions (%zu MiB); "
 			 "lower --max-sessions or give EAL more memory (-m MB, hugepages)",
 			 max_sessions, ct_table_memsize(max_sessions) >> 20);
 		ct_table_fini(t);
 		return -ENOMEM;
 	}
+	for (i = 0; i < max_sessions; i++)
+		t->sessions[i].next = i + 1 < max_sessions ? i + 2 : 0;
+	t->free_head = 1;
 	t->cursor = now;
 	memcpy(t->timeouts, timeouts, sizeof(t->timeouts));
 	t->ctr = ctr;
@@ -145,16 +154,18 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 void
 ct_table_fini(struct ct_table *t)
 {
-	table_free(t, t->slots, (size_t)(t->mask + 1) * sizeof(*t->slots));
+	table_free(t, t->sessions, (size_t)t->max_sessions * sizeof(*t->sessions));
+	table_free(t, t->buckets, (size_t)(t->bucket_mask + 1) * sizeof(*t->buckets));
 	table_free(t, t->wheel, CT_WHEEL_SLOTS * sizeof(*t->wheel));
-	t->slots = NULL;
+	t->sessions = NULL;
+	t->buckets = NULL;
 	t->wheel = NULL;
 }
 
 static inline uint32_t
 sidx(const struct ct_table *t, const struct ct_session *s)
 {
-	return (uint32_t)(s - t->slots);
+	return (uint32_t)(s - t->sessions);
 }
 
 /* --- timer wheel --- */
@@ -163,11 +174,11 @@ static void
 wheel_unlink(struct ct_table *t, struct ct_session *s)
 {
 	if (s->prev != 0)
-		t->slots[s->prev - 1].next = s->next;
+		t->sessions[s->prev - 1].next = s->next;
 	else
 		t->wheel[s->deadline & WHEEL_MASK] = s->next;
 	if (s->next != 0)
-		t->slots[s->next - 1].prev = s->prev;
+		t->sessions[s->next - 1].prev = s->prev;
 	s->next = 0;
 	s->prev = 0;
 }
@@ -187,63 +198,80 @@ wheel_link(struct ct_table *t, struct ct_session *s, uint32_t deadline)
 	s->prev = 0;
 	s->next = t->wheel[slot];
 	if (s->next != 0)
-		t->slots[s->next - 1].prev = self;
+		t->sessions[s->next - 1].prev = self;
 	t->wheel[slot] = self;
 }
 
-/* --- open addressing --- */
+/* --- index --- */
 
 struct ct_session *
 ct_lookup(const struct ct_table *t, const struct ct_key *k, uint32_t hash)
 {
-	uint32_t i = hash & t->mask;
+	uint32_t b = hash & t->bucket_mask, n;
+	unsigned int i;
 
-	for (;;) {	/* ends at an empty slot: the table is at most half full */
-		struct ct_session *s = &t->slots[i];
+	for (n = 0; n <= t->bucket_mask; n++) {
+		const struct ct_bucket *bk = &t->buckets[b];
 
-		if (!(s->flags & CT_F_USED))
-			return NULL;
-		if (s->hash == hash && ct_key_eq(&s->key, k))
-			return s;
-		i = (i + 1) & t->mask;
+		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
+			if (bk->sig[i] == hash && bk->idx[i] != 0) {
+				struct ct_session *s = &t->sessions[bk->idx[i] - 1];
+
+				if (ct_key_eq(&s->key, k))
+					return s;
+			}
+		}
+		if (bk->ovf == 0)
+			break;
+		b = (b + 1) & t->bucket_mask;
+	}
+	return NULL;
+}
+
+static void
+index_add(struct ct_table *t, uint32_t hash, uint32_t self)
+{
+	uint32_t b = hash & t->bucket_mask;
+	unsigned int i;
+
+	/* there is room: at most max_sessions entries in 7 * buckets >= 1.75 * max slots */
+	for (;;) {
+		struct ct_bucket *bk = &t->buckets[b];
+
+		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
+			if (bk->idx[i] == 0) {
+				bk->sig[i] = hash;
+				bk->idx[i] = self;
+				return;
+			}
+		}
+		bk->ovf++;
+		b = (b + 1) & t->bucket_mask;
 	}
 }
 
-/* Move the session in slot from to the empty slot to, wheel links included. */
 static void
-move_slot(struct ct_table *t, uint32_t from, uint32_t to)
+index_del(struct ct_table *t, uint32_t hash, uint32_t self)
 {
-	struct ct_session *d = &t->slots[to];
+	uint32_t b = hash & t->bucket_mask, n;
+	unsigned int i;
 
-	*d = t->slots[from];
-	if (d->prev != 0)
-		t->slots[d->prev - 1].next = to + 1;
-	else
-		t->wheel[d->deadline & WHEEL_MASK] = to + 1;
-	if (d->next != 0)
-		t->slots[d->next - 1].prev = to + 1;
-}
+	for (n = 0; n <= t->bucket_mask; n++) {
+		struct ct_bucket *bk = &t->buckets[b];
 
-/* Empty slot i (off the wheel already), shifting its probe run back over it. */
-static void
-slot_remove(struct ct_table *t, uint32_t i)
-{
-	uint32_t j = i, home;
-
-	for (;;) {
-		t->slots[i].flags = 0;
-		for (;;) {
-			j = (j + 1) & t->mask;
-			if (!(t->slots[j].flags & CT_F_USED))
+		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
+			if (bk->idx[i] == self) {
+				bk->idx[i] = 0;
+				bk->sig[i] = 0;
+				/* undo the spill counts of the buckets passed on insert */
+				while (n-- > 0) {
+					b = (b - 1) & t->bucket_mask;
+					t->buckets[b].ovf--;
+				}
 				return;
-			home = t->slots[j].hash & t->mask;
-			/* j may fill i unless its home lies cyclically in (i, j] */
-			if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
-				continue;
-			break;
+			}
 		}
-		move_slot(t, j, i);
-		i = j;
+		b = (b + 1) & t->bucket_mask;
 	}
 }
 
@@ -260,20 +288,20 @@ ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash, bool orig_h
 		const struct ct_pkt *p, uint32_t now)
 {
 	struct ct_session *s;
-	uint32_t i = hash & t->mask;
+	uint32_t self = t->free_head;
 
-	if (unlikely(t->nb_active >= t->max_sessions)) {
+	if (unlikely(self == 0)) {
 		dp_ctr_add(&t->ctr[CT_CTR_table_full], 1);
 		return NULL;
 	}
-	while (t->slots[i].flags & CT_F_USED)
-		i = (i + 1) & t->mask;
-	s = &t->slots[i];
+	s = &t->sessions[self - 1];
+	t->free_head = s->next;
 	s->key = *k;
 	s->hash = hash;
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
 	s->last_seen = now;
 	ct_l4_proto_get(p->proto)->init(&s->l4, p);
+	index_add(t, hash, self);
 	wheel_link(t, s, now + t->timeouts[s->l4.state]);
 	t->nb_active++;
 	dp_ctr_add(&t->gauge[CT_G_active], 1);
@@ -309,13 +337,19 @@ ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const struct c
 	ct_state_changed(t, s, old, now);
 }
 
-/* Out of the table (already off the wheel). */
+/* Back to the free list (already off the wheel). */
 static void
 release(struct ct_table *t, struct ct_session *s)
 {
+	uint32_t self = sidx(t, s) + 1;
+
+	index_del(t, s->hash, self);
 	gauge(t, s->l4.state, -1);
+	s->flags = 0;
+	s->prev = 0;
+	s->next = t->free_head;
+	t->free_head = self;
 	t->nb_active--;
-	slot_remove(t, sidx(t, s));
 }
 
 void
@@ -351,7 +385,7 @@ ct_age(struct ct_table *t, uint32_t now, unsigned int budget)
 			t->cursor++;
 			continue;
 		}
-		s = &t->slots[head - 1];
+		s = &t->sessions[head - 1];
 		work++;
 		wheel_unlink(t, s);
 		deadline = s->last_seen + t->timeouts[s->l4.state];

@@ -4,11 +4,11 @@
  *
  * Per burst, in stages so that the memory latency of the session table is
  * overlapped across packets (the VPP way):
- *   1. parse and check every packet (fast inline path for plain
- *      IPv4 TCP/UDP/ICMP, dp_pkt_parse() for the rest); local traffic
+ *   1. parse and check every packet (inline for plain IPv4 TCP/UDP,
+ *      classify.c with dp_pkt_parse() for the rest); local traffic
  *      (ARP, ND, ping to us) is set aside and every drop counted here;
- *      build the session key and prefetch its slot in the session table;
- *   2. read the home slot: the candidate session (or prefetch further);
+ *      build the session key and prefetch its bucket;
+ *   2. read the bucket, prefetch the candidate session;
  *   3. compare keys; a hit runs the protocol's state machine and is
  *      forwarded without looking at the rules (established flows skip the
  *      ACL); misses are collected;
@@ -42,60 +42,15 @@
 #include "dp_pkt.h"
 #include "dp_port.h"
 #include "dp_worker.h"
+#include "fwd.h"
 #include "neigh.h"
 #include "vfw.h"
 
 #define PREFETCH_AHEAD 4
 #define ACL_CHUNK 64
 
-_Static_assert(VFW_CTR_malformed_trunc_ext - VFW_CTR_malformed_trunc_eth ==
-	       DP_PKT_TRUNC_EXT - DP_PKT_TRUNC_ETH, "malformed counters follow dp_pkt_status");
 _Static_assert((int)VFW_ROLE_UNPROTECTED == (int)VFW_DIR_IN &&
 	       (int)VFW_ROLE_PROTECTED == (int)VFW_DIR_OUT, "a port role is the ACL direction");
-
-enum pkt_kind {
-	K_LOOKUP,	/* look the session up by the packet's own 5-tuple */
-	K_RELATED,	/* ICMP error: look up the flow it quotes */
-	K_NOLOOKUP,	/* cannot belong to a session (other ICMP types): rules only */
-	K_LOCAL,	/* for the firewall itself (ARP, ND, ping): answered in stage 3 */
-};
-
-struct pkt {
-	struct ct_key key;
-	struct rte_mbuf *m;
-	struct ct_session *s;
-	uint8_t *l3;
-	uint32_t hash;
-	uint32_t len;
-	uint16_t sport;		/* network order; ICMP: 0 */
-	uint16_t dport;
-	struct ct_pkt cp;
-	uint8_t fam;		/* CT_FAM_V4 / CT_FAM_V6 */
-	uint8_t kind;		/* enum pkt_kind */
-	uint8_t pkt_hi;		/* the source is endpoint 1 of the key */
-	uint8_t icmp_code;
-};
-
-struct burst {
-	struct vfw_worker *w;
-	const struct vfw_ruleset *rs;
-	uint32_t now;
-	uint16_t in;		/* dp_ports[] index of the input port */
-	uint16_t nb_drop;
-	uint32_t nb_fwd;
-	uint32_t nb_created;
-	struct rte_mbuf *drop[DP_MAX_BURST];
-};
-
-static inline void
-drop(struct burst *b, struct rte_mbuf *m, unsigned int cls, unsigned int detail)
-{
-	b->drop[b->nb_drop++] = m;
-	vfw_ctr_inc(b->w, b->in, VFW_CTR_dropped);
-	vfw_ctr_inc(b->w, b->in, cls);
-	if (detail != cls)
-		vfw_ctr_inc(b->w, b->in, detail);
-}
 
 void
 vfw_tx_flush(struct vfw_worker *w, uint16_t port)
@@ -120,352 +75,6 @@ vfw_tx_flush(struct vfw_worker *w, uint16_t port)
 }
 
 /* --- stage 1: parse and check --- */
-
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* Plain IPv4 (IHL 5, not a fragment) with a whole TCP/UDP/ICMP header, one segment. */
-static inline bool
-fast_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
-{
-	const uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
-	uint32_t tot, l4len, hlen;
-
-	if (dlen != plen || dlen < RTE_ETHER_HDR_LEN + 28 || ip[0] != 0x45)
-		return false;
-	tot = rd16(ip + 2);
-	if (tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (rd16(ip + 6) & 0x3fff) != 0)
-		return false;
-	l4len = tot - 20;
-	switch (ip[9]) {
-	case IPPROTO_UDP:
-		if (rd16(l4 + 4) != l4len)
-			return false;
-		hlen = 8;
-		break;
-	case IPPROTO_TCP:
-		hlen = (l4[12] >> 4) * 4u;
-		if (l4len < 20 || hlen < 20 || hlen > l4len)
-			return false;
-		break;
-	case IPPROTO_ICMP:
-		hlen = 8;
-		break;
-	default:
-		return false;
-	}
-	pi->ethertype = RTE_ETHER_TYPE_IPV4;
-	pi->vlan_tci = 0;
-	pi->nb_vlan = 0;
-	pi->first_fragment = 0;
-	pi->l3_type = DP_L3_IPV4;
-	pi->l4_proto = ip[9];
-	pi->ip_options = 0;
-	pi->fragment = 0;
-	pi->l3_off = RTE_ETHER_HDR_LEN;
-	pi->l4_off = RTE_ETHER_HDR_LEN + 20;
-	pi->l3_len = (uint16_t)tot;
-	pi->payload_off = (uint16_t)(pi->l4_off + hlen);
-	pi->payload_len = (uint16_t)(l4len - hlen);
-	return true;
-}
-
-static inline bool
-cksum_v4_ok(const struct rte_mbuf *m, const uint8_t *ip, const uint8_t *l4, uint8_t proto,
-		uint32_t l4len)
-{
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-		return true;
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-		return false;
-	switch (proto) {
-	case IPPROTO_UDP:
-		if (l4[6] == 0 && l4[7] == 0)
-			return true;	/* no checksum sent */
-		/* fall through */
-	case IPPROTO_TCP:
-		return rte_ipv4_udptcp_cksum_verify((const struct rte_ipv4_hdr *)ip, l4) == 0;
-	case IPPROTO_ICMP:
-		return rte_raw_cksum(l4, l4len) == 0xffff;
-	default:
-		return true;
-	}
-}
-
-/* The session key of an ICMP error: the flow it quotes (IPv4). */
-static bool
-related_v4(struct pkt *p, const uint8_t *l4, uint32_t l4len)
-{
-	const uint8_t *in = l4 + 8;
-	uint32_t avail = l4len - 8, ihl, src, dst;
-	uint16_t sp = 0, dp = 0;
-	uint8_t proto;
-
-	if (l4len < 8 + 20 + 8 || in[0] >> 4 != 4)
-		return false;
-	ihl = (in[0] & 0xf) * 4u;
-	if (ihl < 20 || ihl + 8 > avail || memcmp(in + 12, p->l3 + 16, 4) != 0)
-		return false;
-	proto = in[9];
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&sp, in + ihl, 2);
-		memcpy(&dp, in + ihl + 2, 2);
-	} else if (proto == IPPROTO_ICMP) {
-		if (!ct_icmp_is_echo_request(in[ihl], false) && !ct_icmp_is_echo_reply(in[ihl], false))
-			return false;
-		memcpy(&sp, in + ihl + 4, 2);
-		dp = sp;
-	}
-	memcpy(&src, in + 12, 4);
-	memcpy(&dst, in + 16, 4);
-	p->pkt_hi = ct_key_v4(&p->key, src, dst, sp, dp, proto);
-	return true;
-}
-
-static bool
-related_v6(struct pkt *p, const uint8_t *l4, uint32_t l4len)
-{
-	const uint8_t *in = l4 + 8;
-	uint16_t sp = 0, dp = 0;
-	uint8_t proto;
-
-	if (l4len < 8 + 40 + 8 || in[0] >> 4 != 6 || memcmp(in + 8, p->l3 + 24, 16) != 0)
-		return false;
-	proto = in[6];
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&sp, in + 40, 2);
-		memcpy(&dp, in + 42, 2);
-	} else if (proto == IPPROTO_ICMPV6) {
-		if (!ct_icmp_is_echo_request(in[40], true) && !ct_icmp_is_echo_reply(in[40], true))
-			return false;
-		memcpy(&sp, in + 44, 2);
-		dp = sp;
-	} else {
-		return false;	/* extension headers in the quote: not followed */
-	}
-	p->pkt_hi = ct_key_v6(&p->key, in + 8, in + 24, sp, dp, proto);
-	return true;
-}
-
-static inline bool
-martian_v4(const uint8_t *src, const uint8_t *dst)
-{
-	return src[0] == 0 || src[0] == 127 || src[0] >= 224 ||
-	       dst[0] == 0 || dst[0] == 127 || dst[0] >= 240;
-}
-
-static inline bool
-mcast_v4(const uint8_t *dst, uint32_t d)
-{
-	uint16_t i;
-
-	if (dst[0] >= 224)	/* multicast, and 255.255.255.255 */
-		return true;
-	for (i = 0; i < dp_nb_ports; i++)
-		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].bcast4)
-			return true;
-	return false;
-}
-
-static inline bool
-local_v4(uint32_t d)
-{
-	uint16_t i;
-
-	for (i = 0; i < dp_nb_ports; i++)
-		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].ip4)
-			return true;
-	return false;
-}
-
-static bool
-local_v6(const uint8_t *dst)
-{
-	uint16_t i;
-
-	for (i = 0; i < dp_nb_ports; i++)
-		if (vfw.ports[i].has_ip6 && vfw_v6_is_local(&vfw.ports[i], dst))
-			return true;
-	return false;
-}
-
-static inline bool
-martian_v6(const uint8_t *src, const uint8_t *dst)
-{
-	static const uint8_t zero[16], loop[16] = { [15] = 1 };
-
-	return src[0] == 0xff || memcmp(src, zero, 16) == 0 || memcmp(src, loop, 16) == 0 ||
-	       memcmp(dst, zero, 16) == 0 || memcmp(dst, loop, 16) == 0 ||
-	       (src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
-	       (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80);
-}
-
-/* IPv4 after parsing: 1 = goes to the session lookup, 0 = taken. */
-static inline int
-ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_info *pi,
-		struct pkt *p, bool l2_mcast)
-{
-	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
-	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off), src, dst;
-	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint8_t proto = pi->l4_proto;
-
-	if (unlikely(pi->fragment)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
-		return 0;
-	}
-	if (unlikely(pi->ip_options)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_ip_options);
-		return 0;
-	}
-	if (unlikely(ipf == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		     (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, 20) != 0xffff))) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_ip_cksum);
-		return 0;
-	}
-	if (vfw.opt.verify_cksum && unlikely(!cksum_v4_ok(m, ip, l4, proto, l4len))) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
-		return 0;
-	}
-	memcpy(&src, ip + 12, 4);
-	memcpy(&dst, ip + 16, 4);
-	if (unlikely(local_v4(dst))) {
-		p->kind = K_LOCAL;
-		return 1;
-	}
-	if (unlikely(l2_mcast || mcast_v4(ip + 16, dst))) {
-		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
-		return 0;
-	}
-	if (unlikely(martian_v4(ip + 12, ip + 16))) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
-		return 0;
-	}
-	if (unlikely(ip[8] <= 1)) {
-		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
-		return 0;
-	}
-	p->fam = CT_FAM_V4;
-	p->l3 = ip;
-	p->cp.proto = proto;
-	p->cp.v6 = 0;
-	p->kind = K_LOOKUP;
-	p->sport = 0;
-	p->dport = 0;
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&p->sport, l4, 2);
-		memcpy(&p->dport, l4 + 2, 2);
-		if (proto == IPPROTO_TCP) {
-			p->cp.tcp_flags = l4[13];
-			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
-				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
-				return 0;
-			}
-		}
-		p->pkt_hi = ct_key_v4(&p->key, src, dst, p->sport, p->dport, proto);
-	} else if (proto == IPPROTO_ICMP) {
-		uint16_t id;
-
-		p->cp.icmp_type = l4[0];
-		p->icmp_code = l4[1];
-		if (ct_icmp_is_echo_request(l4[0], false) || ct_icmp_is_echo_reply(l4[0], false)) {
-			memcpy(&id, l4 + 4, 2);
-			p->pkt_hi = ct_key_v4(&p->key, src, dst, id, id, proto);
-		} else if (ct_icmp_is_error(l4[0], false) && related_v4(p, l4, l4len)) {
-			p->kind = K_RELATED;
-		} else {
-			p->kind = K_NOLOOKUP;
-		}
-	} else {
-		p->pkt_hi = ct_key_v4(&p->key, src, dst, 0, 0, proto);
-	}
-	if (p->kind != K_NOLOOKUP)
-		p->hash = ct_key_hash(&p->key);
-	return 1;
-}
-
-static int
-ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_info *pi,
-		struct pkt *p, bool l2_mcast)
-{
-	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
-	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off);
-	uint8_t proto = pi->l4_proto;
-	const uint8_t *src = ip + 8, *dst = ip + 24;
-
-	if (unlikely(pi->fragment)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
-		return 0;
-	}
-	if (vfw.opt.verify_cksum &&
-	    (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMPV6)) {
-		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-		    (f != RTE_MBUF_F_RX_L4_CKSUM_GOOD && !dp_l4_cksum_ok(d, pi))) {
-			drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
-			return 0;
-		}
-	}
-	if (unlikely(local_v6(dst))) {
-		p->kind = K_LOCAL;
-		return 1;
-	}
-	if (l2_mcast || dst[0] == 0xff) {
-		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
-		return 0;
-	}
-	if (martian_v6(src, dst)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
-		return 0;
-	}
-	if (ip[7] <= 1) {
-		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
-		return 0;
-	}
-	p->fam = CT_FAM_V6;
-	p->l3 = ip;
-	p->cp.proto = proto;
-	p->cp.v6 = 1;
-	p->kind = K_LOOKUP;
-	p->sport = 0;
-	p->dport = 0;
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&p->sport, l4, 2);
-		memcpy(&p->dport, l4 + 2, 2);
-		if (proto == IPPROTO_TCP) {
-			p->cp.tcp_flags = l4[13];
-			if (!ct_tcp_flags_valid(l4[13])) {
-				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
-				return 0;
-			}
-		}
-		p->pkt_hi = ct_key_v6(&p->key, src, dst, p->sport, p->dport, proto);
-	} else if (proto == IPPROTO_ICMPV6) {
-		uint16_t id;
-
-		p->cp.icmp_type = l4[0];
-		p->icmp_code = l4[1];
-		if (ct_icmp_is_echo_request(l4[0], true) || ct_icmp_is_echo_reply(l4[0], true)) {
-			memcpy(&id, l4 + 4, 2);
-			p->pkt_hi = ct_key_v6(&p->key, src, dst, id, id, proto);
-		} else if (ct_icmp_is_error(l4[0], true) && related_v6(p, l4, l4len)) {
-			p->kind = K_RELATED;
-		} else {
-			p->kind = K_NOLOOKUP;
-		}
-	} else {
-		p->pkt_hi = ct_key_v6(&p->key, src, dst, 0, 0, proto);
-	}
-	if (p->kind != K_NOLOOKUP)
-		p->hash = ct_key_hash(&p->key);
-	return 1;
-}
 
 /*
  * Ones' complement sum of len bytes as native-order 16-bit words, not
@@ -608,49 +217,6 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 	return 1;
 }
 
-/* Everything but the common case: parse fully, check, count what is dropped. */
-static __rte_noinline int
-classify_slow(struct burst *b, struct rte_mbuf *m, struct pkt *p, bool l2_mcast)
-{
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t dlen = rte_pktmbuf_data_len(m), plen = rte_pktmbuf_pkt_len(m);
-	uint8_t scratch[DP_PKT_PARSE_COPY];
-	const uint8_t *data;
-	struct dp_pkt_info pi;
-	enum dp_pkt_status st;
-
-	if (dlen >= RTE_ETHER_HDR_LEN) {
-		const struct rte_ether_hdr *eh = (const struct rte_ether_hdr *)d;
-
-		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && fast_v4(d, dlen, plen, &pi))
-			return ip4_checks(b, m, d, &pi, p, l2_mcast);
-		if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
-			p->kind = K_LOCAL;
-			return 1;
-		}
-	}
-	st = dp_pkt_parse_mbuf(m, &pi, scratch, &data);
-	if (unlikely(st != DP_PKT_OK)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_malformed_trunc_eth + (st - DP_PKT_TRUNC_ETH));
-		return 0;
-	}
-	if (pi.nb_vlan != 0) {
-		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_vlan);
-		return 0;
-	}
-	if (pi.l3_type == DP_L3_NONE) {
-		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_ip);
-		return 0;
-	}
-	if (unlikely(data != d)) {
-		drop(b, m, VFW_CTR_malformed, VFW_CTR_malformed_split);
-		return 0;
-	}
-	if (pi.l3_type == DP_L3_IPV4)
-		return ip4_checks(b, m, d, &pi, p, l2_mcast);
-	return ip6_checks(b, m, d, &pi, p, l2_mcast);
-}
-
 /* Stage 1 for one frame: 1 = IP packet for the session lookup (p filled), 0 = taken. */
 static inline int
 classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
@@ -684,7 +250,7 @@ classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
 		}
 		l2_mcast = true;
 	}
-	return classify_slow(b, m, p, l2_mcast);
+	return vfw_classify_slow(b, m, p, l2_mcast);
 }
 
 /* --- forwarding --- */
@@ -721,7 +287,7 @@ route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_et
 		*mac = op->peer;
 		return true;
 	}
-	if (likely(vfw_neigh_lookup(r->port, p->fam, r->has_gw ? r->gw : dst, mac)))
+	if (likely(vfw_worker_neigh_lookup(b->w, r->port, p->fam, r->has_gw ? r->gw : dst, mac)))
 		return true;
 	vfw_solicit(b->w, r->port, p->fam, r->has_gw ? r->gw : dst);
 	drop(b, p->m, VFW_CTR_no_route, VFW_CTR_unresolved);
@@ -805,7 +371,7 @@ stateful(struct burst *b, struct pkt *p)
 	struct ct_session *s = p->s;
 	uint16_t out;
 
-	/* a removal since stage 3 may have moved sessions: find a reopened one again */
+	/* a removal since stage 3 may have freed (and reused) it: find a reopened one again */
 	if (s != NULL && (!(s->flags & CT_F_USED) || !ct_key_eq(&s->key, &p->key)))
 		p->s = s = ct_lookup(ct, &p->key, p->hash);
 	if (s == NULL && b->nb_created != 0)
@@ -904,8 +470,8 @@ handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm
 
 /*
  * Each rx queue keeps three bursts in flight, one per stage: in every loop
- * a new burst gets stage 1 (parse, key, slot prefetch), the previous one
- * stage 2 (home slot read, further prefetch) and the one before stages 3 and
+ * a new burst gets stage 1 (parse, key, bucket prefetch), the previous one
+ * stage 2 (bucket read, session prefetch) and the one before stages 3 and
  * 4 (sessions, rules, forwarding), in arrival order. The prefetches of a
  * burst thus have a whole rx (and the other stages) to complete before the
  * data is used, which hides the cache misses of large session tables. A
@@ -947,7 +513,7 @@ burst_done(struct burst *b)
 		vfw_ctr_add(b->w, b->in, VFW_CTR_forwarded, b->nb_fwd);
 }
 
-/* Stage 1: receive, parse, check (drops here), key, slot prefetch. */
+/* Stage 1: receive, parse, check (drops here), key, bucket prefetch. */
 static uint16_t
 stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl, uint16_t burst,
 		uint32_t now)

@@ -10,9 +10,12 @@
  * only writer of the table. Workers read entries lock-free: the key of an
  * entry never changes once published (slots are never freed), and the MAC
  * is read under a sequence counter (rte_seqcount), retried if a write
- * raced. A worker that finds no entry drops the packet (counted
- * "unresolved") and sends an ARP request / neighbour solicitation itself,
- * at most one per address per second (arp_nd.c).
+ * raced. Until the control thread has applied it, the worker that learned
+ * an address also keeps it in a small cache of its own (arp_nd.c,
+ * vfw_worker_neigh_lookup), so that a reply is usable at once even when the
+ * control thread is slow to be scheduled. A worker that finds no entry
+ * drops the packet (counted "unresolved") and sends an ARP request /
+ * neighbour solicitation itself, at most one per address per second.
  */
 #ifndef VFW_NEIGH_H
 #define VFW_NEIGH_H

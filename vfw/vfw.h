@@ -3,7 +3,8 @@
  * vfw: the stateful firewall between an unprotected and a protected port.
  *
  *   vfw_main.c    options, start-up (ports, symmetric RSS, tables), main loop
- *   forward.c     the worker loop: parse, conntrack, ACL, route, rewrite, tx
+ *   forward.c     the worker loop: pipeline, fast path, conntrack, ACL, route, tx
+ *   classify.c    the worker's general parse and checks (fwd.h: its packet view)
  *   arp_nd.c      ARP, neighbour discovery, ping to the firewall, solicitations
  *   rules_parse.c the rule file          (rules.h)
  *   acl.c         rte_acl rule set, RCU  (acl.h)
@@ -150,6 +151,7 @@ struct vfw_port {
 
 #define VFW_TXBUF 64
 #define VFW_SOLICIT_SLOTS 64
+#define VFW_NEIGH_RECENT 16
 
 struct vfw_txbuf {
 	uint16_t n;
@@ -165,6 +167,14 @@ struct vfw_solicit {
 	uint8_t ip[16];
 };
 
+/* What this worker learned lately, usable before the shared table has it. */
+struct vfw_neigh_recent {
+	uint8_t family;			/* 0 = empty */
+	uint16_t port;
+	uint8_t ip[16];
+	struct rte_ether_addr mac;
+};
+
 /* Per-worker state. Written and read by the worker only (counters: see dp_counters.h). */
 struct vfw_worker {
 	unsigned int lcore;
@@ -174,6 +184,8 @@ struct vfw_worker {
 	struct ct_table ct;
 	struct vfw_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index */
 	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
+	struct vfw_neigh_recent recent[VFW_NEIGH_RECENT];
+	unsigned int recent_next;
 	uint64_t tsc_per_tick;
 	uint64_t tick_mult;		/* 2^64 / tsc_per_tick */
 	uint64_t tick_base;
@@ -243,6 +255,15 @@ void vfw_local_v4(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t
 /* IPv6 for us (unicast to our address, or ND multicast): NS, NA, echo. */
 void vfw_local_v6(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 		const struct dp_pkt_info *pi);
+/*
+ * Neighbours (neigh.h) as the worker sees them: the shared table, then what
+ * this worker learned itself and the control thread has not applied yet.
+ */
+bool vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family,
+		const uint8_t *ip, struct rte_ether_addr *mac);
+/* Learn (port, ip) -> mac: this worker at once, the shared table through its ring. */
+void vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family,
+		const uint8_t *ip, const struct rte_ether_addr *mac);
 /* Resolve ip (network order) on port: ARP request / NS, rate limited. */
 void vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip);
 /* True when an IPv6 destination is ours or one of our ND multicast groups. */

@@ -183,7 +183,7 @@ sessions_json(void)
 	unsigned int k, tables = 0;
 
 	for (k = 0; k < vfw.nb_workers; k++)
-		tables += vfw.workers != NULL && vfw.workers[k].ct.slots != NULL;
+		tables += vfw.workers != NULL && vfw.workers[k].ct.sessions != NULL;
 	dp_counters_sum_slot(vfw.gctrs, 0, g);
 	dp_counters_sum_slot(vfw.sctrs, 0, e);
 	json_object_set_new(s, "active", json_integer((json_int_t)g[CT_G_active]));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of vfw/conntrack.c: keys, lookup in both directions, full
- * table, probe runs and removal with backward shift (also at random against
- * a reference), delete, state-driven timeouts and their expiry by
+ * table, bucket spill (also across the end), removal, random operations
+ * against a reference, state-driven timeouts and their expiry by
  * the timer wheel, reopen. No EAL: rte_zmalloc_socket, rte_free and
  * rte_eal_has_hugepages are wrapped (-Wl,--wrap).
  */
@@ -120,6 +120,7 @@ test_key_symmetric(void **state)
 	assert_int_equal(a.family, CT_FAM_V6);
 	assert_int_equal(sizeof(struct ct_key), 40);
 	assert_int_equal(sizeof(struct ct_session), 64);
+	assert_int_equal(sizeof(struct ct_bucket), 64);
 }
 
 static struct ct_session *
@@ -170,7 +171,7 @@ test_create_lookup_full_delete(void **state)
 		assert_ptr_equal(find_udp(&t, i, true), s);
 	}
 	assert_null(find_udp(&t, n, false));
-	/* delete half; the others stay reachable (moved back along their runs) */
+	/* delete half; the others stay reachable (spilled buckets included) */
 	for (i = 0; i < n; i += 2)
 		ct_delete(&t, find_udp(&t, i, false));
 	assert_int_equal(gauge[CT_G_active], n / 2);
@@ -188,20 +189,22 @@ test_create_lookup_full_delete(void **state)
 
 static void age_all_far(struct ct_table *t, uint32_t until);
 
-/* Keys with the same home slot (and slots that wrap around the end). */
+/* Keys homed in one bucket: the spill keeps them all (home = last: across the end). */
 static void
 probe_runs(uint32_t home)
 {
 	struct ct_table t;
 	struct ct_key keys[40];
-	uint32_t i, found = 0, used = 0;
+	uint32_t i, found = 0;
 
-	table_init(&t, 256, 0);	/* 512 slots */
+	table_init(&t, 256, 0);	/* 64 buckets */
+	if (home > t.bucket_mask)
+		home = t.bucket_mask;
 	for (i = 0; found < 40; i++) {
 		struct ct_key k;
 
 		ct_key_v4(&k, htonl(0x0a000000 + i), ip("1.1.1.1"), 1, 2, IPPROTO_UDP);
-		if ((ct_key_hash(&k) & t.mask) != home)
+		if ((ct_key_hash(&k) & t.bucket_mask) != home)
 			continue;
 		keys[found] = k;
 		assert_non_null(ct_create(&t, &k, ct_key_hash(&k), false, &udp, 0));
@@ -209,7 +212,8 @@ probe_runs(uint32_t home)
 	}
 	for (i = 0; i < 40; i++)
 		assert_non_null(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
-	/* delete from the middle of the run: the rest shift back and stay reachable */
+	assert_int_equal(t.buckets[home].ovf, 40 - CT_BUCKET_ENTRIES);
+	/* delete from the middle of the chain: the rest stay reachable */
 	for (i = 0; i < 40; i += 3)
 		ct_delete(&t, ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
 	for (i = 0; i < 40; i++) {
@@ -223,9 +227,8 @@ probe_runs(uint32_t home)
 	for (i = 0; i < 40; i++)
 		if (i % 3 != 0)
 			ct_delete(&t, ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
-	for (i = 0; i <= t.mask; i++)
-		used += (t.slots[i].flags & CT_F_USED) != 0;
-	assert_int_equal(used, 0);
+	for (i = 0; i <= t.bucket_mask; i++)
+		assert_int_equal(t.buckets[i].ovf, 0);
 	assert_int_equal(gauge[CT_G_active], 0);
 	ct_table_fini(&t);
 }
@@ -235,7 +238,7 @@ test_probe_runs(void **state)
 {
 	(void)state;
 	probe_runs(7);
-	probe_runs(511 - 20);	/* the run wraps around the end of the table */
+	probe_runs(UINT32_MAX);	/* the last bucket: spills wrap around to the first */
 }
 
 static uint32_t
@@ -514,6 +517,33 @@ test_age_budget(void **state)
 	ct_table_fini(&t);
 }
 
+/* A packet that finds its session idle past the timeout: expired at once. */
+static void
+test_expired_on_lookup(void **state)
+{
+	struct ct_table t;
+	struct ct_session *s;
+
+	(void)state;
+	table_init(&t, 64, 0);
+	timeouts[CT_UDP_FIRST] = TPS;
+	memcpy(t.timeouts, timeouts, sizeof(timeouts));
+	s = add_udp(&t, 1, 0);
+	assert_false(ct_expired(&t, s, TPS - 1));
+	assert_true(ct_expired(&t, s, TPS));
+	ct_expire(&t, s);	/* before the wheel got there */
+	assert_null(find_udp(&t, 1, false));
+	assert_int_equal(ctr[CT_CTR_expired], 1);
+	assert_int_equal(gauge[CT_G_active], 0);
+	age_all(&t, 2 * TPS);	/* the wheel has nothing left to do for it */
+	assert_int_equal(ctr[CT_CTR_expired], 1);
+	assert_int_equal(ct_ms_to_ticks(5), 1);
+	assert_int_equal(ct_ms_to_ticks(10), 1);
+	assert_int_equal(ct_ms_to_ticks(11), 2);
+	assert_int_equal(ct_ms_to_ticks(30000), 3000);
+	ct_table_fini(&t);
+}
+
 static void
 test_bad_size(void **state)
 {
@@ -522,7 +552,7 @@ test_bad_size(void **state)
 	(void)state;
 	assert_int_equal(ct_table_init(&t, 10, timeouts, ctr, gauge, 0, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "out of range"));
-	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 130);
+	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 96);
 }
 
 int
@@ -538,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_invalid_does_not_refresh),
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_age_budget),
+		cmocka_unit_test(test_expired_on_lookup),
 		cmocka_unit_test(test_bad_size),
 	};
 

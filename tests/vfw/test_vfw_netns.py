@@ -214,6 +214,7 @@ def main():
         teardown()
     bad = [r for r in results if not r[1]]
     if bad and stats is not None:
+        print("neighbours:", json.dumps(stats["neighbours"]))
         print(json.dumps(stats["ports"], indent=1)[:6000])
     print("%d/%d checks passed" % (len(results) - len(bad), len(results)))
     return 1 if bad else 0
