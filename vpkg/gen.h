@@ -37,6 +37,9 @@ struct vpkg_slot {
 	uint64_t deadline;	/* saved across table swaps */
 	uint32_t frac;
 	uint32_t mark;		/* worker epoch when last scheduled */
+	uint64_t gap;		/* its gap when last scheduled (rate changes) */
+	uint32_t gap_frac;
+	uint8_t paced;		/* paced when last scheduled */
 	uint8_t started;
 	/* written: owning worker; read: control threads (relaxed) */
 	uint32_t seq;		/* next probe sequence number */

@@ -346,6 +346,31 @@ set_txlog_max(void *ctx, const char *name, const char *value, char *err, size_t 
 	return 0;
 }
 
+static int
+set_onap(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vpkg_options *o = ctx;
+
+	RTE_SET_USED(name);
+	RTE_SET_USED(value);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	o->onap = true;
+	return 0;
+}
+
+static int
+set_stats_max_age(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vpkg_options *o = ctx;
+	uint64_t v;
+
+	if (dp_parse_u64(value, 0, 10000000, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "microseconds, 0 to 10000000");
+	o->stats_max_age_us = (uint32_t)v;
+	return 0;
+}
+
 static const struct dp_option vpkg_options[] = {
 	{ "txpkts", "LEN", "testpmd: one stream of LEN-byte packets (mbuf length, FCS not counted)", set_txpkts },
 	{ "tx-ip", "SRC,DST", "testpmd: one stream with these IP addresses (FIRST-LAST ranges allowed)", set_tx_ip },
@@ -368,6 +393,8 @@ static const struct dp_option vpkg_options[] = {
 	{ "tx-timestamps", "FILE", "benchmark: write the probe fields of the first packets built to FILE", set_txlog },
 	{ "tx-timestamps-max", "N", "records per worker for --tx-timestamps (default 4194304)", set_txlog_max },
 	{ "no-rx", NULL, "no rx queue (no ARP): for peers without a tx queue, e.g. vsnk on net_memif", set_no_rx },
+	{ "stats-max-age", "USEC", "REST: read the counters for the stats at most every USEC, sharing the snapshot (default 1000; 0: at every request)", set_stats_max_age },
+	{ "onap", NULL, "serve the REST API (with ONAP's stream-count and sample-plugin) on 127.0.0.1:8183 unless --mgmt says where; needs --mgmt-user and a password", set_onap },
 };
 
 static int
@@ -392,7 +419,7 @@ config_key(void *ctx, const char *key, json_t *value, char *err, size_t errlen)
 	return 0;
 }
 
-const struct dp_app vpkg_app = {
+struct dp_app vpkg_app = {
 	.name = "vpkg",
 	.summary = "packet generator: paced streams with probe headers (testpmd txonly compatible)",
 	.usage_extra =
@@ -412,6 +439,10 @@ const struct dp_app vpkg_app = {
 		"Pacing: TSC deadlines per stream; the probe's tx time is the burst time.\n"
 		"Tx refused by the queue: --tx-retry N more tries (default 0), then dropped and\n"
 		"counted (tx_refused per port, refused per stream).\n"
+		"REST (--mgmt ADDR:PORT, or --onap): /api/v1/streams[/{id}] reads and changes the\n"
+		"streams (enabled, rate, size), /api/v1/rate the total; ONAP's\n"
+		"/restconf/config/stream-count:stream-count/streams and\n"
+		"/restconf/config/sample-plugin:sample-plugin/pg-streams. See vpkg/README.md.\n"
 		"Exit status: 0 clean stop (signal, --duration, every stream's --count reached),\n"
 		"1 run time failure, 2 bad options or configuration.\n",
 	.options = vpkg_options,
@@ -429,6 +460,7 @@ vpkg_options_init(struct vpkg_options *o)
 	o->link_wait = VPKG_DEFAULT_LINK_WAIT;
 	o->linger = VPKG_DEFAULT_LINGER;
 	o->txlog_max = VPKG_DEFAULT_TXLOG_MAX;
+	o->stats_max_age_us = VPKG_DEFAULT_STATS_MAX_AGE_US;
 }
 
 /* testpmd txonly defaults */

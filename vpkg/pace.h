@@ -17,7 +17,10 @@
  * of each burst, one stream per burst, round-robin.
  *
  * A new gap (rate change) applies from the next deadline: the pending one is
- * kept.
+ * kept by the schedule. The worker re-bases it when it installs a table with
+ * a new gap (vpkg_rebase_deadline): the next packet then follows the last one
+ * by the new gap, so a stream sped up from 10 pps does not wait out the rest
+ * of its old 100 ms gap.
  *
  * Thread safety: one schedule per worker, used by that worker only (and by
  * the unit tests).
@@ -65,6 +68,27 @@ struct vpkg_sched {
 
 /* Gap of a rate in TSC cycles (integer part and 32-bit fraction). */
 void vpkg_gap_from_pps(uint64_t tsc_hz, double pps, uint64_t *gap, uint32_t *gap_frac);
+
+/*
+ * Rate change of a running stream: (deadline, frac) is its pending deadline
+ * under the old gap. Make it the last packet's deadline plus the new gap, or
+ * now when that time has passed (no catch-up burst at a change).
+ */
+static inline void
+vpkg_rebase_deadline(uint64_t *deadline, uint32_t *frac, uint64_t old_gap, uint32_t old_frac,
+		uint64_t new_gap, uint32_t new_frac, uint64_t now)
+{
+	__uint128_t d = ((__uint128_t)*deadline << 32) | *frac;
+	__uint128_t og = ((__uint128_t)old_gap << 32) | old_frac;
+	__uint128_t ng = ((__uint128_t)new_gap << 32) | new_frac;
+	__uint128_t n = (__uint128_t)now << 32;
+
+	d = (d > og ? d - og : 0) + ng;
+	if (d < n)
+		d = n;
+	*deadline = (uint64_t)(d >> 32);
+	*frac = (uint32_t)d;
+}
 
 /* Empty the schedule. */
 void vpkg_sched_reset(struct vpkg_sched *s, uint64_t max_lag);

@@ -86,10 +86,10 @@ struct json_ctx {
 	double port_pps[RTE_MAX_ETHPORTS];
 };
 
-static void
-stream_json(void *ctx, const struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp)
+/* One stream of the "streams" array; its achieved rate in *pps. */
+static json_t *
+stream_obj(const struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp, double *pps_out)
 {
-	struct json_ctx *jc = ctx;
 	const struct vpkg_slot *st = &vpkg_slots[cs->id];
 	uint64_t v[VPKG_SCTR_MAX];
 	char buf[160];
@@ -99,7 +99,7 @@ stream_json(void *ctx, const struct vpkg_cstream *cs, const struct vpkg_stream_s
 
 	dp_counters_sum_slot(vpkg.stream_ctrs, cs->id, v);
 	pps = achieved_pps(st, v[VPKG_SCTR_tx_packets]);
-	jc->port_pps[cs->port] += pps;
+	*pps_out = pps;
 	json_object_set_new(o, "id", json_integer(cs->id));
 	json_object_set_new(o, "name", json_string(sp->name));
 	json_object_set_new(o, "enabled", json_boolean(cs->enabled));
@@ -118,7 +118,41 @@ stream_json(void *ctx, const struct vpkg_cstream *cs, const struct vpkg_stream_s
 	json_object_set_new(o, "achieved_pps", json_real(pps));
 	json_object_set_new(o, "next_seq", json_integer(__atomic_load_n(&st->seq, __ATOMIC_RELAXED)));
 	json_object_set_new(o, "done", json_boolean(__atomic_load_n(&st->done, __ATOMIC_RELAXED)));
-	json_array_append_new(jc->arr, o);
+	return o;
+}
+
+static void
+stream_json(void *ctx, const struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp)
+{
+	struct json_ctx *jc = ctx;
+	double pps;
+
+	json_array_append_new(jc->arr, stream_obj(cs, sp, &pps));
+	jc->port_pps[cs->port] += pps;
+}
+
+struct one_ctx {
+	uint16_t id;
+	json_t *obj;
+};
+
+static void
+one_stream(void *ctx, const struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp)
+{
+	struct one_ctx *oc = ctx;
+	double pps;
+
+	if (cs->id == oc->id && oc->obj == NULL)
+		oc->obj = stream_obj(cs, sp, &pps);
+}
+
+json_t *
+vpkg_stream_json(uint16_t id)
+{
+	struct one_ctx oc = { id, NULL };
+
+	vpkg_streams_foreach(one_stream, &oc);
+	return oc.obj;
 }
 
 json_t *

@@ -166,6 +166,15 @@ int vpkg_spec_check_set(const struct vpkg_stream_spec *specs, unsigned int n, ch
 int vpkg_spec_parse_json(json_t *arr, struct vpkg_stream_spec *specs, unsigned int max,
 		char *err, size_t len);
 
+/*
+ * Apply the keys of obj (the --config stream format) on top of *s: the same
+ * parsers and messages as --config, where naming it ("fw_udp1": "fw_udp1.rate:
+ * ..."). Checks the result on its own (vpkg_spec_check); *s is changed only
+ * on success. Returns 0 or -EINVAL with err.
+ */
+int vpkg_spec_apply_json(struct vpkg_stream_spec *s, json_t *obj, const char *where,
+		char *err, size_t len);
+
 /* One spec as a JSON object in the --config format (for stats and REST). */
 json_t *vpkg_spec_to_json(const struct vpkg_stream_spec *s);
 

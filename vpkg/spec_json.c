@@ -409,6 +409,33 @@ vpkg_spec_parse_json(json_t *arr, struct vpkg_stream_spec *specs, unsigned int m
 	return (int)json_array_size(arr);
 }
 
+int
+vpkg_spec_apply_json(struct vpkg_stream_spec *s, json_t *obj, const char *where, char *err,
+		size_t len)
+{
+	struct jctx c = { .err = err, .len = len };
+	struct vpkg_stream_spec t = *s;
+	const char *key;
+	json_t *v;
+	int rc;
+
+	snprintf(c.where, sizeof(c.where), "%s", where);
+	if (!json_is_object(obj)) {
+		snprintf(err, len, "%s: must be an object", c.where);
+		return -EINVAL;
+	}
+	json_object_foreach(obj, key, v) {
+		rc = parse_key(&c, key, v, &t);
+		if (rc != 0)
+			return rc;
+	}
+	rc = vpkg_spec_check(&t, c.where, err, len);
+	if (rc != 0)
+		return rc;
+	*s = t;
+	return 0;
+}
+
 static json_t *
 range_json(const struct vpkg_range *r, bool is_port, const struct vpkg_addr *a)
 {

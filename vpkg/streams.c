@@ -229,10 +229,9 @@ vpkg_streams_update(const struct vpkg_stream_spec *specs, unsigned int n, char *
 	return rc;
 }
 
-/* Apply the master list with one change made by fn on a copy. */
+/* Apply the master list with one change made by fn on a copy (nothing when unchanged). */
 static int
-modify(int (*fn)(struct vpkg_stream_spec *specs, unsigned int n, const void *arg, char *err,
-		size_t errlen), const void *arg, char *err, size_t errlen)
+modify(vpkg_streams_edit_fn fn, const void *arg, char *err, size_t errlen)
 {
 	static struct vpkg_stream_spec work[VPKG_MAX_STREAMS];	/* under ctl.lock */
 	unsigned int n;
@@ -242,10 +241,39 @@ modify(int (*fn)(struct vpkg_stream_spec *specs, unsigned int n, const void *arg
 	n = ctl.nb_specs;
 	memcpy(work, ctl.specs, n * sizeof(work[0]));
 	rc = fn(work, n, arg, err, errlen);
-	if (rc == 0)
+	if (rc == 0 && memcmp(work, ctl.specs, n * sizeof(work[0])) != 0)
 		rc = apply_locked(work, n, err, errlen);
 	pthread_mutex_unlock(&ctl.lock);
 	return rc;
+}
+
+int
+vpkg_streams_modify(vpkg_streams_edit_fn fn, const void *arg, char *err, size_t errlen)
+{
+	return modify(fn, arg, err, errlen);
+}
+
+int
+vpkg_spec_lookup(const struct vpkg_stream_spec *specs, unsigned int n, const char *s)
+{
+	unsigned int i;
+	char *end;
+	unsigned long id;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (*s >= '0' && *s <= '9') {
+		errno = 0;
+		id = strtoul(s, &end, 10);
+		if (errno == 0 && *end == '\0')
+			for (i = 0; i < n; i++)
+				if (specs[i].id == id)
+					return (int)i;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(specs[i].name, s) == 0)
+			return (int)i;
+	return -1;
 }
 
 static int
@@ -366,6 +394,17 @@ vpkg_streams_get(struct vpkg_stream_spec *out, unsigned int max)
 	memcpy(out, ctl.specs, RTE_MIN(n, max) * sizeof(*out));
 	pthread_mutex_unlock(&ctl.lock);
 	return n;
+}
+
+uint64_t
+vpkg_streams_gen(void)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&ctl.lock);
+	gen = ctl.gen;
+	pthread_mutex_unlock(&ctl.lock);
+	return gen;
 }
 
 void

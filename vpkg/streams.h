@@ -98,12 +98,30 @@ int vpkg_stream_set_enabled(const char *name, bool enabled, char *err, size_t er
 int vpkg_stream_set_rate(const char *name, const struct vpkg_rate *rate, char *err,
 		size_t errlen);
 
+/*
+ * Edit the master list: fn changes specs[0..n-1] (a copy, sorted by id) and
+ * returns 0, or a negative errno with err filled (the REST API maps -ENOENT
+ * to 404, -EINVAL to 400). The result is checked, compiled and published as
+ * one table (all or nothing) and the call returns once the workers run on it;
+ * when fn changed nothing, nothing is published. The REST server's edits
+ * (enable, rate, size, ONAP's stream lists) go through here.
+ */
+typedef int (*vpkg_streams_edit_fn)(struct vpkg_stream_spec *specs, unsigned int n,
+		const void *arg, char *err, size_t errlen);
+int vpkg_streams_modify(vpkg_streams_edit_fn fn, const void *arg, char *err, size_t errlen);
+
+/* Index in specs[0..n-1] of the stream named by s: its id in decimal, else its name; -1. */
+int vpkg_spec_lookup(const struct vpkg_stream_spec *specs, unsigned int n, const char *s);
+
 /* The next hop of port (index into the env) is known now (ARP), or changed. */
 int vpkg_streams_set_peer(uint16_t port, const struct rte_ether_addr *mac, char *err,
 		size_t errlen);
 
 /* Copy of the master specs (at most max); returns how many there are. */
 unsigned int vpkg_streams_get(struct vpkg_stream_spec *out, unsigned int max);
+
+/* Number of the last table published (changes with every publication). */
+uint64_t vpkg_streams_gen(void);
 
 /* Copy of the environment. */
 void vpkg_streams_env(struct vpkg_env *out);

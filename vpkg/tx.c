@@ -65,13 +65,19 @@ resync(struct vpkg_worker *vw, const struct vpkg_table *t, unsigned int wid, uin
 
 	for (i = 0; i < s->n; i++) {
 		struct vpkg_slot *st = vw->local[s->heap[i].idx].st;
+		const struct vpkg_pace *p = &s->pace[s->heap[i].idx];
 
 		st->deadline = s->heap[i].deadline;
 		st->frac = s->heap[i].frac;
+		st->gap = p->gap;
+		st->gap_frac = p->gap_frac;
+		st->paced = 1;
 		st->mark = mark;
 	}
-	for (i = 0; i < s->nb_unpaced; i++)
+	for (i = 0; i < s->nb_unpaced; i++) {
+		vw->local[s->unpaced[i]].st->paced = 0;
 		vw->local[s->unpaced[i]].st->mark = mark;
+	}
 	vw->epoch = mark;
 	vpkg_sched_reset(s, s->max_lag);
 	vw->nb_local = 0;
@@ -103,9 +109,15 @@ resync(struct vpkg_worker *vw, const struct vpkg_table *t, unsigned int wid, uin
 		p->gap_frac = cs->gap_frac;
 		p->paced = cs->pps > 0;
 		p->remaining = cs->count != 0 ? cs->count - st->generated : VPKG_NO_LIMIT;
-		if (st->mark == mark) {
-			deadline = st->deadline;	/* carries on: a new rate applies from the next one */
+		if (st->mark == mark && (st->paced || !p->paced)) {
+			deadline = st->deadline;	/* carries on */
 			frac = st->frac;
+			if (p->paced && (st->gap != p->gap || st->gap_frac != p->gap_frac))
+				/* new rate: the next packet follows the last by the new gap */
+				vpkg_rebase_deadline(&deadline, &frac, st->gap, st->gap_frac,
+						p->gap, p->gap_frac, now);
+		} else if (st->mark == mark) {
+			deadline = now;		/* unpaced until now: paced from now */
 		} else {
 			/* (re)started: spread the paced streams over one gap */
 			deadline = now;
@@ -288,6 +300,21 @@ idle_sleep(const struct tx_ctx *c, uint64_t now, uint32_t max_us)
 	rte_rcu_qsbr_thread_online(vpkg_streams_qsbr(), c->wid);
 }
 
+/* A stats reset (REST): the achieved-rate window of its streams and the skip count restart. */
+static void
+reset_own(struct vpkg_worker *vw)
+{
+	uint32_t k;
+
+	for (k = 0; k < vw->nb_local; k++) {
+		__atomic_store_n(&vw->local[k].st->first_tsc, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&vw->local[k].st->last_tsc, 0, __ATOMIC_RELAXED);
+	}
+	vw->sched->skips = 0;
+	__atomic_store_n(&vw->skips, 0, __ATOMIC_RELAXED);
+	atomic_store_explicit(&vw->reset_req, 0, memory_order_release);
+}
+
 static void
 mark_finished(struct vpkg_worker *vw)
 {
@@ -351,6 +378,10 @@ vpkg_tx_worker(void *arg)
 		}
 		dp_counters_poll_reset(vpkg.port_ctrs, w->lcore);
 		dp_counters_poll_reset(vpkg.stream_ctrs, w->lcore);
+		if (unlikely(atomic_load_explicit(&vw->reset_req, memory_order_acquire) != 0)) {
+			reset_own(vw);
+			skips = 0;
+		}
 		if (n == 0 && max_us != 0)
 			idle_sleep(&c, rte_rdtsc(), max_us);
 	}

@@ -12,8 +12,9 @@
 #ifndef VPKG_H
 #define VPKG_H
 
-#include <stdbool.h>
 #include <limits.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -66,6 +67,7 @@ extern const struct dp_counter_desc vpkg_stream_ctr_desc[VPKG_SCTR_MAX];
 #define VPKG_RX_INTERVAL_US 100		/* rx poll (ARP) at most this often */
 #define VPKG_DEFAULT_LINGER 0.2		/* s after the last limited stream ended */
 #define VPKG_DEFAULT_TXLOG_MAX (4u << 20)	/* tx timestamps recorded per worker */
+#define VPKG_DEFAULT_STATS_MAX_AGE_US 1000	/* REST stats snapshot */
 
 /* vpkg's own options. Written: main (option parsing); immutable after start. */
 struct vpkg_options {
@@ -96,6 +98,9 @@ struct vpkg_options {
 	uint32_t gateway[RTE_MAX_ETHPORTS];	/* host order; 0 = none */
 	uint32_t local_ip[RTE_MAX_ETHPORTS];	/* host order; 0 = from the streams */
 	uint32_t gateway_all, local_ip_all;	/* without PORT, */
+	/* management */
+	bool onap;		/* --onap: the ONAP APIs as the demo served them */
+	uint32_t stats_max_age_us;	/* REST stats: counters read at most this often */
 };
 
 /* One stream as a worker sees it. Written and read by the owning worker. */
@@ -116,6 +121,8 @@ struct vpkg_worker {
 	/* written: the worker (relaxed); read: control */
 	uint64_t skips;			/* pacing: deadlines pulled up after stalls */
 	uint64_t table_gen;		/* generation of the table it runs on */
+	/* written: control (1: reset asked), the worker (0: done); REST stats reset */
+	atomic_uint reset_req;
 } __rte_cache_aligned;
 
 struct vpkg {
@@ -130,7 +137,7 @@ struct vpkg {
 extern struct vpkg vpkg;
 
 /* options.c */
-extern const struct dp_app vpkg_app;
+extern struct dp_app vpkg_app;	/* not const: the management options group is added */
 void vpkg_options_init(struct vpkg_options *o);
 /* The initial stream set from the options; n or -EINVAL with err. */
 int vpkg_options_streams(const struct vpkg_options *o, struct vpkg_stream_spec *specs,
@@ -143,5 +150,7 @@ int vpkg_tx_worker(void *arg);
 void vpkg_stats_start(void);
 void vpkg_stats_print(void *ctx);
 json_t *vpkg_stats_json(void *ctx);
+/* One stream as in the stats' "streams" array (REST); NULL if there is no stream id. */
+json_t *vpkg_stream_json(uint16_t id);
 
 #endif /* VPKG_H */

@@ -24,6 +24,7 @@
 #include "dp_worker.h"
 #include "streams.h"
 #include "vpkg.h"
+#include "vpkg_mgmt.h"
 
 struct vpkg vpkg;
 
@@ -264,6 +265,8 @@ main(int argc, char **argv)
 	int rc, wrc, n;
 
 	vpkg_options_init(&vpkg.opt);
+	if (vpkg_mgmt_register_options(&vpkg_app) != 0)
+		dp_die(DP_EXIT_FAIL, "too many option groups");
 	dp_main_init(&vpkg_app, &vpkg.cfg, argc, argv);
 	if (vpkg.opt.no_rx) {
 		unsigned int p;
@@ -275,8 +278,6 @@ main(int argc, char **argv)
 				dp_die(DP_EXIT_USAGE, "--gateway: cannot resolve by ARP with --no-rx");
 		want.nb_rxq = 0;
 	}
-	if (vpkg.cfg.mgmt[0] != '\0')
-		dp_die(DP_EXIT_USAGE, "--mgmt: the REST server is not part of this build yet");
 	specs = calloc(VPKG_MAX_STREAMS, sizeof(*specs));
 	env = calloc(1, sizeof(*env));
 	if (specs == NULL || env == NULL)
@@ -292,6 +293,9 @@ main(int argc, char **argv)
 	vpkg.stream_ctrs = dp_counters_create(vpkg_stream_ctr_desc, VPKG_SCTR_MAX, VPKG_MAX_STREAMS);
 	if (vpkg.port_ctrs == NULL || vpkg.stream_ctrs == NULL)
 		dp_die(DP_EXIT_FAIL, "cannot allocate counters");
+	rc = vpkg_mgmt_create(&hooks, err, sizeof(err));
+	if (rc != 0)
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	rc = dp_ports_init(&vpkg.cfg, &want, dp_nb_workers, err, sizeof(err));
 	if (rc != 0) {
 		dp_ports_close();
@@ -318,6 +322,13 @@ main(int argc, char **argv)
 	free(env);
 	free(vpkg.opt.cfg_specs);
 	vpkg.opt.cfg_specs = NULL;
+	rc = vpkg_mgmt_start(err, sizeof(err));
+	if (rc != 0) {
+		vpkg_mgmt_stop();
+		vpkg_cleanup(NULL);
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+	}
 
 	vpkg_stats_start();
 	wrc = dp_workers_launch(vpkg_tx_worker);
@@ -336,6 +347,7 @@ main(int argc, char **argv)
 		if (wrc == 0)
 			wrc = -EIO;
 	}
+	vpkg_mgmt_stop();	/* REST off before the ports are closed and the streams freed */
 	rc = dp_main_finish(&vpkg.cfg, &hooks, wrc);
 	dp_counters_free(vpkg.port_ctrs);
 	dp_counters_free(vpkg.stream_ctrs);

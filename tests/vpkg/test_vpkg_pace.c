@@ -232,6 +232,43 @@ test_rate_change(void **state)
 	assert_true(vpkg_sched_next(s) == 101 * MS);
 }
 
+/*
+ * The worker's re-base at a rate change: the next packet follows the last one
+ * by the new gap, or goes now when that time has passed.
+ */
+static void
+test_rebase(void **state)
+{
+	uint64_t old_gap, new_gap, d;
+	uint32_t old_frac, new_frac, f;
+
+	(void)state;
+	vpkg_gap_from_pps(HZ, 10, &old_gap, &old_frac);		/* 100 ms */
+	vpkg_gap_from_pps(HZ, 1000, &new_gap, &new_frac);	/* 1 ms */
+	/* last packet at 100 ms, pending at 200 ms, change at 130 ms: next at 130 ms (now) */
+	d = 200 * MS;
+	f = 0;
+	vpkg_rebase_deadline(&d, &f, old_gap, old_frac, new_gap, new_frac, 130 * MS);
+	assert_true(d == 130 * MS && f == 0);
+	/* change at 100.4 ms: 101 ms, one new gap after the last packet */
+	d = 200 * MS;
+	f = 0;
+	vpkg_rebase_deadline(&d, &f, old_gap, old_frac, new_gap, new_frac, 100 * MS + MS / 2);
+	assert_true(d == 101 * MS);
+	/* slowing down: 1 ms -> 100 ms, last at 10 ms, pending at 11 ms: next at 110 ms */
+	d = 11 * MS;
+	f = 0;
+	vpkg_rebase_deadline(&d, &f, new_gap, new_frac, old_gap, old_frac, 10 * MS + 10);
+	assert_true(d == 110 * MS);
+	/* fractions carry: 3 Mpps (gap 333.33 cycles) to 1 Mpps (1000 cycles) */
+	vpkg_gap_from_pps(HZ, 3e6, &old_gap, &old_frac);
+	vpkg_gap_from_pps(HZ, 1e6, &new_gap, &new_frac);
+	d = 1000 + old_gap;
+	f = old_frac;
+	vpkg_rebase_deadline(&d, &f, old_gap, old_frac, new_gap, new_frac, 0);
+	assert_true(d == 1000 + new_gap && f == new_frac);
+}
+
 /* Unpaced streams fill the burst, one stream per burst, after the paced ones. */
 static void
 test_unpaced(void **state)
@@ -272,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_time_order),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_rate_change),
+		cmocka_unit_test(test_rebase),
 		cmocka_unit_test(test_unpaced),
 	};
 

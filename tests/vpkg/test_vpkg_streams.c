@@ -205,6 +205,79 @@ test_enable_and_errors(void **state)
 }
 
 /* Per-id state lives outside the table and survives swaps. */
+static int
+edit_size_rate(struct vpkg_stream_spec *specs, unsigned int n, const void *arg, char *e,
+		size_t len)
+{
+	json_t *body = json_pack("{s:i,s:s}", "size", 128, "rate", "2kpps");
+	int i = vpkg_spec_lookup(specs, n, arg), rc;
+
+	if (i < 0) {
+		json_decref(body);
+		snprintf(e, len, "no stream");
+		return -ENOENT;
+	}
+	rc = vpkg_spec_apply_json(&specs[i], body, specs[i].name, e, len);
+	json_decref(body);
+	return rc;
+}
+
+static int
+edit_bad_size(struct vpkg_stream_spec *specs, unsigned int n, const void *arg, char *e,
+		size_t len)
+{
+	json_t *body = json_pack("{s:i,s:b}", "size", 40, "enabled", 0);
+	int rc;
+
+	(void)n;
+	(void)arg;
+	rc = vpkg_spec_apply_json(&specs[0], body, specs[0].name, e, len);
+	json_decref(body);
+	return rc;
+}
+
+static int
+edit_nothing(struct vpkg_stream_spec *specs, unsigned int n, const void *arg, char *e,
+		size_t len)
+{
+	(void)specs;
+	(void)n;
+	(void)arg;
+	(void)e;
+	(void)len;
+	return 0;
+}
+
+/* vpkg_streams_modify: one table for several changes, all or nothing, nothing when unchanged. */
+static void
+test_modify(void **state)
+{
+	struct vpkg_stream_spec specs[VPKG_MAX_STREAMS];
+	const struct vpkg_cstream *cs;
+	uint64_t gen;
+	unsigned int n;
+
+	(void)state;
+	n = vpkg_streams_get(specs, VPKG_MAX_STREAMS);
+	assert_int_equal(vpkg_spec_lookup(specs, n, "4"), 4);		/* by id */
+	assert_int_equal(vpkg_spec_lookup(specs, n, "fw_udp5"), 4);	/* by name */
+	assert_int_equal(vpkg_spec_lookup(specs, n, "10"), -1);
+	assert_int_equal(vpkg_spec_lookup(specs, n, ""), -1);
+	gen = vpkg_table_load()->gen;
+	assert_int_equal(vpkg_streams_modify(edit_size_rate, "fw_udp5", err, sizeof(err)), 0);
+	cs = find(vpkg_table_load(), 4);
+	assert_true(vpkg_table_load()->gen == gen + 1);	/* one publication for both */
+	assert_true(cs->pps == 2000 && cs->size_min == 124);
+	assert_int_equal(vpkg_streams_modify(edit_size_rate, "nope", err, sizeof(err)), -ENOENT);
+	gen = vpkg_table_load()->gen;
+	assert_int_equal(vpkg_streams_modify(edit_bad_size, NULL, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "fw_udp1.size"));
+	assert_true(vpkg_table_load()->gen == gen);
+	assert_true(find(vpkg_table_load(), 0)->enabled);	/* the other key was not applied */
+	assert_int_equal(vpkg_streams_modify(edit_nothing, NULL, err, sizeof(err)), 0);
+	assert_true(vpkg_table_load()->gen == gen);		/* unchanged: not published */
+}
+
 static void
 test_slots_survive(void **state)
 {
@@ -271,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_rate_seen_on_return),
 		cmocka_unit_test(test_active_streams),
 		cmocka_unit_test(test_enable_and_errors),
+		cmocka_unit_test(test_modify),
 		cmocka_unit_test(test_slots_survive),
 		cmocka_unit_test(test_concurrent_control),
 	};

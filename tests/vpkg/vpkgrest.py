@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers of the vpkg management tests (REST and ONAP): vpkg with its REST
+server on a free port, started and stopped cleanly, and the HTTP client and
+checks of tests/mgmt/mgmtlib.py."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import vfwcl
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "mgmt"))
+import mgmtlib                      # noqa: E402,F401  (re-exported for the tests)
+from mgmtlib import Client, check, done, free_port  # noqa: E402,F401
+
+VPKG = vfwcl.binary("vpkg")
+ONAP_AUTH = "Basic YWRtaW46YWRtaW4="      # admin:admin, as ONAP sends it
+STREAM_COUNT = "/restconf/config/stream-count:stream-count/streams"
+SAMPLE_PLUGIN = "/restconf/config/sample-plugin:sample-plugin/pg-streams"
+
+
+def password_file(text="admin"):
+    """A mode-600 file holding a password (mgmt refuses files others can read)."""
+    fd, path = tempfile.mkstemp(prefix="vpkg-pw-")
+    os.write(fd, (text + "\n").encode())
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
+
+
+class Vpkg:
+    """vpkg on net_null (ONAP demo streams unless args say otherwise) with --mgmt."""
+
+    def __init__(self, args=(), vdevs=("net_null0",), lcores="0-1", port=None, mgmt=True,
+                 host="127.0.0.1"):
+        self.host = host
+        self.port = port or free_port()
+        fd, self.stats_file = tempfile.mkstemp(prefix="vpkg-mgmt-", suffix=".json")
+        os.close(fd)
+        os.unlink(self.stats_file)
+        cmd = [VPKG] + vfwcl.eal_args(list(vdevs), lcores=lcores) + [
+            "--", "--idle-sleep", "100", "--stats-file", self.stats_file]
+        if mgmt:
+            cmd += ["--mgmt", "%s:%d" % (host, self.port)]
+        self.cmd = cmd + list(args)
+        self.p = None
+        self.out = self.err = ""
+        self.rc = None
+        self.stats = None
+
+    def start(self, timeout=30):
+        self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.p.poll() is not None:
+                self.out, self.err = self.p.communicate()
+                raise AssertionError("vpkg exited %d at start\n%s\n%s" % (
+                    self.p.returncode, self.out[-2000:], self.err[-2000:]))
+            try:
+                with socket.create_connection((self.host, self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("the REST server did not come up")
+
+    def stop(self, sig=signal.SIGINT, timeout=30):
+        if self.p is None:
+            return self.rc
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+        try:
+            self.out, self.err = self.p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.out, self.err = self.p.communicate()
+        self.rc = self.p.returncode
+        self.p = None
+        if os.path.exists(self.stats_file):
+            with open(self.stats_file) as f:
+                self.stats = json.load(f)
+            os.unlink(self.stats_file)
+        return self.rc
+
+    def client(self, **kw):
+        return Client(self.port, host=self.host, **kw)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_vpkg(args, vdevs=("net_null0",), timeout=60):
+    """Run vpkg to completion (option errors); returns CompletedProcess."""
+    cmd = [VPKG] + vfwcl.eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(p, code, *needles):
+    """Exit code and exactly one 'vpkg: ' line on stderr naming the needles."""
+    lines = [line for line in p.stderr.splitlines() if line.startswith("vpkg: ")]
+    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
+    if not ok:
+        print("     rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
+    return ok
+
+
+def streams(c):
+    """{name: stream object} from GET /api/v1/streams."""
+    return {s["name"]: s for s in c.json("/api/v1/streams")}
+
+
+def enabled(c):
+    """Sorted names of the enabled streams."""
+    return sorted((n for n, s in streams(c).items() if s["enabled"]),
+                  key=lambda n: (len(n), n))
+
+
+def shape(c):
+    """What a failed request must leave as it was: every stream's settings."""
+    return {n: (s["enabled"], s["rate_spec"], s["size"]) for n, s in streams(c).items()}
+
+
+def tx(c):
+    """{name: tx_packets}"""
+    return {n: s["tx_packets"] for n, s in streams(c).items()}
+
+
+def frozen_after(c, names, wait=0.4):
+    """The tx_packets of names read right after a 200 do not move any more
+    (the change reached the workers before the answer)."""
+    a = tx(c)
+    time.sleep(wait)
+    b = tx(c)
+    return all(a[n] == b[n] for n in names), (a, b)
+
+
+def moving(c, names, wait=0.5):
+    a = tx(c)
+    time.sleep(wait)
+    b = tx(c)
+    return all(b[n] > a[n] for n in names), (a, b)
