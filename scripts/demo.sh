@@ -78,6 +78,7 @@ STOPPING=0
 stop_all() {
 	[ "$STOPPING" = 1 ] && return
 	STOPPING=1
+	echo "stopping: generator, firewall, sink, controller (each drained first)..."
 	local p
 	# in data-path order, with time for the rings to drain in between:
 	# nothing in flight is lost (the generator, the firewall, the sink)
