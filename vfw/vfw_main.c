@@ -811,12 +811,13 @@ main(int argc, char **argv)
 		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	}
 	vfw_stats_start();
-	wrc = dp_workers_launch(vfw_worker_main);
-	if (wrc == 0 && ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: %s\n", dp_prog, err);
-		atomic_store(&dp_quit, true);
-		wrc = -EINVAL;
+	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
+	rc = ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
 	}
+	wrc = dp_workers_launch(vfw_worker_main);
 	if (wrc == 0)
 		dp_main_loop(&vfw.cfg, &hooks);
 	atomic_store(&dp_quit, true);

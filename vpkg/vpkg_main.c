@@ -25,6 +25,7 @@
 #include "streams.h"
 #include "vpkg.h"
 #include "vpkg_mgmt.h"
+#include "ves_ports.h"
 
 struct vpkg vpkg;
 
@@ -244,6 +245,16 @@ print_streams(const struct vpkg_stream_spec *specs, unsigned int n)
 	fflush(stdout);
 }
 
+/* The stats JSON with the VES agent's own counters (when --ves-url is set). */
+static json_t *
+stats_json_with_ves(void *ctx)
+{
+	json_t *root = vpkg_stats_json(ctx);
+
+	ves_ports_stats_add(root);
+	return root;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -255,7 +266,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vpkg_stats_print,
-		.stats_json = vpkg_stats_json,
+		.stats_json = stats_json_with_ves,
 		.tick = vpkg_tick,
 		.cleanup = vpkg_cleanup,
 	};
@@ -265,9 +276,10 @@ main(int argc, char **argv)
 	int rc, wrc, n;
 
 	vpkg_options_init(&vpkg.opt);
-	if (vpkg_mgmt_register_options(&vpkg_app) != 0)
+	if (vpkg_mgmt_register_options(&vpkg_app) != 0 || ves_ports_register(&vpkg_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	dp_main_init(&vpkg_app, &vpkg.cfg, argc, argv);
+	ves_ports_check();
 	if (vpkg.opt.no_rx) {
 		unsigned int p;
 
@@ -331,6 +343,12 @@ main(int argc, char **argv)
 	}
 
 	vpkg_stats_start();
+	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
+	rc = ves_ports_start(vpkg.port_ctrs, "vpkg", err, sizeof(err));
+	if (rc != 0) {
+		dp_ports_close();
+		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+	}
 	wrc = dp_workers_launch(vpkg_tx_worker);
 	if (wrc == 0)
 		dp_main_loop(&vpkg.cfg, &hooks);
@@ -338,6 +356,7 @@ main(int argc, char **argv)
 	rc = dp_workers_wait();
 	if (wrc == 0)
 		wrc = rc;
+	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vpkg.cfg.stats_period > 0)
 		vpkg_stats_print(NULL);
 	if (vpkg.opt.txlog_path[0] != '\0' &&
@@ -349,6 +368,7 @@ main(int argc, char **argv)
 	}
 	vpkg_mgmt_stop();	/* REST off before the ports are closed and the streams freed */
 	rc = dp_main_finish(&vpkg.cfg, &hooks, wrc);
+	ves_ports_free();
 	dp_counters_free(vpkg.port_ctrs);
 	dp_counters_free(vpkg.stream_ctrs);
 	return rc;
