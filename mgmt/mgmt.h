@@ -258,6 +258,17 @@ int mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 int mgmt_route_add(struct mgmt_server *s, const char *method, const char *pattern,
 		mgmt_handler_fn fn, void *ctx);
 
+/* One route of a table given to mgmt_route_table_add(). */
+struct mgmt_route_def {
+	const char *method;
+	const char *pattern;
+	mgmt_handler_fn fn;
+};
+
+/* mgmt_route_add() for each of the nb routes of defs (same ctx); stops at the first error. */
+int mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, unsigned int nb,
+		void *ctx);
+
 /*
  * Listen on cfg->mgmt_host:mgmt_port and start the server threads; a no-op
  * returning 0 when --mgmt is off. Returns 0, -EINVAL with err when the

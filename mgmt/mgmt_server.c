@@ -554,6 +554,21 @@ mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 }
 
 int
+mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, unsigned int nb,
+		void *ctx)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < nb; i++) {
+		rc = mgmt_route_add(s, defs[i].method, defs[i].pattern, defs[i].fn, ctx);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
 mgmt_route_add(struct mgmt_server *s, const char *method, const char *pattern,
 		mgmt_handler_fn fn, void *ctx)
 {

@@ -19,6 +19,8 @@ static uint16_t reported[RTE_MAX_ETHPORTS];	/* dp_ports indexes reported */
 static unsigned int nb_reported;
 /* written: main (published once started); read: main, REST threads (stats) */
 static struct ves_agent *agent;
+/* written: main before any reader starts; read: main, REST threads */
+static json_t *(*binary_stats_json)(void *ctx);
 
 /* --ves-ports 0,2 : port ids */
 static int
@@ -147,4 +149,19 @@ ves_ports_stats_add(json_t *root)
 
 	if (root != NULL && a != NULL)
 		json_object_set_new(root, "ves", ves_agent_stats_json(a));
+}
+
+void
+ves_ports_set_stats_json(json_t *(*fn)(void *ctx))
+{
+	binary_stats_json = fn;
+}
+
+json_t *
+ves_ports_stats_json(void *ctx)
+{
+	json_t *root = binary_stats_json != NULL ? binary_stats_json(ctx) : NULL;
+
+	ves_ports_stats_add(root);
+	return root;
 }

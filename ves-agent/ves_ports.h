@@ -37,4 +37,11 @@ void ves_ports_free(void);
 /* Add the agent's "ves" section to a stats JSON object (nothing when off). */
 void ves_ports_stats_add(json_t *root);
 
+/*
+ * A stats_json hook (dp_main_hooks) that returns the binary's own stats JSON
+ * (fn, registered here once) with the agent's "ves" section added.
+ */
+void ves_ports_set_stats_json(json_t *(*fn)(void *ctx));
+json_t *ves_ports_stats_json(void *ctx);
+
 #endif /* VES_PORTS_H */

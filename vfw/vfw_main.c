@@ -724,16 +724,6 @@ print_summary(void)
 	fflush(stdout);
 }
 
-/* The stats JSON with the VES agent's own counters. */
-static json_t *
-stats_json_with_ves(void *ctx)
-{
-	json_t *root = vfw_stats_json(ctx);
-
-	ves_ports_stats_add(root);
-	return root;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -745,7 +735,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vfw_stats_print,
-		.stats_json = stats_json_with_ves,
+		.stats_json = ves_ports_stats_json,
 		.tick = vfw_tick,
 		.cleanup = free_all,
 	};
@@ -762,6 +752,7 @@ main(int argc, char **argv)
 	vfw_app.usage_extra = build_usage();
 	if (vfw_mgmt_register_options(&vfw_app) != 0 || ves_ports_register(&vfw_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
+	ves_ports_set_stats_json(vfw_stats_json);
 	dp_main_init(&vfw_app, &vfw.cfg, argc, argv);
 	ves_ports_check();
 	vfw.tsc_hz = rte_get_tsc_hz();

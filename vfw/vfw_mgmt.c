@@ -97,11 +97,14 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 	};
 	int rc;
 
+	static const struct mgmt_route_def routes[] = {
+		{ "GET", "/api/v1/rules", get_rules },
+		{ "PUT", "/api/v1/rules", put_rules },
+	};
+
 	rc = mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);
 	if (rc == 0)
-		rc = mgmt_route_add(srv, "GET", "/api/v1/rules", get_rules, NULL);
-	if (rc == 0)
-		rc = mgmt_route_add(srv, "PUT", "/api/v1/rules", put_rules, NULL);
+		rc = mgmt_route_table_add(srv, routes, RTE_DIM(routes), NULL);
 	return rc;
 }
 

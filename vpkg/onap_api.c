@@ -351,11 +351,7 @@ delete_pg_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *r
 int
 vpkg_onap_routes(struct mgmt_server *s)
 {
-	static const struct {
-		const char *method;
-		const char *pattern;
-		mgmt_handler_fn fn;
-	} routes[] = {
+	static const struct mgmt_route_def routes[] = {
 		{ "GET", SC_ROOT, get_stream_count_root },
 		{ "GET", SC_STREAMS, get_stream_count },
 		{ "PUT", SC_STREAMS, put_stream_count },
@@ -365,13 +361,6 @@ vpkg_onap_routes(struct mgmt_server *s)
 		{ "GET", SP_STREAM, get_pg_stream },
 		{ "DELETE", SP_STREAM, delete_pg_stream },
 	};
-	unsigned int i;
-	int rc;
 
-	for (i = 0; i < RTE_DIM(routes); i++) {
-		rc = mgmt_route_add(s, routes[i].method, routes[i].pattern, routes[i].fn, NULL);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	return mgmt_route_table_add(s, routes, RTE_DIM(routes), NULL);
 }

@@ -245,16 +245,6 @@ print_streams(const struct vpkg_stream_spec *specs, unsigned int n)
 	fflush(stdout);
 }
 
-/* The stats JSON with the VES agent's own counters (when --ves-url is set). */
-static json_t *
-stats_json_with_ves(void *ctx)
-{
-	json_t *root = vpkg_stats_json(ctx);
-
-	ves_ports_stats_add(root);
-	return root;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -266,7 +256,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vpkg_stats_print,
-		.stats_json = stats_json_with_ves,
+		.stats_json = ves_ports_stats_json,
 		.tick = vpkg_tick,
 		.cleanup = vpkg_cleanup,
 	};
@@ -278,6 +268,7 @@ main(int argc, char **argv)
 	vpkg_options_init(&vpkg.opt);
 	if (vpkg_mgmt_register_options(&vpkg_app) != 0 || ves_ports_register(&vpkg_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
+	ves_ports_set_stats_json(vpkg_stats_json);
 	dp_main_init(&vpkg_app, &vpkg.cfg, argc, argv);
 	ves_ports_check();
 	if (vpkg.opt.no_rx) {

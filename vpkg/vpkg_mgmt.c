@@ -463,33 +463,16 @@ put_rate(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	return get_rate(ctx, req, rep);
 }
 
-static int
-add_routes(struct mgmt_server *s)
-{
-	static const struct {
-		const char *method;
-		const char *pattern;
-		mgmt_handler_fn fn;
-	} routes[] = {
-		{ "GET", "/api/v1/streams", get_streams },
-		{ "GET", "/api/v1/streams/{id}", get_stream },
-		{ "PUT", "/api/v1/streams/{id}", put_stream },
-		{ "PATCH", "/api/v1/streams/{id}", put_stream },
-		{ "POST", "/api/v1/streams/{id}/enable", post_enable },
-		{ "POST", "/api/v1/streams/{id}/disable", post_disable },
-		{ "GET", "/api/v1/rate", get_rate },
-		{ "PUT", "/api/v1/rate", put_rate },
-	};
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < RTE_DIM(routes); i++) {
-		rc = mgmt_route_add(s, routes[i].method, routes[i].pattern, routes[i].fn, NULL);
-		if (rc != 0)
-			return rc;
-	}
-	return vpkg_onap_routes(s);
-}
+static const struct mgmt_route_def routes[] = {
+	{ "GET", "/api/v1/streams", get_streams },
+	{ "GET", "/api/v1/streams/{id}", get_stream },
+	{ "PUT", "/api/v1/streams/{id}", put_stream },
+	{ "PATCH", "/api/v1/streams/{id}", put_stream },
+	{ "POST", "/api/v1/streams/{id}/enable", post_enable },
+	{ "POST", "/api/v1/streams/{id}/disable", post_disable },
+	{ "GET", "/api/v1/rate", get_rate },
+	{ "PUT", "/api/v1/rate", put_rate },
+};
 
 /* ------------------------------------------------------------ life */
 
@@ -539,7 +522,9 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 	explicit_bzero(mgmt_opt.password, sizeof(mgmt_opt.password));
 	if (rc != 0)
 		return rc;
-	rc = add_routes(server);
+	rc = mgmt_route_table_add(server, routes, RTE_DIM(routes), NULL);
+	if (rc == 0)
+		rc = vpkg_onap_routes(server);
 	if (rc != 0) {
 		snprintf(err, errlen, "mgmt: cannot add vpkg's routes: %s", strerror(-rc));
 		mgmt_stop(server);

@@ -119,16 +119,6 @@ free_stream_tables(void *ctx)
 	}
 }
 
-/* The stats JSON with the VES agent's own counters. */
-static json_t *
-stats_json_with_ves(void *ctx)
-{
-	json_t *root = vsnk_stats_json(ctx);
-
-	ves_ports_stats_add(root);
-	return root;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -141,7 +131,7 @@ main(int argc, char **argv)
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vsnk_stats_print,
-		.stats_json = stats_json_with_ves,
+		.stats_json = ves_ports_stats_json,
 		.tick = vsnk_tick,
 		.cleanup = free_stream_tables,
 	};
@@ -154,6 +144,7 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	if (vsnk_mgmt_register_options(&vsnk_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
+	ves_ports_set_stats_json(vsnk_stats_json);
 	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
 	ves_ports_check();
 

@@ -351,32 +351,15 @@ get_page(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 			vsnk_dashboard_html_len);
 }
 
-static int
-add_routes(struct mgmt_server *s)
-{
-	static const struct {
-		const char *method;
-		const char *pattern;
-		mgmt_handler_fn fn;
-	} routes[] = {
-		{ "GET", "/api/v1/streams", get_streams },
-		{ "GET", "/api/v1/streams/{id}", get_stream },
-		{ "GET", "/api/v1/intervals", get_intervals },
-		{ "GET", "/api/v1/dashboard", get_dashboard },
-		{ "PUT", "/api/v1/dashboard", put_dashboard },
-		{ "GET", "/", get_page },
-		{ "GET", "/dashboard", get_page },
-	};
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < RTE_DIM(routes); i++) {
-		rc = mgmt_route_add(s, routes[i].method, routes[i].pattern, routes[i].fn, NULL);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
+static const struct mgmt_route_def routes[] = {
+	{ "GET", "/api/v1/streams", get_streams },
+	{ "GET", "/api/v1/streams/{id}", get_stream },
+	{ "GET", "/api/v1/intervals", get_intervals },
+	{ "GET", "/api/v1/dashboard", get_dashboard },
+	{ "PUT", "/api/v1/dashboard", put_dashboard },
+	{ "GET", "/", get_page },
+	{ "GET", "/dashboard", get_page },
+};
 
 /* ------------------------------------------------------------ life */
 
@@ -401,7 +384,7 @@ vsnk_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 	rc = mgmt_create(&server, &mgmt_opt, &b, &vsnk.cfg, err, errlen);
 	if (rc != 0)
 		return rc;
-	rc = add_routes(server);
+	rc = mgmt_route_table_add(server, routes, RTE_DIM(routes), NULL);
 	if (rc != 0) {
 		snprintf(err, errlen, "mgmt: cannot add vsnk's routes: %s", strerror(-rc));
 		mgmt_stop(server);

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""vfw's REST rule routes (vfw/vfw_mgmt.c): GET /api/v1/rules lists the set
+in effect with per-rule counters; PUT replaces it atomically; a bad set, a
+wrong type or an unknown key gets a 400 naming the problem and the old set
+stays (same generation, same rules)."""
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import vfwcl
+
+failures = []
+
+
+def check(cond, what, detail=""):
+    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  %s" % (detail,)), flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def call(base, method, path, body=None, ctype="application/json"):
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", ctype)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def main():
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    p = subprocess.Popen([vfwcl.binary("vfw")] + vfwcl.eal_args(["net_null0", "net_null1"], mem=512) +
+                         ["--", "--max-sessions", "1024", "--idle-sleep", "1000",
+                          "--mgmt", "127.0.0.1:%d" % port, "--duration", "120"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if p.poll() is not None:
+                    print(p.communicate()[1][-2000:])
+                    sys.exit(1)
+                time.sleep(0.1)
+        st, before = call(base, "GET", "/api/v1/rules")
+        check(st == 200 and before["source"] == "<built-in>" and before["nb_rules"] >= 1 and
+              all({"line", "action", "text", "packets", "bytes"} <= set(r) for r in before["rules"]) and
+              before["rules"][-1]["default"], "GET /api/v1/rules: the built-in set with counters", before)
+
+        bad_cases = [
+            ('{"rules": "allow in udp to any port 8080\\nbogus line\\n"}', ("<api>:2", "bogus")),
+            ('{"rules": 5}', ("rules",)),
+            ('{"rules": "allow any", "extra": 1}', ("extra",)),
+            ('[1]', ()),
+            ('{"rules": ', ()),
+        ]
+        for body, needles in bad_cases:
+            st, js = call(base, "PUT", "/api/v1/rules", body)
+            msg = (js or {}).get("error", {}).get("message", "")
+            check(st == 400 and all(n in msg for n in needles),
+                  "PUT %s: 400 naming the problem" % body[:40], (st, msg))
+        st, js = call(base, "PUT", "/api/v1/rules", "allow any", ctype="text/plain")
+        check(st == 415, "PUT with a non-JSON body: 415", st)
+        st, same = call(base, "GET", "/api/v1/rules")
+        check(same["generation"] == before["generation"] and same["rules"] == before["rules"],
+              "after the refused requests the old set stays")
+
+        st, js = call(base, "PUT", "/api/v1/rules", json.dumps({"rules": "allow any stateless\n"}))
+        check(st == 200 and js["source"] == "<api>" and js["generation"] == before["generation"] + 1 and
+              [r["text"] for r in js["rules"]] == ["allow any stateless", "default deny"],
+              "PUT a good set: 200, swapped, generation + 1", js)
+        st, js = call(base, "DELETE", "/api/v1/rules")
+        check(st == 405, "DELETE /api/v1/rules: 405", st)
+    finally:
+        p.send_signal(2)
+        try:
+            p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    check(p.returncode == 0, "vfw stops cleanly (exit 0)", p.returncode)
+    if failures:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
