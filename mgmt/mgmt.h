@@ -126,6 +126,13 @@ struct mgmt_request {
 const char *mgmt_req_param(const struct mgmt_request *req, const char *name);
 /* Value of a query parameter ("" for "?flag"), NULL if absent. */
 const char *mgmt_req_query(const struct mgmt_request *req, const char *name);
+/*
+ * 0 when every query parameter is in the NULL-terminated list (or is
+ * "pretty"), else a 400 naming the first unknown one.
+ */
+struct mgmt_reply;
+int mgmt_req_query_only(const struct mgmt_request *req, const char *const *keys,
+		struct mgmt_reply *rep);
 /* Value of a request header, NULL if absent. */
 const char *mgmt_req_header(const struct mgmt_request *req, const char *name);
 

@@ -119,6 +119,40 @@ mgmt_req_query(const struct mgmt_request *req, const char *name)
 	return q.found ? q.value : NULL;
 }
 
+struct query_check {
+	const char *const *keys;
+	char unknown[64];
+};
+
+static enum MHD_Result
+query_check_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_check *q = cls;
+	unsigned int i;
+
+	RTE_SET_USED(kind);
+	RTE_SET_USED(value);
+	if (key == NULL || strcmp(key, "pretty") == 0)
+		return MHD_YES;
+	for (i = 0; q->keys[i] != NULL; i++)
+		if (strcmp(key, q->keys[i]) == 0)
+			return MHD_YES;
+	snprintf(q->unknown, sizeof(q->unknown), "%s", key);
+	return MHD_NO;
+}
+
+int
+mgmt_req_query_only(const struct mgmt_request *req, const char *const *keys,
+		struct mgmt_reply *rep)
+{
+	struct query_check q = { keys, "" };
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_check_iter, &q);
+	if (q.unknown[0] != '\0')
+		return mgmt_reply_error(rep, 400, "unknown query parameter '%s'", q.unknown);
+	return 0;
+}
+
 const char *
 mgmt_req_header(const struct mgmt_request *req, const char *name)
 {

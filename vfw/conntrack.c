@@ -369,6 +369,15 @@ ct_expire(struct ct_table *t, struct ct_session *s)
 	dp_ctr_add(&t->ctr[CT_CTR_expired], 1);
 }
 
+void
+ct_flush_one(struct ct_table *t, struct ct_session *s)
+{
+	if (!(s->flags & CT_F_USED))
+		return;
+	ct_delete(t, s);
+	dp_ctr_add(&t->ctr[CT_CTR_flushed], 1);
+}
+
 unsigned int
 ct_age(struct ct_table *t, uint32_t now, unsigned int budget)
 {

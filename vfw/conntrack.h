@@ -87,6 +87,7 @@
 	X(reopened,   "TCP sessions in TIME_WAIT or CLOSED taken over by a new SYN") \
 	X(table_full, "New flows refused because the worker's table was full") \
 	X(invalid,    "Packets refused by a session's state machine") \
+	X(flushed,    "Sessions removed by a flush request (REST)") \
 	X(age_checks, "Timer wheel entries examined by the ageing")
 
 #define CT_CTR_ENUM(name, help) CT_CTR_##name,
@@ -375,6 +376,9 @@ void ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const str
 
 /* Remove a session now. */
 void ct_delete(struct ct_table *t, struct ct_session *s);
+
+/* Remove a session on request (counted as flushed). */
+void ct_flush_one(struct ct_table *t, struct ct_session *s);
 
 /* Remove a session found idle past its timeout (counted as expired). */
 void ct_expire(struct ct_table *t, struct ct_session *s);

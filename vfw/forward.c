@@ -20,6 +20,7 @@
  * incrementally), buffered per output port, sent once per loop.
  *
  * Between bursts: tx flush, bounded ageing of the worker's own sessions,
+ * a bounded step of a REST session list/flush request (sess_ctl.h),
  * RCU quiescent state (the rule set may then be replaced), counter reset.
  * No lock, no syscall (but the idle back-off), no libc allocation, no log.
  */
@@ -760,6 +761,7 @@ vfw_worker_main(void *arg)
 		flush_all(w);
 		if (w->ct.cursor != now || w->ct.wheel[now & (CT_WHEEL_SLOTS - 1)] != 0)
 			ct_age(&w->ct, now, CT_AGE_BUDGET);
+		vfw_sess_serve(&w->sess_mb, w, now);
 		rte_rcu_qsbr_quiescent(vfw_rcu, lcore);
 		dp_counters_poll_reset(vfw.pctrs, lcore);
 		dp_counters_poll_reset(vfw.sctrs, lcore);
@@ -768,6 +770,7 @@ vfw_worker_main(void *arg)
 	for (i = 0; i < dw->nb_rxq; i++)
 		drain_queue(w, vfw_ruleset_get(), &pipes[i], dw->rxq[i].port, tick_now(w));
 	flush_all(w);
+	vfw_sess_worker_stop(w);
 	rte_rcu_qsbr_thread_offline(vfw_rcu, lcore);
 	rte_rcu_qsbr_thread_unregister(vfw_rcu, lcore);
 	return 0;

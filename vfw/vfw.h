@@ -11,6 +11,7 @@
  *   conntrack.c   per-worker sessions    (conntrack.h, ct_*.c: per protocol)
  *   route.c neigh.c                      (route.h, neigh.h)
  *   vfw_ctl.c     the control thread: neighbour learning, SIGHUP reload
+ *   sess_ctl.c    session list / flush requests served by the workers (sess_ctl.h)
  *   vfw_report.c  stats line and stats JSON
  *
  * Every received frame is counted once on its input port:
@@ -35,6 +36,7 @@
 #include "dp_counters.h"
 #include "dp_options.h"
 #include "route.h"
+#include "sess_ctl.h"
 
 /* Per-port counters; the first ones are DP_PORT_COUNTERS (dp_stats.h). */
 #define VFW_PORT_COUNTERS(X) \
@@ -175,7 +177,10 @@ struct vfw_neigh_recent {
 	struct rte_ether_addr mac;
 };
 
-/* Per-worker state. Written and read by the worker only (counters: see dp_counters.h). */
+/*
+ * Per-worker state. Written and read by the worker only (counters: see
+ * dp_counters.h), except sess_mb (sess_ctl.h's protocol).
+ */
 struct vfw_worker {
 	unsigned int lcore;
 	unsigned int index;
@@ -191,6 +196,7 @@ struct vfw_worker {
 	uint64_t tick_base;
 	void *pipes;			/* per rx queue bursts in flight (forward.c) */
 	unsigned int nb_pipes;
+	struct vfw_sess_mailbox sess_mb;	/* shared with control threads: see sess_ctl.h */
 } __rte_cache_aligned;
 
 struct vfw {

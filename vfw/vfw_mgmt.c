@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "acl.h"
 #include "mgmt.h"
+#include "sess_ctl.h"
 #include "vfw.h"
 #include "vfw_mgmt.h"
 
@@ -74,6 +77,197 @@ put_rules(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	return mgmt_reply_json(rep, 200, vfw_mgmt_rules_json());
 }
 
+/* --- sessions: GET (paged, filtered) and DELETE (flush) /api/v1/sessions --- */
+
+#define SESS_LIST_DEFAULT 100
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+} proto_names[] = {
+	{ "icmp", IPPROTO_ICMP }, { "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "icmpv6", IPPROTO_ICMPV6 },
+};
+
+static int
+parse_addr_filter(const char *v, struct vfw_sess_filter *f, struct mgmt_reply *rep)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash;
+	unsigned int max;
+	uint64_t plen;
+
+	if (strlen(v) >= sizeof(buf))
+		return mgmt_reply_error(rep, 400, "query 'addr': '%.64s' is too long", v);
+	snprintf(buf, sizeof(buf), "%s", v);
+	slash = strchr(buf, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (inet_pton(AF_INET, buf, f->addr) == 1) {
+		f->family = CT_FAM_V4;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, f->addr) == 1) {
+		f->family = CT_FAM_V6;
+		max = 128;
+	} else {
+		return mgmt_reply_error(rep, 400,
+				"query 'addr': '%s' is not an IPv4 or IPv6 address or prefix", v);
+	}
+	f->plen = (uint8_t)max;
+	if (slash != NULL) {
+		if (mgmt_parse_uint(slash + 1, "query 'addr' prefix length", 0, max, &plen, rep) != 0)
+			return rep->status;
+		f->plen = (uint8_t)plen;
+	}
+	return 0;
+}
+
+/* The filter from the query (addr, proto, port, state); a 400 naming the bad one. */
+static int
+parse_filter(const struct mgmt_request *req, struct vfw_sess_filter *f, struct mgmt_reply *rep)
+{
+	const char *v;
+	uint64_t u;
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->state = -1;
+	v = mgmt_req_query(req, "addr");
+	if (v != NULL && parse_addr_filter(v, f, rep) != 0)
+		return rep->status;
+	v = mgmt_req_query(req, "proto");
+	if (v != NULL) {
+		for (i = 0; i < RTE_DIM(proto_names); i++)
+			if (strcmp(v, proto_names[i].name) == 0)
+				f->proto = proto_names[i].proto;
+		if (f->proto == 0) {
+			if (v[0] < '0' || v[0] > '9')
+				return mgmt_reply_error(rep, 400, "query 'proto': '%.64s' is not "
+						"tcp, udp, icmp, icmpv6 or a number 1..255", v);
+			if (mgmt_parse_uint(v, "query 'proto'", 1, 255, &u, rep) != 0)
+				return rep->status;
+			f->proto = (uint8_t)u;
+		}
+	}
+	v = mgmt_req_query(req, "port");
+	if (v != NULL) {
+		if (mgmt_parse_uint(v, "query 'port'", 0, 65535, &u, rep) != 0)
+			return rep->status;
+		f->has_port = true;
+		f->port = (uint16_t)u;
+	}
+	v = mgmt_req_query(req, "state");
+	if (v != NULL) {
+		f->state = ct_state_find(v);
+		if (f->state < 0)
+			return mgmt_reply_error(rep, 400, "query 'state': '%.64s' is not a session "
+					"state (see GET /api/v1/stats, sessions.states)", v);
+	}
+	return 0;
+}
+
+static const char *
+proto_name(uint8_t proto, char *buf, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(proto_names); i++)
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static json_t *
+endpoint_json(const struct ct_key *k, unsigned int e)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	inet_ntop(k->family == CT_FAM_V4 ? AF_INET : AF_INET6, k->addr[e], ip, sizeof(ip));
+	return json_pack("{s:s,s:i}", "addr", ip, "port", (int)rte_be_to_cpu_16(k->port[e]));
+}
+
+static json_t *
+session_json(const struct vfw_sess_info *si)
+{
+	unsigned int orig = si->orig_hi ? 1 : 0;
+	char pbuf[8];
+
+	return json_pack("{s:i,s:s,s:s,s:s,s:o,s:o,s:I,s:I}",
+			"worker", (int)si->worker,
+			"family", si->key.family == CT_FAM_V4 ? "ipv4" : "ipv6",
+			"proto", proto_name(si->key.proto, pbuf, sizeof(pbuf)),
+			"state", ct_state_names[si->state],
+			"orig", endpoint_json(&si->key, orig),
+			"reply", endpoint_json(&si->key, 1 - orig),
+			"idle_ms", (json_int_t)si->idle_ticks * (1000 / CT_TICKS_PER_SEC),
+			"timeout_ms", (json_int_t)si->timeout_ticks * (1000 / CT_TICKS_PER_SEC));
+}
+
+static int
+sess_error(struct mgmt_reply *rep, int64_t rc)
+{
+	if (rc == -ETIMEDOUT || rc == -ESHUTDOWN)
+		return mgmt_reply_error(rep, 503, "the workers are not running (%s)",
+				rc == -ETIMEDOUT ? "no answer in 1 s" : "stopping");
+	return mgmt_reply_error(rep, 500, "session request failed: %s", strerror((int)-rc));
+}
+
+static int
+get_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	static const char *const keys[] = { "addr", "proto", "port", "state", "limit", "cursor",
+					     NULL };
+	struct vfw_sess_filter f;
+	struct vfw_sess_info *out;
+	uint64_t limit = SESS_LIST_DEFAULT, cursor = 0;
+	json_t *list, *root;
+	const char *v;
+	int i, n;
+
+	RTE_SET_USED(ctx);
+	if (mgmt_req_query_only(req, keys, rep) != 0 || parse_filter(req, &f, rep) != 0)
+		return rep->status;
+	v = mgmt_req_query(req, "limit");
+	if (v != NULL && mgmt_parse_uint(v, "query 'limit'", 1, VFW_SESS_LIST_MAX, &limit, rep) != 0)
+		return rep->status;
+	v = mgmt_req_query(req, "cursor");
+	if (v != NULL && mgmt_parse_uint(v, "query 'cursor' (a next_cursor of this listing)", 0,
+			vfw_sess_cursor_end(), &cursor, rep) != 0)
+		return rep->status;
+	out = calloc(limit, sizeof(*out));
+	if (out == NULL)
+		return mgmt_reply_error(rep, 500, "out of memory");
+	n = vfw_sess_list(&f, &cursor, out, (uint32_t)limit);
+	if (n < 0) {
+		free(out);
+		return sess_error(rep, n);
+	}
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, session_json(&out[i]));
+	free(out);
+	root = json_pack("{s:i,s:o,s:o}", "count", n, "sessions", list, "next_cursor",
+			cursor == UINT64_MAX ? json_null() : json_integer((json_int_t)cursor));
+	return mgmt_reply_json(rep, 200, root);
+}
+
+static int
+delete_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
+{
+	static const char *const keys[] = { "addr", "proto", "port", "state", NULL };
+	struct vfw_sess_filter f;
+	int64_t n;
+
+	RTE_SET_USED(ctx);
+	if (mgmt_req_query_only(req, keys, rep) != 0 || parse_filter(req, &f, rep) != 0)
+		return rep->status;
+	n = vfw_sess_flush(&f);
+	if (n < 0)
+		return sess_error(rep, n);
+	return mgmt_reply_json(rep, 200, json_pack("{s:I}", "flushed", (json_int_t)n));
+}
+
 int
 vfw_mgmt_register_options(struct dp_app *app)
 {
@@ -100,6 +294,8 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 	static const struct mgmt_route_def routes[] = {
 		{ "GET", "/api/v1/rules", get_rules },
 		{ "PUT", "/api/v1/rules", put_rules },
+		{ "GET", "/api/v1/sessions", get_sessions },
+		{ "DELETE", "/api/v1/sessions", delete_sessions },
 	};
 
 	rc = mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);
