@@ -443,3 +443,23 @@ def testpmd_tx_packets(output):
         return None
     m = re.search(r"TX-packets:\s+(\d+)", blocks[-1])
     return int(m.group(1)) if m else None
+
+
+def hugepages_problem(mb_needed):
+    """None when hugetlbfs is mounted with mb_needed MB of free 2 MB pages,
+    else a one-line instruction (for benchmarks run with --hugepages)."""
+    try:
+        with open("/proc/mounts") as f:
+            mounted = any(line.split()[2] == "hugetlbfs" for line in f)
+        with open("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages") as f:
+            free = int(f.read())
+    except (OSError, ValueError, IndexError):
+        return "no 2 MB hugepage support on this machine"
+    need = (mb_needed + 1) // 2
+    if not mounted:
+        return "hugetlbfs is not mounted: mkdir -p /dev/hugepages && " \
+               "mount -t hugetlbfs nodev /dev/hugepages"
+    if free < need:
+        return "%d free 2 MB hugepages, %d needed: echo %d > " \
+               "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages" % (free, need, need + 64)
+    return None

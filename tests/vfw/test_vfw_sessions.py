@@ -127,6 +127,7 @@ def main():
             p.terminate()
             out, err = p.communicate(timeout=60)
         check(p.returncode == 0, "vfw stops cleanly after the session requests", (p.returncode, err[-500:]))
+    under_traffic()
     if failures:
         print("%d failure(s): %s" % (len(failures), failures))
         sys.exit(1)
@@ -220,6 +221,56 @@ def run(base, p):
           (st, js))
     st, js = call(base, "GET", "/api/v1/sessions")
     check(st == 200 and js == {"count": 0, "sessions": [], "next_cursor": None}, "empty listing", js)
+
+
+def under_traffic():
+    """Flushes and listings while the worker forwards an endless stream of 64
+    flows: the flows come back as new sessions, nothing is lost or counted
+    twice, and vfw stops cleanly."""
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "loop.pcap")
+        v.write_pcap(src, [t.udp4(0, "192.168.10.%d" % (1 + i % 8), DST, 40000 + i, 8080)
+                           for i in range(64)])
+        statsf = os.path.join(tmp, "stats.json")
+        cmd = [v.binary("vfw")] + v.eal_args(["net_pcap0,rx_pcap=%s,infinite_rx=1" % src,
+                                              "net_null1,no-rx=1"], mem=512) + \
+            ["--", "--max-sessions", "1024", "--eth-peer", "1," + t.PEER[1],
+             "--mgmt", "127.0.0.1:%d" % port, "--duration", "120", "--stats-file", statsf]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        flushed, listed = 0, 0
+        try:
+            for _ in range(300):
+                try:
+                    if call(base, "GET", "/api/v1/health")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            for i in range(20):
+                st, js = call(base, "DELETE", "/api/v1/sessions" + ("?addr=192.168.10.3" if i % 2 else ""))
+                if st != 200:
+                    check(False, "flush %d under traffic" % i, (st, js))
+                    continue
+                flushed += js["flushed"]
+                st, js = call(base, "GET", "/api/v1/sessions?limit=1000")
+                listed = max(listed, js.get("count", 0) if st == 200 else -1)
+                time.sleep(0.05)
+        finally:
+            p.terminate()
+            out, err = p.communicate(timeout=60)
+        check(p.returncode == 0, "vfw stops cleanly after flushes under traffic", (p.returncode, err[-500:]))
+        with open(statsf) as f:
+            js = json.load(f)
+    s = js["sessions"]
+    p0 = v.port_stats(js, 0)
+    check(flushed > 0 and 0 < listed <= 64 and s["flushed"] == flushed and
+          s["created"] == s["active"] + s["flushed"] + s["expired"] and s["active"] <= 64,
+          "under traffic: %d flushed, sessions re-created, created = active + flushed + expired"
+          % flushed, (flushed, listed, s))
+    check(p0["rx_packets"] == p0["forwarded"] + p0["dropped"] + p0["local"] and p0["dropped"] == 0,
+          "under traffic: every packet forwarded (%d)" % p0["rx_packets"], p0)
 
 
 if __name__ == "__main__":
