@@ -20,22 +20,9 @@ import subprocess
 import sys
 import threading
 
+from mgmtlib import check, done, free_port
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class RecordingProxy(threading.Thread):
@@ -205,8 +192,7 @@ def main():
     check(not leftovers and not os.path.exists(run), "no file left behind")
     ps = subprocess.run(["pgrep", "-f", "vfwcl-demo"], capture_output=True, text=True).stdout.split()
     check(not ps, "no stray process")
-    if failures:
-        sys.exit(1)
+    done()
 
 
 if __name__ == "__main__":

@@ -9,38 +9,9 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import vfwcl
-
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  %s" % (detail,)), flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def call(base, method, path, body=None, ctype="application/json"):
-    data = body.encode() if isinstance(body, str) else body
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", ctype)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+from mgmtlib import call, check, done, free_port
 
 
 def main():
@@ -96,8 +67,7 @@ def main():
         except subprocess.TimeoutExpired:
             p.kill()
     check(p.returncode == 0, "vfw stops cleanly (exit 0)", p.returncode)
-    if failures:
-        sys.exit(1)
+    done()
 
 
 if __name__ == "__main__":

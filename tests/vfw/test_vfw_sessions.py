@@ -16,19 +16,15 @@ sessions open (long timeouts). Checked:
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vfwtest as t  # noqa: E402
 import vfwcl as v  # noqa: E402
-
-failures = []
+from mgmtlib import call, check, done, free_port  # noqa: E402
 
 UDP_SRC = "192.168.10.5"
 TCP_SRC = "192.168.10.6"
@@ -37,29 +33,6 @@ DST = "192.168.20.9"
 N_UDP, N_TCP, N_ICMP = 23, 7, 4
 LONG = ["--timeout", "udp_first=3600", "--timeout", "tcp_syn_sent=3600",
         "--timeout", "icmp_first=3600"]
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  %s" % (detail,)), flush=True)
-    if not cond:
-        failures.append(what)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def call(base, method, path):
-    req = urllib.request.Request(base + path, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=20) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
 
 
 def frames():
@@ -128,10 +101,7 @@ def main():
             out, err = p.communicate(timeout=60)
         check(p.returncode == 0, "vfw stops cleanly after the session requests", (p.returncode, err[-500:]))
     under_traffic()
-    if failures:
-        print("%d failure(s): %s" % (len(failures), failures))
-        sys.exit(1)
-    print("ok")
+    done()
 
 
 def run(base, p):

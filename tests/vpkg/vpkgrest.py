@@ -7,16 +7,12 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 
+import mgmtlib                      # noqa: F401  (re-exported for the tests)
 import vfwcl
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                "mgmt"))
-import mgmtlib                      # noqa: E402,F401  (re-exported for the tests)
-from mgmtlib import Client, check, done, free_port  # noqa: E402,F401
+from mgmtlib import Client, check, done, free_port  # noqa: F401
 
 VPKG = vfwcl.binary("vpkg")
 ONAP_AUTH = "Basic YWRtaW46YWRtaW4="      # admin:admin, as ONAP sends it

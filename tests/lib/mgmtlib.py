@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 import vfwcl
 
@@ -54,6 +56,20 @@ def free_port(host="127.0.0.1", family=socket.AF_INET):
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def call(base, method, path, body=None, ctype="application/json", timeout=20):
+    """One request to base ("http://host:port"): (status, decoded JSON body or None).
+    body: str or bytes sent as is with Content-Type ctype."""
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", ctype)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 def basic(user, password):
@@ -174,7 +190,6 @@ class Vsnk:
         self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)
         end = time.time() + timeout
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         while time.time() < end:
             if self.p.poll() is not None:
                 self.out, self.err = self.p.communicate()
