@@ -162,19 +162,23 @@ class Client:
         return r.json
 
 
-class Vsnk:
-    """vsnk on virtual ports with the REST server on a free port."""
+class Binary:
+    """One of our binaries on virtual ports with the REST server on a free
+    port, started (returns when the server answers) and stopped cleanly
+    (SIGINT), its output and --stats-file kept."""
 
-    def __init__(self, vdevs, args=(), lcores="0-1", mgmt=True, port=None, host="127.0.0.1",
-                 stats=True):
+    def __init__(self, name, vdevs, args=(), lcores="0-1", mgmt=True, port=None,
+                 host="127.0.0.1", stats=True):
+        self.name = name
         self.port = port or free_port()
         self.host = host
         self.stats_file = None
         if stats:
-            fd, self.stats_file = tempfile.mkstemp(prefix="vfwcl-mgmt-", suffix=".json")
+            fd, self.stats_file = tempfile.mkstemp(prefix="vfwcl-%s-" % name, suffix=".json")
             os.close(fd)
             os.unlink(self.stats_file)
-        cmd = [VSNK] + vfwcl.eal_args(vdevs, lcores=lcores) + ["--", "--idle-sleep", "100"]
+        cmd = [vfwcl.binary(name)] + vfwcl.eal_args(list(vdevs), lcores=lcores) + \
+            ["--", "--idle-sleep", "100"]
         if mgmt:
             hp = "[%s]:%d" % (host, self.port) if ":" in host else "%s:%d" % (host, self.port)
             cmd += ["--mgmt", hp]
@@ -193,8 +197,8 @@ class Vsnk:
         while time.time() < end:
             if self.p.poll() is not None:
                 self.out, self.err = self.p.communicate()
-                raise AssertionError("vsnk exited %d at start\n%s\n%s" % (
-                    self.p.returncode, self.out[-2000:], self.err[-2000:]))
+                raise AssertionError("%s exited %d at start\n%s\n%s" % (
+                    self.name, self.p.returncode, self.out[-2000:], self.err[-2000:]))
             try:
                 with socket.create_connection((self.host, self.port), timeout=1):
                     return self
@@ -232,6 +236,11 @@ class Vsnk:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Vsnk(Binary):
+    def __init__(self, vdevs, args=(), **kw):
+        super().__init__("vsnk", vdevs, args, **kw)
 
 
 def run_vsnk(args, vdevs=("net_null0",), timeout=60):

@@ -2,15 +2,12 @@
 """Helpers of the vpkg management tests (REST and ONAP): vpkg with its REST
 server on a free port, started and stopped cleanly, and the HTTP client and
 checks of tests/mgmt/mgmtlib.py."""
-import json
 import os
-import signal
-import socket
 import subprocess
 import tempfile
 import time
 
-import mgmtlib                      # noqa: F401  (re-exported for the tests)
+import mgmtlib
 import vfwcl
 from mgmtlib import Client, check, done, free_port  # noqa: F401
 
@@ -29,69 +26,11 @@ def password_file(text="admin"):
     return path
 
 
-class Vpkg:
+class Vpkg(mgmtlib.Binary):
     """vpkg on net_null (ONAP demo streams unless args say otherwise) with --mgmt."""
 
-    def __init__(self, args=(), vdevs=("net_null0",), lcores="0-1", port=None, mgmt=True,
-                 host="127.0.0.1"):
-        self.host = host
-        self.port = port or free_port()
-        fd, self.stats_file = tempfile.mkstemp(prefix="vpkg-mgmt-", suffix=".json")
-        os.close(fd)
-        os.unlink(self.stats_file)
-        cmd = [VPKG] + vfwcl.eal_args(list(vdevs), lcores=lcores) + [
-            "--", "--idle-sleep", "100", "--stats-file", self.stats_file]
-        if mgmt:
-            cmd += ["--mgmt", "%s:%d" % (host, self.port)]
-        self.cmd = cmd + list(args)
-        self.p = None
-        self.out = self.err = ""
-        self.rc = None
-        self.stats = None
-
-    def start(self, timeout=30):
-        self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.p.poll() is not None:
-                self.out, self.err = self.p.communicate()
-                raise AssertionError("vpkg exited %d at start\n%s\n%s" % (
-                    self.p.returncode, self.out[-2000:], self.err[-2000:]))
-            try:
-                with socket.create_connection((self.host, self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError("the REST server did not come up")
-
-    def stop(self, sig=signal.SIGINT, timeout=30):
-        if self.p is None:
-            return self.rc
-        if self.p.poll() is None:
-            self.p.send_signal(sig)
-        try:
-            self.out, self.err = self.p.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.out, self.err = self.p.communicate()
-        self.rc = self.p.returncode
-        self.p = None
-        if os.path.exists(self.stats_file):
-            with open(self.stats_file) as f:
-                self.stats = json.load(f)
-            os.unlink(self.stats_file)
-        return self.rc
-
-    def client(self, **kw):
-        return Client(self.port, host=self.host, **kw)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+    def __init__(self, args=(), vdevs=("net_null0",), **kw):
+        super().__init__("vpkg", vdevs, args, **kw)
 
 
 def run_vpkg(args, vdevs=("net_null0",), timeout=60):
