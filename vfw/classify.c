@@ -199,6 +199,67 @@ martian_v6(const uint8_t *src, const uint8_t *dst)
 	       (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80);
 }
 
+/*
+ * The session key of an IP packet that passed the checks (both families):
+ * ports, TCP flags, ICMP echo id or the flow an ICMP error quotes.
+ * 1 = goes to the session lookup, 0 = dropped (counted).
+ */
+static inline int
+l4_key(struct burst *b, struct rte_mbuf *m, struct pkt *p, uint8_t *ip, const uint8_t *l4,
+		uint32_t l4len, uint8_t proto, bool v6)
+{
+	const uint8_t *src = ip + (v6 ? 8 : 12), *dst = ip + (v6 ? 24 : 16);
+	uint16_t sport = 0, dport = 0;
+	bool key = true;
+
+	p->fam = v6 ? CT_FAM_V6 : CT_FAM_V4;
+	p->l3 = ip;
+	p->cp.proto = proto;
+	p->cp.v6 = v6;
+	p->kind = K_LOOKUP;
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		memcpy(&sport, l4, 2);
+		memcpy(&dport, l4 + 2, 2);
+		if (proto == IPPROTO_TCP) {
+			p->cp.tcp_flags = l4[13];
+			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
+				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
+				return 0;
+			}
+		}
+	} else if (proto == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) {
+		p->cp.icmp_type = l4[0];
+		p->icmp_code = l4[1];
+		if (ct_icmp_is_echo_request(l4[0], v6) || ct_icmp_is_echo_reply(l4[0], v6)) {
+			memcpy(&sport, l4 + 4, 2);	/* the echo id on both sides */
+			dport = sport;
+		} else {
+			key = false;
+			if (ct_icmp_is_error(l4[0], v6) &&
+			    (v6 ? related_v6(p, l4, l4len) : related_v4(p, l4, l4len)))
+				p->kind = K_RELATED;	/* related_*() built the quoted flow's key */
+			else
+				p->kind = K_NOLOOKUP;
+		}
+	}
+	p->sport = sport;
+	p->dport = dport;
+	if (key) {
+		if (v6) {
+			p->pkt_hi = ct_key_v6(&p->key, src, dst, sport, dport, proto);
+		} else {
+			uint32_t s4, d4;
+
+			memcpy(&s4, src, 4);
+			memcpy(&d4, dst, 4);
+			p->pkt_hi = ct_key_v4(&p->key, s4, d4, sport, dport, proto);
+		}
+	}
+	if (p->kind != K_NOLOOKUP)
+		p->hash = ct_key_hash(&p->key);
+	return 1;
+}
+
 /* IPv4 after parsing: 1 = goes to the session lookup, 0 = taken. */
 static inline int
 ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_info *pi,
@@ -244,43 +305,7 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
 		return 0;
 	}
-	p->fam = CT_FAM_V4;
-	p->l3 = ip;
-	p->cp.proto = proto;
-	p->cp.v6 = 0;
-	p->kind = K_LOOKUP;
-	p->sport = 0;
-	p->dport = 0;
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&p->sport, l4, 2);
-		memcpy(&p->dport, l4 + 2, 2);
-		if (proto == IPPROTO_TCP) {
-			p->cp.tcp_flags = l4[13];
-			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
-				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
-				return 0;
-			}
-		}
-		p->pkt_hi = ct_key_v4(&p->key, src, dst, p->sport, p->dport, proto);
-	} else if (proto == IPPROTO_ICMP) {
-		uint16_t id;
-
-		p->cp.icmp_type = l4[0];
-		p->icmp_code = l4[1];
-		if (ct_icmp_is_echo_request(l4[0], false) || ct_icmp_is_echo_reply(l4[0], false)) {
-			memcpy(&id, l4 + 4, 2);
-			p->pkt_hi = ct_key_v4(&p->key, src, dst, id, id, proto);
-		} else if (ct_icmp_is_error(l4[0], false) && related_v4(p, l4, l4len)) {
-			p->kind = K_RELATED;
-		} else {
-			p->kind = K_NOLOOKUP;
-		}
-	} else {
-		p->pkt_hi = ct_key_v4(&p->key, src, dst, 0, 0, proto);
-	}
-	if (p->kind != K_NOLOOKUP)
-		p->hash = ct_key_hash(&p->key);
-	return 1;
+	return l4_key(b, m, p, ip, l4, l4len, proto, false);
 }
 
 static int
@@ -322,43 +347,7 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
 		return 0;
 	}
-	p->fam = CT_FAM_V6;
-	p->l3 = ip;
-	p->cp.proto = proto;
-	p->cp.v6 = 1;
-	p->kind = K_LOOKUP;
-	p->sport = 0;
-	p->dport = 0;
-	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
-		memcpy(&p->sport, l4, 2);
-		memcpy(&p->dport, l4 + 2, 2);
-		if (proto == IPPROTO_TCP) {
-			p->cp.tcp_flags = l4[13];
-			if (!ct_tcp_flags_valid(l4[13])) {
-				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
-				return 0;
-			}
-		}
-		p->pkt_hi = ct_key_v6(&p->key, src, dst, p->sport, p->dport, proto);
-	} else if (proto == IPPROTO_ICMPV6) {
-		uint16_t id;
-
-		p->cp.icmp_type = l4[0];
-		p->icmp_code = l4[1];
-		if (ct_icmp_is_echo_request(l4[0], true) || ct_icmp_is_echo_reply(l4[0], true)) {
-			memcpy(&id, l4 + 4, 2);
-			p->pkt_hi = ct_key_v6(&p->key, src, dst, id, id, proto);
-		} else if (ct_icmp_is_error(l4[0], true) && related_v6(p, l4, l4len)) {
-			p->kind = K_RELATED;
-		} else {
-			p->kind = K_NOLOOKUP;
-		}
-	} else {
-		p->pkt_hi = ct_key_v6(&p->key, src, dst, 0, 0, proto);
-	}
-	if (p->kind != K_NOLOOKUP)
-		p->hash = ct_key_hash(&p->key);
-	return 1;
+	return l4_key(b, m, p, ip, l4, l4len, proto, true);
 }
 
 /* Everything but the common case: parse fully, check, count what is dropped. */
