@@ -281,17 +281,16 @@ set_mgmt(void *ctx, const char *name, const char *value, char *err, size_t errle
 	return 0;
 }
 
-static int
-set_no_promisc(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct dp_config *cfg = ctx;
 
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	cfg->promisc = false;
-	return 0;
+/* Run an option's setter, or store a flag's value. */
+static int
+apply_option(const struct dp_option *o, void *ctx, const char *arg, char *err, size_t errlen)
+{
+	if (o->set == NULL) {
+		*(bool *)((char *)ctx + o->flag_offset) = o->flag_value;
+		return 0;
+	}
+	return o->set(ctx, o->name, arg, err, errlen);
 }
 
 static const struct dp_option common_options[] = {
@@ -308,7 +307,8 @@ static const struct dp_option common_options[] = {
 	{ "duration", "SEC", "stop by itself after SEC seconds (default 0: until SIGINT/SIGTERM)", set_duration },
 	{ "stats-file", "PATH", "write the final counters as JSON to PATH at exit", set_stats_file },
 	{ "idle-sleep", "USEC", "idle workers back off up to USEC microseconds (default 0: busy polling)", set_idle_sleep },
-	{ "no-promisc", NULL, "do not put the ports in promiscuous mode", set_no_promisc },
+	{ "no-promisc", NULL, "do not put the ports in promiscuous mode",
+	  DP_OPT_BOOL(struct dp_config, promisc, false) },
 	{ "mgmt", "ADDR:PORT", "serve the REST API on ADDR:PORT (default: off)", set_mgmt },
 	{ "config", "FILE", "read options from a JSON file; the command line wins", set_config },
 };
@@ -486,7 +486,7 @@ apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *p
 			rc = -EINVAL;
 			break;
 		}
-		rc = o->set(ctx, o->name, arg, sub, sizeof(sub));
+		rc = apply_option(o, ctx, arg, sub, sizeof(sub));
 		if (rc != 0) {
 			snprintf(err, errlen, "--config: %s: %s", path, sub);
 			break;
@@ -581,7 +581,7 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -EINVAL;
 		}
-		rc = o->set(ctx, o->name, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
+		rc = apply_option(o, ctx, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
 		if (rc != 0) {
 			snprintf(err, errlen, "%s", sub);
 			return rc;

@@ -63,8 +63,13 @@ struct dp_option {
 	const char *name;	/* long name without "--"; also the config JSON key */
 	const char *arg;	/* metavar shown in --help; NULL = flag without value */
 	const char *help;	/* one line; the default where there is one */
-	dp_opt_set_fn set;
+	dp_opt_set_fn set;	/* NULL: a flag that stores flag_value at flag_offset of ctx */
+	size_t flag_offset;
+	bool flag_value;
 };
+
+/* The tail of a flag entry that sets a bool field: { name, NULL, help, DP_OPT_BOOL(...) } */
+#define DP_OPT_BOOL(type, field, value) NULL, offsetof(type, field), (value)
 
 /*
  * Hook for config-file keys that are not options (e.g. vpkg's "streams"

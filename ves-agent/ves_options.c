@@ -319,18 +319,6 @@ set_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-set_insecure(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct ves_config *cfg = ctx;
-
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	mark(cfg, name);
-	cfg->insecure = true;
-	return 0;
-}
 
 static int
 set_nic_array(void *ctx, const char *name, const char *value, char *err, size_t errlen)
@@ -371,7 +359,7 @@ static const struct dp_option ves_options[] = {
 	{ "ves-ca", "FILE", "CA certificates (PEM) to verify an https collector (default: system store)",
 	  set_ca },
 	{ "ves-insecure", NULL, "do not verify the https collector's certificate and host name",
-	  set_insecure },
+	  DP_OPT_BOOL(struct ves_config, insecure, true) },
 	{ "ves-queue", "N", "events waiting for the collector, at most; the oldest are dropped "
 	  "beyond (default 1000)", set_queue },
 	{ "ves-batch", "N", "events per POST, 1..100; >1 uses eventBatch (default 1)", set_batch },

@@ -228,18 +228,6 @@ set_timeout(void *ctx, const char *name, const char *value, char *err, size_t er
 	return set_timeout_kv(ctx, name, buf, eq + 1, value, err, errlen);
 }
 
-static int
-set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct vfw_options *o = ctx;
-
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	o->verify_cksum = false;
-	return 0;
-}
 
 static int
 set_max_packets(void *ctx, const char *name, const char *value, char *err, size_t errlen)
@@ -260,7 +248,8 @@ static const struct dp_option vfw_options[] = {
 	{ "route", "PREFIX/LEN,GW", "static route via GW (in a connected subnet), repeatable", set_route },
 	{ "max-sessions", "N", "session table size per worker (default 1048576)", set_max_sessions },
 	{ "timeout", "STATE=SEC", "idle timeout of a session state (seconds, 10 ms steps), repeatable", set_timeout },
-	{ "no-verify-cksum", NULL, "do not verify TCP/UDP/ICMP checksums in software", set_no_verify },
+	{ "no-verify-cksum", NULL, "do not verify TCP/UDP/ICMP checksums in software",
+	  DP_OPT_BOOL(struct vfw_options, verify_cksum, false) },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
 };
 

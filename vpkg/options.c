@@ -312,18 +312,6 @@ set_linger(void *ctx, const char *name, const char *value, char *err, size_t err
 	return 0;
 }
 
-static int
-set_no_rx(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct vpkg_options *o = ctx;
-
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	o->no_rx = true;
-	return 0;
-}
 
 static int
 set_txlog(void *ctx, const char *name, const char *value, char *err, size_t errlen)
@@ -346,18 +334,6 @@ set_txlog_max(void *ctx, const char *name, const char *value, char *err, size_t 
 	return 0;
 }
 
-static int
-set_onap(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct vpkg_options *o = ctx;
-
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	o->onap = true;
-	return 0;
-}
 
 static int
 set_stats_max_age(void *ctx, const char *name, const char *value, char *err, size_t errlen)
@@ -392,9 +368,11 @@ static const struct dp_option vpkg_options[] = {
 	{ "linger", "SEC", "when every stream reached its limit, exit SEC later (default 0.2)", set_linger },
 	{ "tx-timestamps", "FILE", "benchmark: write the probe fields of the first packets built to FILE", set_txlog },
 	{ "tx-timestamps-max", "N", "records per worker for --tx-timestamps (default 4194304)", set_txlog_max },
-	{ "no-rx", NULL, "no rx queue (no ARP): for peers without a tx queue, e.g. vsnk on net_memif", set_no_rx },
+	{ "no-rx", NULL, "no rx queue (no ARP): for peers without a tx queue, e.g. vsnk on net_memif",
+	  DP_OPT_BOOL(struct vpkg_options, no_rx, true) },
 	{ "stats-max-age", "USEC", "REST: read the counters for the stats at most every USEC, sharing the snapshot (default 1000; 0: at every request)", set_stats_max_age },
-	{ "onap", NULL, "serve the REST API (with ONAP's stream-count and sample-plugin) on 127.0.0.1:8183 unless --mgmt says where; needs --mgmt-user and a password", set_onap },
+	{ "onap", NULL, "serve the REST API (with ONAP's stream-count and sample-plugin) on 127.0.0.1:8183 unless --mgmt says where; needs --mgmt-user and a password",
+	  DP_OPT_BOOL(struct vpkg_options, onap, true) },
 };
 
 static int
