@@ -23,21 +23,36 @@ static bool eal_up;
 
 #define MAX_EAL_ARGS 256
 
-void
-dp_die(int code, const char *fmt, ...)
+static void __attribute__((noreturn))
+vdie(int code, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	fprintf(stderr, "%s: ", dp_prog);
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fputc('\n', stderr);
 	if (eal_up) {
 		eal_up = false;
 		rte_eal_cleanup();
 	}
 	exit(code);
+}
+
+void
+dp_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(code, fmt, ap);
+}
+
+void
+dp_fail(int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	dp_ports_close();
+	va_start(ap, fmt);
+	vdie(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, fmt, ap);
 }
 
 static bool

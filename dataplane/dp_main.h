@@ -26,6 +26,12 @@ enum dp_exit {
 
 /* Print "NAME: MESSAGE" on stderr and exit with code. */
 void dp_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/*
+ * A start-up step failed with rc (negative errno): close the ports (if
+ * any), print the message, exit DP_EXIT_USAGE for -EINVAL (a bad option or
+ * configuration), DP_EXIT_FAIL otherwise.
+ */
+void dp_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 /* Program name for messages (set by dp_main_init). */
 extern const char *dp_prog;

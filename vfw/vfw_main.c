@@ -761,15 +761,11 @@ main(int argc, char **argv)
 
 	want.extra_mbufs = dp_nb_workers * (VFW_TXBUF * 4u + 256u);
 	rc = dp_ports_init(&vfw.cfg, &want, dp_nb_workers, err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	rc = vfw_mgmt_create(hooks.stats_json, err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", rc == -EINVAL ? err : strerror(-rc));
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", rc == -EINVAL ? err : strerror(-rc));
 	dp_ports_show();
 	setup_ports();
 	setup_routes();
@@ -786,17 +782,13 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "cannot start the control thread");
 
 	rc = vfw_mgmt_start(err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	vfw_stats_start();
 	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
 	rc = ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	wrc = dp_workers_launch(vfw_worker_main);
 	if (wrc == 0)
 		dp_main_loop(&vfw.cfg, &hooks);

@@ -298,18 +298,15 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "cannot allocate counters");
 	rc = vpkg_mgmt_create(&hooks, err, sizeof(err));
 	if (rc != 0)
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+		dp_fail(rc, "%s", err);
 	rc = dp_ports_init(&vpkg.cfg, &want, dp_nb_workers, err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	dp_workers_assign_queues();
 	rc = setup_workers(err, sizeof(err));
 	if (rc != 0) {
 		vpkg_cleanup(NULL);
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+		dp_fail(rc, "%s", err);
 	}
 	wait_links();
 	dp_ports_show();
@@ -317,8 +314,7 @@ main(int argc, char **argv)
 	rc = vpkg_streams_init(env, specs, (unsigned int)n, err, sizeof(err));
 	if (rc != 0) {
 		vpkg_cleanup(NULL);
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+		dp_fail(rc, "%s", err);
 	}
 	print_streams(specs, (unsigned int)n);
 	free(specs);
@@ -329,17 +325,14 @@ main(int argc, char **argv)
 	if (rc != 0) {
 		vpkg_mgmt_stop();
 		vpkg_cleanup(NULL);
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+		dp_fail(rc, "%s", err);
 	}
 
 	vpkg_stats_start();
 	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
 	rc = ves_ports_start(vpkg.port_ctrs, "vpkg", err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	wrc = dp_workers_launch(vpkg_tx_worker);
 	if (wrc == 0)
 		dp_main_loop(&vpkg.cfg, &hooks);
