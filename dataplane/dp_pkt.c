@@ -285,60 +285,14 @@ dp_pkt_parse_mbuf(const struct rte_mbuf *m, struct dp_pkt_info *info,
 
 /* --- checksums --- */
 
-/*
- * One's complement sum of 16-bit words as stored (byte-order neutral),
- * 8 bytes per step: the 32-bit halves are added into 64 bits and folded at
- * the end, which gives the same 16-bit one's complement sum. buf must start
- * at an even offset of the packet.
- */
-static uint64_t
-cksum_add(uint64_t sum, const void *buf, uint32_t len)
-{
-	const uint8_t *b = buf;
-	uint64_t v64;
-	uint32_t v32;
-	uint16_t v16;
-
-	for (; len >= 8; b += 8, len -= 8) {
-		memcpy(&v64, b, 8);
-		sum += (v64 & 0xffffffff) + (v64 >> 32);
-	}
-	if (len >= 4) {
-		memcpy(&v32, b, 4);
-		sum += v32;
-		b += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&v16, b, 2);
-		sum += v16;
-		b += 2;
-		len -= 2;
-	}
-	if (len != 0) {
-		v16 = 0;
-		memcpy(&v16, b, 1);
-		sum += v16;
-	}
-	return sum;
-}
-
 /* Sum of len bytes, the 16-bit field at skip (even, if inside) counted as 0. */
 static uint64_t
 cksum_add_skip(uint64_t sum, const void *buf, uint32_t len, int skip)
 {
 	if (skip < 0 || (uint32_t)skip + 2 > len)
-		return cksum_add(sum, buf, len);
-	sum = cksum_add(sum, buf, (uint32_t)skip);
-	return cksum_add(sum, (const uint8_t *)buf + skip + 2, len - (uint32_t)skip - 2);
-}
-
-static uint16_t
-cksum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
+		return dp_cksum_add(sum, buf, len);
+	sum = dp_cksum_add(sum, buf, (uint32_t)skip);
+	return dp_cksum_add(sum, (const uint8_t *)buf + skip + 2, len - (uint32_t)skip - 2);
 }
 
 /* Offset of the checksum field in an L4 header, -1 when unknown. */
@@ -361,25 +315,27 @@ l4_cksum_off(uint8_t proto)
 static uint64_t
 phdr_sum_ipv4(const struct rte_ipv4_hdr *ip, uint32_t l4_len, uint8_t proto)
 {
-	uint64_t sum = cksum_add(0, &ip->src_addr, 8);
+	uint64_t sum = dp_cksum_add(0, &ip->src_addr, 8);
 
-	return sum + rte_cpu_to_be_16(proto) + rte_cpu_to_be_16((uint16_t)l4_len);
+	/* the address sum may use all 64 bits: add with carry */
+	return dp_cksum_add64(sum, (uint64_t)rte_cpu_to_be_16(proto) +
+			rte_cpu_to_be_16((uint16_t)l4_len));
 }
 
 static uint64_t
 phdr_sum_ipv6(const struct rte_ipv6_hdr *ip, uint32_t l4_len, uint8_t proto)
 {
-	uint64_t sum = cksum_add(0, ip->src_addr, 32);
+	uint64_t sum = dp_cksum_add(0, ip->src_addr, 32);
 
-	return sum + rte_cpu_to_be_16(proto) + rte_cpu_to_be_16((uint16_t)(l4_len >> 16)) +
-		rte_cpu_to_be_16((uint16_t)l4_len);
+	return dp_cksum_add64(sum, (uint64_t)rte_cpu_to_be_16(proto) +
+			rte_cpu_to_be_16((uint16_t)(l4_len >> 16)) + rte_cpu_to_be_16((uint16_t)l4_len));
 }
 
 /* The value to store: the complement, a UDP 0 sent as 0xffff. */
 static uint16_t
 l4_cksum_final(uint64_t sum, uint8_t proto)
 {
-	uint16_t ck = (uint16_t)~cksum_fold(sum);
+	uint16_t ck = (uint16_t)~dp_cksum_fold(sum);
 
 	return proto == IPPROTO_UDP && ck == 0 ? 0xffff : ck;
 }
@@ -388,7 +344,7 @@ l4_cksum_final(uint64_t sum, uint8_t proto)
 uint16_t
 dp_ipv4_hdr_cksum(const struct rte_ipv4_hdr *ip)
 {
-	return (uint16_t)~cksum_fold(cksum_add_skip(0, ip, rte_ipv4_hdr_len(ip), 10));
+	return (uint16_t)~dp_cksum_fold(cksum_add_skip(0, ip, rte_ipv4_hdr_len(ip), 10));
 }
 
 bool
@@ -396,7 +352,7 @@ dp_ipv4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
 {
 	uint32_t ihl = rte_ipv4_hdr_len(ip);
 
-	return ihl >= IPV4_HDR_LEN && cksum_fold(cksum_add(0, ip, ihl)) == 0xffff;
+	return ihl >= IPV4_HDR_LEN && dp_cksum_fold(dp_cksum_add(0, ip, ihl)) == 0xffff;
 }
 
 uint16_t
@@ -420,7 +376,7 @@ dp_l4_cksum_ipv6(const struct rte_ipv6_hdr *ip, const void *l4, uint32_t l4_len,
 uint16_t
 dp_icmp_cksum(const void *icmp, uint32_t len)
 {
-	return (uint16_t)~cksum_fold(cksum_add_skip(0, icmp, len, 2));
+	return (uint16_t)~dp_cksum_fold(cksum_add_skip(0, icmp, len, 2));
 }
 
 /* L4 bytes of a parsed packet, or 0 when the checksum field is not inside them. */
@@ -457,7 +413,7 @@ dp_l4_cksum_ok(const void *frame, const struct dp_pkt_info *info)
 		sum = phdr_sum_ipv4(ip, l4_len, proto);
 	else
 		sum = phdr_sum_ipv6(ip, l4_len, proto);
-	return cksum_fold(cksum_add(sum, l4, l4_len)) == 0xffff;
+	return dp_cksum_fold(dp_cksum_add(sum, l4, l4_len)) == 0xffff;
 }
 
 uint16_t
@@ -465,7 +421,7 @@ dp_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word)
 {
 	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old_word + new_word;
 
-	return (uint16_t)~cksum_fold(sum);
+	return (uint16_t)~dp_cksum_fold(sum);
 }
 
 void

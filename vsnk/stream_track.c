@@ -1,23 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Per-stream accounting: sequence extension, duplicate/late detection with a
- * sliding bitmap, generator restarts, latency. stream_track_update() is on
- * the per-packet path: no allocation, no logging, no syscall; the common
- * case (the next sequence number) is a short branch.
- *
- * The owning worker reads its own fields with plain loads (no other thread
- * writes them) and writes them with relaxed atomic stores, so that readers
- * (relaxed loads) never see a torn value.
+ * sliding bitmap, generator restarts. stream_track_update() (inline in
+ * stream_track.h) handles latency and the next sequence number; everything
+ * else comes here. Both are on the per-packet path: no allocation, no
+ * logging, no syscall. Memory model: see STREAM_TRACK_STORE.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "stream_track.h"
 
-#define ST_LIKELY(x) __builtin_expect(!!(x), 1)
 #define ST_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-#define ST_STORE(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
+#define ST_STORE(field, val) STREAM_TRACK_STORE(field, val)
 #define ST_LOAD(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
 #define WINDOW_WORDS (STREAM_SEQ_WINDOW / 64)
@@ -88,8 +84,8 @@ epoch_start(struct stream_state *s, uint32_t seq)
 }
 
 /* Everything but the next sequence number of an open epoch. */
-static void
-seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received)
+void
+stream_track_seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received)
 {
 	uint64_t hi = s->highest_seq;
 	uint64_t first = s->first_seq;
@@ -154,46 +150,6 @@ seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns, uint64_t received
 	}
 	if (hi - back < first)
 		ST_STORE(s->first_seq, hi - back);
-}
-
-void
-stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
-		uint64_t rx_ns, uint32_t len)
-{
-	uint64_t received = s->received;
-	uint64_t hi = s->highest_seq;
-	uint64_t lat;
-
-	ST_STORE(s->received, received + 1);
-	ST_STORE(s->bytes, s->bytes + len);
-	ST_STORE(s->last_rx_ns, rx_ns);
-
-	/* tx_ns == 0: a generator that writes no timestamp, no latency */
-	if (ST_LIKELY(tx_ns != 0)) {
-		if (ST_LIKELY(rx_ns >= tx_ns)) {
-			lat = rx_ns - tx_ns;
-			if (lat < s->lat_min || s->lat_count == 0)
-				ST_STORE(s->lat_min, lat);
-			if (lat > s->lat_max)
-				ST_STORE(s->lat_max, lat);
-			ST_STORE(s->lat_sum, s->lat_sum + lat);
-			ST_STORE(s->lat_count, s->lat_count + 1);
-			lat_hist_add(&s->hist, lat);
-		} else {
-			ST_STORE(s->lat_negative, s->lat_negative + 1);
-		}
-	}
-
-	if (ST_LIKELY(seq == (uint32_t)hi + 1 && received != 0)) {
-		window_set(s->window, hi + 1);
-		ST_STORE(s->highest_seq, hi + 1);
-		ST_STORE(s->unique, s->unique + 1);
-	} else {
-		seq_slow(s, seq, tx_ns, received);
-	}
-
-	if (tx_ns > s->max_tx_ns)
-		ST_STORE(s->max_tx_ns, tx_ns);
 }
 
 void

@@ -58,9 +58,71 @@ struct stream_state {
 	struct lat_hist hist;
 };
 
-/* Account one probe packet of len bytes, received at rx_ns. */
-void stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
-		uint64_t rx_ns, uint32_t len);
+/*
+ * The owning worker reads its own fields with plain loads (no other thread
+ * writes them) and writes them with relaxed atomic stores, so that readers
+ * (relaxed loads) never see a torn value.
+ */
+#define STREAM_TRACK_STORE(field, val) __atomic_store_n(&(field), (val), __ATOMIC_RELAXED)
+
+/*
+ * The sequence number part of stream_track_update() for everything but the
+ * next number of an open epoch (first packet, gap, duplicate, late packet,
+ * restart). received is the count before this packet.
+ */
+void stream_track_seq_slow(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
+		uint64_t received);
+
+/*
+ * Account one probe packet of len bytes, received at rx_ns. Inline: it is
+ * on the per-packet path; the next sequence number of an open epoch (the
+ * common case) is one test and three stores, the rest is out of line.
+ */
+static inline void
+stream_track_update(struct stream_state *s, uint32_t seq, uint64_t tx_ns,
+		uint64_t rx_ns, uint32_t len)
+{
+	uint64_t received = s->received;
+	uint64_t hi = s->highest_seq;
+	uint64_t lat, next, *w;
+	unsigned int p;
+
+	STREAM_TRACK_STORE(s->received, received + 1);
+	STREAM_TRACK_STORE(s->bytes, s->bytes + len);
+	STREAM_TRACK_STORE(s->last_rx_ns, rx_ns);
+
+	/* tx_ns == 0: a generator that writes no timestamp, no latency */
+	if (__builtin_expect(tx_ns != 0, 1)) {
+		if (__builtin_expect(rx_ns >= tx_ns, 1)) {
+			lat = rx_ns - tx_ns;
+			if (lat < s->lat_min || s->lat_count == 0)
+				STREAM_TRACK_STORE(s->lat_min, lat);
+			if (lat > s->lat_max)
+				STREAM_TRACK_STORE(s->lat_max, lat);
+			STREAM_TRACK_STORE(s->lat_sum, s->lat_sum + lat);
+			STREAM_TRACK_STORE(s->lat_count, s->lat_count + 1);
+			lat_hist_add(&s->hist, lat);
+		} else {
+			STREAM_TRACK_STORE(s->lat_negative, s->lat_negative + 1);
+		}
+	}
+
+	next = hi + 1;
+	/* received == 0: a zeroed state, whose highest_seq means nothing yet */
+	if (__builtin_expect(seq == (uint32_t)next && received != 0, 1)) {
+		/* ring window: the bit of next is that of next - WINDOW, now out */
+		p = (unsigned int)(next % STREAM_SEQ_WINDOW);
+		w = &s->window[p / 64];
+		STREAM_TRACK_STORE(*w, *w | (UINT64_C(1) << (p % 64)));
+		STREAM_TRACK_STORE(s->highest_seq, next);
+		STREAM_TRACK_STORE(s->unique, s->unique + 1);
+	} else {
+		stream_track_seq_slow(s, seq, tx_ns, received);
+	}
+
+	if (tx_ns > s->max_tx_ns)
+		STREAM_TRACK_STORE(s->max_tx_ns, tx_ns);
+}
 
 /* A consistent-enough copy of a state (relaxed loads), for readers. */
 void stream_track_read(const struct stream_state *s, struct stream_state *out);

@@ -58,6 +58,7 @@ struct vsnk_options {
 	uint32_t max_streams;	/* stream ids 0..max_streams-1 are tracked */
 	uint64_t max_packets;	/* stop after this many packets; 0 = no limit */
 	bool verify_cksum;	/* software check where the port does not offload */
+	bool no_fast_path;	/* every frame through dp_pkt_parse_mbuf (tests compare) */
 };
 
 /* Per-worker state. Written: the worker; read: control threads. */

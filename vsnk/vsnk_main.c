@@ -55,10 +55,24 @@ set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t 
 	return 0;
 }
 
+static int
+set_no_fast_path(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vsnk_options *o = ctx;
+
+	RTE_SET_USED(name);
+	RTE_SET_USED(value);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	o->no_fast_path = true;
+	return 0;
+}
+
 static const struct dp_option vsnk_options[] = {
 	{ "max-streams", "N", "track probe stream ids 0..N-1, 1..65536 (default 1024)", set_max_streams },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
 	{ "no-verify-cksum", NULL, "do not check IPv4/L4 checksums in software where the NIC does not", set_no_verify },
+	{ "no-fast-path", NULL, "classify every frame with the general parser (same counts, slower; for tests)", set_no_fast_path },
 };
 
 static struct dp_app vsnk_app = {	/* not const: option groups are added */

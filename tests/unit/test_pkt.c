@@ -972,6 +972,135 @@ test_cksum_update16(void **state)
 	assert_int_equal(ck, dp_ipv4_hdr_cksum((const void *)(frame + 14)));
 }
 
+/* Reference one's complement sum: 16-bit words as stored, folded one carry at a time. */
+static uint16_t
+ref_sum(uint64_t sum, const uint8_t *b, uint32_t len)
+{
+	uint16_t w;
+	uint32_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		memcpy(&w, b + i, 2);
+		sum += w;
+	}
+	if (len & 1) {
+		w = 0;
+		memcpy(&w, b + len - 1, 1);
+		sum += w;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* dp_cksum_add/fold (64-bit words, end-around carry) against the plain 16-bit sum. */
+static void
+test_cksum_sum(void **state)
+{
+	static const uint64_t starts[] = { 0, 1, 0xffff, 0xffffffff, UINT64_MAX - 1, UINT64_MAX };
+	uint8_t buf[128];
+	uint32_t len, i, j;
+	int fill;
+
+	(void)state;
+	for (fill = 0; fill < 4; fill++) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = fill == 0 ? 0 : fill == 1 ? 0xff : fill == 2 ? (uint8_t)(i * 37) :
+				(uint8_t)rnd();
+		for (len = 0; len <= sizeof(buf); len++) {
+			assert_int_equal(dp_cksum_fold(dp_cksum_add(0, buf, len)),
+					ref_sum(0, buf, len));
+			for (j = 0; j < RTE_DIM(starts); j++)
+				assert_int_equal(dp_cksum_fold(dp_cksum_add(starts[j], buf, len)),
+						dp_cksum_fold(dp_cksum_add64(dp_cksum_fold(starts[j]),
+							ref_sum(0, buf, len))));
+		}
+	}
+	/* a non-zero sum never folds to 0, a zero one always does */
+	assert_int_equal(dp_cksum_fold(0), 0);
+	assert_int_equal(dp_cksum_fold(UINT64_MAX), 0xffff);
+	assert_int_equal(dp_cksum_fold(0x10000), 1);
+	assert_int_equal(dp_cksum_fold(UINT64_C(0xffff0000ffff0000)), 0xffff);
+}
+
+/*
+ * The fast path (dp_pkt_udp4_simple + dp_pkt_udp4_cksum_ok) against the
+ * general parser and checksum checks, on random IPv4/UDP frames (valid,
+ * UDP checksum 0, corrupted, padded, truncated) and other frames: it
+ * accepts exactly the frames the parser finds OK as untagged IPv4 without
+ * options, not fragmented, UDP; for those the offsets and every checksum
+ * answer agree. Frames sit in allocations of exactly the bytes given.
+ */
+static void
+test_udp4_fast_path(void **state)
+{
+	unsigned int accepted = 0, bad_sum = 0, no_sum = 0, rejected = 0;
+	struct dp_pkt_info pi;
+	enum dp_pkt_status st;
+	uint32_t tot, l, k;
+	bool simple, ci, cu, slow;
+	uint16_t len;
+	uint8_t *copy;
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 50000; i++) {
+		if (rnd() % 4 != 0)
+			len = build(DP_L3_IPV4, L4_UDP, 0, (uint16_t)(42 + rnd() % 160), &pi);
+		else
+			len = build(rnd() & 1 ? DP_L3_IPV6 : DP_L3_IPV4, rnd() % L4_KINDS,
+				rnd() % 8 == 0 ? 9 : 0, (uint16_t)(80 + rnd() % 80), &pi);
+		for (k = pi.payload_off; k < len; k++)
+			frame[k] = (uint8_t)rnd();
+		dp_pkt_fix_cksums(frame, &pi);
+		if (pi.l4_proto == IPPROTO_UDP && pi.l3_type == DP_L3_IPV4 && rnd() % 8 == 0)
+			frame[pi.l4_off + 6] = frame[pi.l4_off + 7] = 0;	/* no checksum */
+		if (rnd() % 2 == 0)
+			for (j = rnd() % 3; j >= 0; j--)
+				frame[rnd() % RTE_MIN(len, 64u)] = (uint8_t)rnd();
+		if (rnd() % 8 == 0) {	/* Ethernet padding after the IP packet */
+			k = rnd() % 16;
+			memset(frame + len, 0, k);
+			len = (uint16_t)(len + k);
+		}
+		l = rnd() % 4 == 0 ? rnd() % (len + 1u) : len;
+		copy = test_malloc(l ? l : 1);
+		memcpy(copy, frame, l);
+
+		tot = dp_pkt_udp4_simple(copy, l);
+		st = dp_pkt_parse(copy, l, &pi);
+		simple = st == DP_PKT_OK && pi.l3_type == DP_L3_IPV4 && pi.nb_vlan == 0 &&
+			!pi.ip_options && !pi.fragment && pi.l4_proto == IPPROTO_UDP;
+		assert_int_equal(tot != 0, simple);
+		if (!simple) {
+			rejected++;
+			test_free(copy);
+			continue;
+		}
+		accepted++;
+		assert_int_equal(pi.l3_off, RTE_ETHER_HDR_LEN);
+		assert_int_equal(pi.l4_off, RTE_ETHER_HDR_LEN + 20);
+		assert_int_equal(pi.payload_off, DP_PKT_UDP4_PAYLOAD_OFF);
+		assert_int_equal(pi.l3_len, tot);
+		assert_int_equal(pi.payload_len, tot - 28);
+		if (copy[pi.l4_off + 6] == 0 && copy[pi.l4_off + 7] == 0)
+			no_sum++;
+		for (k = 0; k < 4; k++) {
+			ci = k & 1;
+			cu = k & 2;
+			slow = (!ci || dp_ipv4_hdr_cksum_ok((const void *)(copy + pi.l3_off))) &&
+				(!cu || dp_l4_cksum_ok(copy, &pi));
+			assert_int_equal(dp_pkt_udp4_cksum_ok(copy, tot, ci, cu), slow);
+			if (k == 3 && !slow)
+				bad_sum++;
+		}
+		test_free(copy);
+	}
+	/* every kind of case was seen often */
+	assert_true(accepted > 10000 && rejected > 10000);
+	assert_true(bad_sum > 1000 && no_sum > 1000);
+}
+
 int
 main(void)
 {
@@ -993,6 +1122,8 @@ main(void)
 		cmocka_unit_test(test_cksum_corrupt),
 		cmocka_unit_test(test_cksum_values),
 		cmocka_unit_test(test_cksum_update16),
+		cmocka_unit_test(test_cksum_sum),
+		cmocka_unit_test(test_udp4_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

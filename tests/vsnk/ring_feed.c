@@ -11,7 +11,8 @@
  * all, stops the worker and writes vsnk_stats_json() to --stats-file.
  *
  *   ring_feed [EAL] -- --pcap FILE --stats-file OUT [--max-streams N]
- *             [--no-verify-cksum] [--seg-size N] [--duration SEC]
+ *             [--no-verify-cksum] [--no-fast-path] [--seg-size N]
+ *             [--duration SEC]
  *
  * --seg-size N splits every frame into a chain of mbufs of N bytes (the
  * last one shorter); the unused room of every segment is filled with 0xa5,
@@ -103,11 +104,24 @@ set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t 
 	return 0;
 }
 
+static int
+set_no_fast_path(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(name);
+	RTE_SET_USED(value);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	vsnk.opt.no_fast_path = true;
+	return 0;
+}
+
 static const struct dp_option feed_options[] = {
 	{ "pcap", "FILE", "the frames to feed (classic pcap, Ethernet)", set_pcap },
 	{ "seg-size", "N", "split frames into mbuf chains of N-byte segments", set_seg_size },
 	{ "max-streams", "N", "as vsnk --max-streams", set_max_streams },
 	{ "no-verify-cksum", NULL, "as vsnk --no-verify-cksum", set_no_verify },
+	{ "no-fast-path", NULL, "as vsnk --no-fast-path", set_no_fast_path },
 };
 
 static const struct dp_app feed_app = {
