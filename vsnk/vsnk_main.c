@@ -42,37 +42,15 @@ set_max_packets(void *ctx, const char *name, const char *value, char *err, size_
 	return 0;
 }
 
-static int
-set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct vsnk_options *o = ctx;
 
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	o->verify_cksum = false;
-	return 0;
-}
-
-static int
-set_no_fast_path(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	struct vsnk_options *o = ctx;
-
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	o->no_fast_path = true;
-	return 0;
-}
 
 static const struct dp_option vsnk_options[] = {
 	{ "max-streams", "N", "track probe stream ids 0..N-1, 1..65536 (default 1024)", set_max_streams },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
-	{ "no-verify-cksum", NULL, "do not check IPv4/L4 checksums in software where the NIC does not", set_no_verify },
-	{ "no-fast-path", NULL, "classify every frame with the general parser (same counts, slower; for tests)", set_no_fast_path },
+	{ "no-verify-cksum", NULL, "do not check IPv4/L4 checksums in software where the NIC does not",
+	  DP_OPT_BOOL(struct vsnk_options, verify_cksum, false) },
+	{ "no-fast-path", NULL, "classify every frame with the general parser (same counts, slower; for tests)",
+	  DP_OPT_BOOL(struct vsnk_options, no_fast_path, true) },
 };
 
 static struct dp_app vsnk_app = {	/* not const: option groups are added */
@@ -173,19 +151,15 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "%s", err);
 	rc = vsnk_mgmt_create(&hooks, err, sizeof(err));
 	if (rc != 0)
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
+		dp_fail(rc, "%s", err);
 	rc = dp_ports_init(&vsnk.cfg, &want, dp_nb_workers, err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	dp_ports_show();
 	dp_workers_assign_queues();
 	rc = vsnk_mgmt_start(err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(rc == -EINVAL ? DP_EXIT_USAGE : DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	rc = ves_ports_start(vsnk.ctrs, "vsnk", err, sizeof(err));
 	if (rc != 0) {
 		dp_ports_close();

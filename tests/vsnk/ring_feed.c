@@ -92,36 +92,16 @@ set_max_streams(void *ctx, const char *name, const char *value, char *err, size_
 	return 0;
 }
 
-static int
-set_no_verify(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	vsnk.opt.verify_cksum = false;
-	return 0;
-}
 
-static int
-set_no_fast_path(void *ctx, const char *name, const char *value, char *err, size_t errlen)
-{
-	RTE_SET_USED(ctx);
-	RTE_SET_USED(name);
-	RTE_SET_USED(value);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	vsnk.opt.no_fast_path = true;
-	return 0;
-}
 
 static const struct dp_option feed_options[] = {
 	{ "pcap", "FILE", "the frames to feed (classic pcap, Ethernet)", set_pcap },
 	{ "seg-size", "N", "split frames into mbuf chains of N-byte segments", set_seg_size },
 	{ "max-streams", "N", "as vsnk --max-streams", set_max_streams },
-	{ "no-verify-cksum", NULL, "as vsnk --no-verify-cksum", set_no_verify },
-	{ "no-fast-path", NULL, "as vsnk --no-fast-path", set_no_fast_path },
+	{ "no-verify-cksum", NULL, "as vsnk --no-verify-cksum",
+	  DP_OPT_BOOL(struct vsnk_options, verify_cksum, false) },
+	{ "no-fast-path", NULL, "as vsnk --no-fast-path",
+	  DP_OPT_BOOL(struct vsnk_options, no_fast_path, true) },
 };
 
 static const struct dp_app feed_app = {
@@ -129,6 +109,7 @@ static const struct dp_app feed_app = {
 	.summary = "test driver: vsnk's rx worker fed from a pcap file over net_ring",
 	.options = feed_options,
 	.nb_options = RTE_DIM(feed_options),
+	.ctx = &vsnk.opt,	/* the flags; the other setters write the globals */
 };
 
 /* --- pcap, read whole into memory --- */
