@@ -77,51 +77,6 @@ vfw_tx_flush(struct vfw_worker *w, uint16_t port)
 
 /* --- stage 1: parse and check --- */
 
-/*
- * Ones' complement sum of len bytes as native-order 16-bit words, not
- * folded: 8 bytes at a time, their 32-bit halves added into 64 bits.
- */
-static inline uint64_t
-sum_bytes(const uint8_t *p, uint32_t len, uint64_t s)
-{
-	uint64_t w;
-	uint32_t v;
-	uint16_t h;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		s += (w & 0xffffffff) + (w >> 32);
-	}
-	if (len >= 4) {
-		memcpy(&v, p, 4);
-		s += v;
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		s += h;
-		p += 2;
-		len -= 2;
-	}
-	if (len != 0) {
-		h = 0;
-		memcpy(&h, p, 1);
-		s += h;
-	}
-	return s;
-}
-
-static inline uint16_t
-fold(uint64_t s)
-{
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* First octets that the fast path leaves to the general one: 1 = as source, 2 = as destination. */
 #define O_SRC 1
 #define O_DST 2
@@ -195,7 +150,7 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		memcpy(&a, ip, 8);
 		memcpy(&b, ip + 8, 8);
 		memcpy(&c, ip + 16, 4);
-		if (fold((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c) != 0xffff)
+		if (dp_cksum_fold((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c) != 0xffff)
 			return -1;
 	}
 	if (vfw.opt.verify_cksum && l4f != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
@@ -203,7 +158,7 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		uint64_t sum = (uint64_t)src + dst + rte_cpu_to_be_16(proto) +
 			       rte_cpu_to_be_16((uint16_t)l4len);
 
-		if (l4f == RTE_MBUF_F_RX_L4_CKSUM_BAD || fold(sum_bytes(l4, l4len, sum)) != 0xffff)
+		if (l4f == RTE_MBUF_F_RX_L4_CKSUM_BAD || dp_cksum_fold(dp_cksum_add(sum, l4, l4len)) != 0xffff)
 			return -1;
 	}
 	p->fam = CT_FAM_V4;
