@@ -194,6 +194,20 @@ dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks)
 }
 
 int
+dp_main_run(const struct dp_config *cfg, const struct dp_main_hooks *hooks,
+		int (*fn)(void *arg))
+{
+	int wrc, rc;
+
+	wrc = dp_workers_launch(fn);
+	if (wrc == 0)
+		dp_main_loop(cfg, hooks);
+	atomic_store(&dp_quit, true);
+	rc = dp_workers_wait();
+	return wrc != 0 ? wrc : rc;
+}
+
+int
 dp_main_finish(const struct dp_config *cfg, const struct dp_main_hooks *hooks, int worker_rc)
 {
 	int code = worker_rc != 0 ? DP_EXIT_FAIL : DP_EXIT_OK;

@@ -62,6 +62,14 @@ struct dp_main_hooks {
 void dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks);
 
 /*
+ * Launch fn on every worker, run dp_main_loop() until the stop, set
+ * dp_quit and wait for the workers. Returns 0, or the first failure (to
+ * pass to dp_main_finish()).
+ */
+int dp_main_run(const struct dp_config *cfg, const struct dp_main_hooks *hooks,
+		int (*fn)(void *arg));
+
+/*
  * After the workers returned: write --stats-file, close ports, clean EAL.
  * Returns the exit code (DP_EXIT_FAIL if the stats file cannot be written).
  */

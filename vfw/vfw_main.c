@@ -789,13 +789,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
-	wrc = dp_workers_launch(vfw_worker_main);
-	if (wrc == 0)
-		dp_main_loop(&vfw.cfg, &hooks);
-	atomic_store(&dp_quit, true);
-	rc = dp_workers_wait();
-	if (wrc == 0)
-		wrc = rc;
+	wrc = dp_main_run(&vfw.cfg, &hooks, vfw_worker_main);
 	vfw_ctl_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	vfw_mgmt_stop();	/* REST off before the ports are closed */

@@ -333,13 +333,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(vpkg.port_ctrs, "vpkg", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
-	wrc = dp_workers_launch(vpkg_tx_worker);
-	if (wrc == 0)
-		dp_main_loop(&vpkg.cfg, &hooks);
-	atomic_store(&dp_quit, true);
-	rc = dp_workers_wait();
-	if (wrc == 0)
-		wrc = rc;
+	wrc = dp_main_run(&vpkg.cfg, &hooks, vpkg_tx_worker);
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vpkg.cfg.stats_period > 0)
 		vpkg_stats_print(NULL);

@@ -161,22 +161,14 @@ main(int argc, char **argv)
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	rc = ves_ports_start(vsnk.ctrs, "vsnk", err, sizeof(err));
-	if (rc != 0) {
-		dp_ports_close();
-		dp_die(DP_EXIT_FAIL, "%s", err);
-	}
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	printf("vsnk: %u rx worker(s), %u port(s); Ctrl-C to stop\n", dp_nb_workers, dp_nb_ports);
 	fflush(stdout);
 
 	vsnk_stats_start();
-	wrc = dp_workers_launch(vsnk_rx_worker);
-	if (wrc == 0)
-		dp_main_loop(&vsnk.cfg, &hooks);
-	atomic_store(&dp_quit, true);
-	rc = dp_workers_wait();
-	ves_ports_stop();
-	if (wrc == 0)
-		wrc = rc;
+	wrc = dp_main_run(&vsnk.cfg, &hooks, vsnk_rx_worker);
+	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vsnk.cfg.stats_period > 0)
 		vsnk_stats_print(NULL);
 	vsnk_mgmt_stop();	/* REST off before the ports are closed */
