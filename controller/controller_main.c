@@ -94,10 +94,7 @@ set_policy(void *ctx, const char *name, const char *value, char *err, size_t err
 {
 	struct ctl_options *o = ctx;
 
-	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->policy_file))
-		return dp_opt_error(err, errlen, name, value, "a file path");
-	snprintf(o->policy_file, sizeof(o->policy_file), "%s", value);
-	return 0;
+	return dp_opt_path(o->policy_file, sizeof(o->policy_file), name, value, err, errlen);
 }
 
 static int
@@ -192,10 +189,7 @@ set_log(void *ctx, const char *name, const char *value, char *err, size_t errlen
 {
 	struct ctl_options *o = ctx;
 
-	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->log_file))
-		return dp_opt_error(err, errlen, name, value, "a file path");
-	snprintf(o->log_file, sizeof(o->log_file), "%s", value);
-	return 0;
+	return dp_opt_path(o->log_file, sizeof(o->log_file), name, value, err, errlen);
 }
 
 static int
@@ -203,10 +197,7 @@ set_events_file(void *ctx, const char *name, const char *value, char *err, size_
 {
 	struct ctl_options *o = ctx;
 
-	if (value == NULL || value[0] == '\0' || strlen(value) >= sizeof(o->events_file))
-		return dp_opt_error(err, errlen, name, value, "a file path");
-	snprintf(o->events_file, sizeof(o->events_file), "%s", value);
-	return 0;
+	return dp_opt_path(o->events_file, sizeof(o->events_file), name, value, err, errlen);
 }
 
 static int

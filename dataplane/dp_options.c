@@ -236,8 +236,8 @@ set_duration(void *ctx, const char *name, const char *value, char *err, size_t e
 	return 0;
 }
 
-static int
-set_path(char *dst, size_t dstlen, const char *name, const char *value, char *err,
+int
+dp_opt_path(char *dst, size_t dstlen, const char *name, const char *value, char *err,
 		size_t errlen)
 {
 	if (value == NULL || *value == '\0')
@@ -253,7 +253,7 @@ set_stats_file(void *ctx, const char *name, const char *value, char *err, size_t
 {
 	struct dp_config *cfg = ctx;
 
-	return set_path(cfg->stats_file, sizeof(cfg->stats_file), name, value, err, errlen);
+	return dp_opt_path(cfg->stats_file, sizeof(cfg->stats_file), name, value, err, errlen);
 }
 
 static int
@@ -261,7 +261,7 @@ set_config(void *ctx, const char *name, const char *value, char *err, size_t err
 {
 	struct dp_config *cfg = ctx;
 
-	return set_path(cfg->config_file, sizeof(cfg->config_file), name, value, err, errlen);
+	return dp_opt_path(cfg->config_file, sizeof(cfg->config_file), name, value, err, errlen);
 }
 
 static int

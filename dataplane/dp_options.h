@@ -135,6 +135,12 @@ int dp_parse_hostport(const char *s, char *host, size_t hostlen, uint16_t *port)
 int dp_parse_mac(const char *s, uint8_t mac[6]);
 /* dotted IPv4 into host order */
 int dp_parse_ipv4(const char *s, uint32_t *out);
+/*
+ * A setter's path value into dst (dstlen bytes): 0, or -EINVAL with err
+ * naming the option when it is empty or does not fit.
+ */
+int dp_opt_path(char *dst, size_t dstlen, const char *name, const char *value, char *err,
+		size_t errlen);
 /* set err to "--NAME: invalid value 'VALUE' (WHY)" and return -EINVAL */
 int dp_opt_error(char *err, size_t errlen, const char *name, const char *value,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -117,24 +117,12 @@ set_password_file(void *ctx, const char *name, const char *value, char *err, siz
 }
 
 static int
-set_path(char *dst, size_t dstlen, const char *name, const char *value, char *err,
-		size_t errlen)
-{
-	if (value == NULL || *value == '\0')
-		return dp_opt_error(err, errlen, name, value, "empty path");
-	if (strlen(value) >= dstlen)
-		return dp_opt_error(err, errlen, name, value, "path too long");
-	strcpy(dst, value);
-	return 0;
-}
-
-static int
 set_tls_cert(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct mgmt_options *o = ctx;
 
 	o->any_set = true;
-	return set_path(o->tls_cert, sizeof(o->tls_cert), name, value, err, errlen);
+	return dp_opt_path(o->tls_cert, sizeof(o->tls_cert), name, value, err, errlen);
 }
 
 static int
@@ -143,7 +131,7 @@ set_tls_key(void *ctx, const char *name, const char *value, char *err, size_t er
 	struct mgmt_options *o = ctx;
 
 	o->any_set = true;
-	return set_path(o->tls_key, sizeof(o->tls_key), name, value, err, errlen);
+	return dp_opt_path(o->tls_key, sizeof(o->tls_key), name, value, err, errlen);
 }
 
 static int

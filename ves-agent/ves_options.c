@@ -304,18 +304,17 @@ static int
 set_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
+	char path[sizeof(cfg->ca_file)];
 	FILE *f;
 
 	mark(cfg, name);
-	if (value == NULL || *value == '\0')
-		return dp_opt_error(err, errlen, name, value, "empty path");
-	if (strlen(value) >= sizeof(cfg->ca_file))
-		return dp_opt_error(err, errlen, name, value, "path too long");
-	f = fopen(value, "r");
+	if (dp_opt_path(path, sizeof(path), name, value, err, errlen) != 0)
+		return -EINVAL;
+	f = fopen(path, "r");
 	if (f == NULL)
 		return dp_opt_error(err, errlen, name, value, "cannot read: %s", strerror(errno));
 	fclose(f);
-	snprintf(cfg->ca_file, sizeof(cfg->ca_file), "%s", value);
+	memcpy(cfg->ca_file, path, sizeof(path));	/* only once it is readable */
 	return 0;
 }
 

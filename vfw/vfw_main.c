@@ -93,10 +93,7 @@ set_rules(void *ctx, const char *name, const char *value, char *err, size_t errl
 {
 	struct vfw_options *o = ctx;
 
-	if (value == NULL || *value == '\0' || strlen(value) >= sizeof(o->rules_file))
-		return dp_opt_error(err, errlen, name, value, "a file name");
-	strcpy(o->rules_file, value);
-	return 0;
+	return dp_opt_path(o->rules_file, sizeof(o->rules_file), name, value, err, errlen);
 }
 
 static int

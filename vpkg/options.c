@@ -318,10 +318,7 @@ set_txlog(void *ctx, const char *name, const char *value, char *err, size_t errl
 {
 	struct vpkg_options *o = ctx;
 
-	if (value == NULL || *value == '\0' || strlen(value) >= sizeof(o->txlog_path))
-		return dp_opt_error(err, errlen, name, value, "a file path");
-	strcpy(o->txlog_path, value);
-	return 0;
+	return dp_opt_path(o->txlog_path, sizeof(o->txlog_path), name, value, err, errlen);
 }
 
 static int

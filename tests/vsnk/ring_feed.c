@@ -62,10 +62,7 @@ static int
 set_pcap(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	RTE_SET_USED(ctx);
-	if (value[0] == '\0' || strlen(value) >= sizeof(feed.pcap))
-		return dp_opt_error(err, errlen, name, value, "a file path");
-	snprintf(feed.pcap, sizeof(feed.pcap), "%s", value);
-	return 0;
+	return dp_opt_path(feed.pcap, sizeof(feed.pcap), name, value, err, errlen);
 }
 
 static int
