@@ -139,3 +139,14 @@ dp_stats_write_file(const char *path, json_t *root, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+uint64_t
+dp_stats_ports_sum(const struct dp_counters *c, unsigned int idx)
+{
+	uint64_t sum = 0;
+	uint16_t p;
+
+	for (p = 0; p < dp_nb_ports; p++)
+		sum += dp_counters_sum(c, p, idx);
+	return sum;
+}

@@ -50,4 +50,7 @@ json_t *dp_stats_ports_json(const struct dp_counters *c);
 /* Write root to path atomically (temp file + rename). 0 or -errno with err. */
 int dp_stats_write_file(const char *path, json_t *root, char *err, size_t errlen);
 
+/* Counter idx (a DP_PORT_COUNTERS one) summed over every port and lcore. */
+uint64_t dp_stats_ports_sum(const struct dp_counters *c, unsigned int idx);
+
 #endif /* DP_STATS_H */

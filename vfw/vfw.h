@@ -282,6 +282,5 @@ void vfw_ctl_stop(void);
 void vfw_stats_start(void);
 void vfw_stats_print(void *ctx);
 json_t *vfw_stats_json(void *ctx);
-uint64_t vfw_total_rx(void);
 
 #endif /* VFW_H */

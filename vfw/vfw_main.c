@@ -646,7 +646,7 @@ static void
 vfw_tick(void *ctx)
 {
 	RTE_SET_USED(ctx);
-	if (vfw.opt.max_packets != 0 && vfw_total_rx() >= vfw.opt.max_packets)
+	if (vfw.opt.max_packets != 0 && dp_stats_ports_sum(vfw.pctrs, DP_PORT_CTR_rx_packets) >= vfw.opt.max_packets)
 		atomic_store(&dp_quit, true);
 }
 

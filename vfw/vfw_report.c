@@ -31,17 +31,6 @@ vfw_stats_start(void)
 	dp_stats_rate_init(&rate_state);
 }
 
-uint64_t
-vfw_total_rx(void)
-{
-	uint64_t sum = 0;
-	uint16_t p;
-
-	for (p = 0; p < dp_nb_ports; p++)
-		sum += dp_counters_sum(vfw.pctrs, p, VFW_CTR_rx_packets);
-	return sum;
-}
-
 void
 vfw_stats_print(void *ctx)
 {

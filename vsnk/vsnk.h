@@ -87,6 +87,5 @@ void vsnk_stats_start(void);
 void vsnk_stats_print(void *ctx);
 json_t *vsnk_stats_json(void *ctx);
 /* Sum of rx_packets over all ports. */
-uint64_t vsnk_total_rx(void);
 
 #endif /* VSNK_H */

@@ -70,7 +70,7 @@ static void
 vsnk_tick(void *ctx)
 {
 	RTE_SET_USED(ctx);
-	if (vsnk.opt.max_packets != 0 && vsnk_total_rx() >= vsnk.opt.max_packets)
+	if (vsnk.opt.max_packets != 0 && dp_stats_ports_sum(vsnk.ctrs, DP_PORT_CTR_rx_packets) >= vsnk.opt.max_packets)
 		atomic_store(&dp_quit, true);
 	vsnk_mgmt_tick();
 }

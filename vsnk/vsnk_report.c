@@ -24,17 +24,6 @@ vsnk_stats_start(void)
 	dp_stats_rate_init(&rate_state);
 }
 
-uint64_t
-vsnk_total_rx(void)
-{
-	uint64_t sum = 0;
-	uint16_t p;
-
-	for (p = 0; p < dp_nb_ports; p++)
-		sum += dp_counters_sum(vsnk.ctrs, p, DP_PORT_CTR_rx_packets);
-	return sum;
-}
-
 /* Merge stream id over all workers; false when no worker saw it. */
 static bool
 stream_collect(uint32_t id, struct stream_report *r)

@@ -374,13 +374,13 @@ main(int argc, char **argv)
 	if (wrc == 0)
 		sent = feed_frames(dp_ports[0].port_id, frames, nb, deadline);
 	/* wait until the worker counted everything sent (or the time is up) */
-	while ((counted = vsnk_total_rx()) < sent && !past(deadline))
+	while ((counted = dp_stats_ports_sum(vsnk.ctrs, DP_PORT_CTR_rx_packets)) < sent && !past(deadline))
 		sleep_ms(1);
 	atomic_store(&dp_quit, true);
 	rc = dp_workers_wait();
 	if (wrc == 0)
 		wrc = rc;
-	counted = vsnk_total_rx();
+	counted = dp_stats_ports_sum(vsnk.ctrs, DP_PORT_CTR_rx_packets);
 	if (sent != nb || counted != nb) {
 		fprintf(stderr, "ring_feed: %u frames in the pcap, %u sent, %" PRIu64 " counted by vsnk\n",
 			nb, sent, counted);
