@@ -279,12 +279,15 @@ get_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 static int
 get_intervals(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
+	static const char *const keys[] = { "until", "last", NULL };
 	const char *until = mgmt_req_query(req, "until");
 	const char *last = mgmt_req_query(req, "last");
 	uint64_t u = 0, l = 0;
 	json_t *j;
 
 	RTE_SET_USED(ctx);
+	if (mgmt_req_query_only(req, keys, rep) != 0)
+		return rep->status;
 	if (until != NULL && mgmt_parse_uint(until, "query parameter 'until' (Unix ms)", 1,
 			UINT64_C(1) << 52, &u, rep) != 0)
 		return rep->status;

@@ -140,7 +140,7 @@ def check_intervals(c, b0):
     check(last["intervals"] == fixed["intervals"][-3:] and
           all(len(s["packets"]) == 3 for s in last["streams"]), "?last=3: the last 3 intervals")
     for q, needle in (("until=abc", "until"), ("until=-5", "until"), ("last=0", "last"),
-                      ("last=99999", "last")):
+                      ("last=99999", "last"), ("unitl=5", "unitl")):
         r = c.get("/api/v1/intervals?" + q)
         check(r.is_error(400) and needle in r.error_message(), "?%s: 400 naming it" % q, r)
     return until
