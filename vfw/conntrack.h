@@ -181,6 +181,12 @@ ct_key_hash(const struct ct_key *k)
 #ifdef __SSE4_2__
 	uint64_t h = 0x9e3779b9;
 
+	/* IPv4 addresses are the low 4 bytes of q[0] and q[2] (the rest is
+	 * zero): two CRC steps instead of five, the latency of every lookup */
+	if (k->family == CT_FAM_V4) {
+		h = _mm_crc32_u64(h, k->q[0] | k->q[2] << 32);
+		return (uint32_t)_mm_crc32_u64(h, k->q[4]);
+	}
 	h = _mm_crc32_u64(h, k->q[0]);
 	h = _mm_crc32_u64(h, k->q[1]);
 	h = _mm_crc32_u64(h, k->q[2]);
@@ -224,10 +230,7 @@ ct_key_v4_hash(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uin
 	{
 		uint64_t h = 0x9e3779b9;
 
-		h = _mm_crc32_u64(h, a);
-		h = _mm_crc32_u64(h, 0);
-		h = _mm_crc32_u64(h, b);
-		h = _mm_crc32_u64(h, 0);
+		h = _mm_crc32_u64(h, a | b << 32);	/* as ct_key_hash() */
 		h = _mm_crc32_u64(h, q4);
 		*hash = (uint32_t)h;
 		return hi;

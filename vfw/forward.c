@@ -469,10 +469,33 @@ burst_done(struct burst *b)
 		vfw_ctr_add(b->w, b->in, VFW_CTR_forwarded, b->nb_fwd);
 }
 
-/* Stage 1: receive, parse, check (drops here), key, bucket prefetch. */
+/* Stage 2 for one packet: its candidate session (checked again in stage 3), prefetched. */
+static inline void
+stage2_one(struct vfw_worker *w, struct pkt *p)
+{
+	p->s = p->kind <= K_RELATED ? ct_home_candidate(&w->ct, p->hash) : NULL;
+}
+
+/* Stage 2 for the packets of a slot from the index from on. */
+static void
+stage2(struct vfw_worker *w, struct pipe_slot *sl, uint16_t from)
+{
+	uint16_t i;
+
+	for (i = from; i < sl->n; i++)
+		stage2_one(w, &sl->pk[i]);
+}
+
+/*
+ * Stage 1: receive, parse, check (drops here), key, bucket prefetch; and
+ * stage 2 of the previous burst (prev), one of its packets per new packet:
+ * spread over the parsing work, its session prefetches do not all wait
+ * for a line fill buffer at once, as they did in a loop of their own
+ * (about 8 cycles per packet with 1M flows).
+ */
 static uint16_t
-stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl, uint16_t burst,
-		uint32_t now)
+stage12(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
+		struct pipe_slot *prev, uint16_t burst, uint32_t now)
 {
 	struct rte_mbuf *mb[DP_MAX_BURST];
 	struct burst b;
@@ -481,8 +504,10 @@ stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
 
 	sl->n = 0;
 	n = rte_eth_rx_burst(dp_ports[q->port].port_id, q->queue, mb, burst);
-	if (n == 0)
+	if (n == 0) {
+		stage2(w, prev, 0);
 		return 0;
+	}
 	burst_init(&b, w, NULL, q->port, now);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(mb[i], void *));
@@ -491,6 +516,8 @@ stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
 
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD], void *));
+		if (i < prev->n)
+			stage2_one(w, &prev->pk[i]);
 		bytes += rte_pktmbuf_pkt_len(mb[i]);
 		if (classify(&b, mb[i], p)) {
 			if (p->kind <= K_RELATED)
@@ -499,24 +526,13 @@ stage1(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
 		}
 	}
 	sl->n = nc;
+	stage2(w, prev, n);	/* prev had more packets than this burst */
 	burst_done(&b);
 	vfw_ctr_add(w, q->port, VFW_CTR_rx_packets, n);
 	vfw_ctr_add(w, q->port, VFW_CTR_rx_bytes, bytes);
 	return n;
 }
 
-/* Stage 2: the candidate session of each packet (checked again in stage 3). */
-static void
-stage2(struct vfw_worker *w, struct pipe_slot *sl)
-{
-	uint16_t i;
-
-	for (i = 0; i < sl->n; i++) {
-		struct pkt *p = &sl->pk[i];
-
-		p->s = p->kind <= K_RELATED ? ct_home_candidate(&w->ct, p->hash) : NULL;
-	}
-}
 
 /* Traffic for the firewall itself, parsed again (rare). */
 static void
@@ -612,8 +628,7 @@ poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_q
 	struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
 	uint16_t n;
 
-	n = stage1(w, q, fresh, burst, now);
-	stage2(w, prev);
+	n = stage12(w, q, fresh, prev, burst, now);
 	stage34(w, rs, oldest, q->port, now);
 	pp->head = (pp->head + 1) % PIPE_DEPTH;
 	return n;
@@ -630,7 +645,7 @@ drain_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, struct vfw_pipe 
 		struct pipe_slot *prev = &pp->slot[(pp->head + PIPE_DEPTH - 1) % PIPE_DEPTH];
 		struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
 
-		stage2(w, prev);
+		stage2(w, prev, 0);
 		stage34(w, rs, oldest, in, now);
 		pp->head = (pp->head + 1) % PIPE_DEPTH;
 	}

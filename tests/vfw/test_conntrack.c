@@ -147,6 +147,29 @@ find_udp(struct ct_table *t, uint32_t i, bool reverse)
 	return ct_lookup(t, &k, ct_key_hash(&k));
 }
 
+/* The fast path hashes the IPv4 key from registers: it must match ct_key_hash(). */
+static void
+test_key_v4_hash_matches(void **state)
+{
+	unsigned int i, buckets[64] = { 0 };
+	uint64_t x = 88172645463325252ull;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		struct ct_key k;
+		uint32_t h;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		ct_key_v4_hash(&k, (uint32_t)x, (uint32_t)(x >> 32), (uint16_t)(x >> 7),
+				(uint16_t)(x >> 23), i & 1 ? IPPROTO_TCP : IPPROTO_UDP, &h);
+		assert_int_equal(h, ct_key_hash(&k));
+		buckets[h & 63]++;
+	}
+	/* and spreads keys over buckets: each of 64 gets 1/64 +- 20% */
+	for (i = 0; i < 64; i++)
+		assert_true(buckets[i] > 100000 / 64 * 8 / 10 && buckets[i] < 100000 / 64 * 12 / 10);
+}
+
 static void
 test_create_lookup_full_delete(void **state)
 {
@@ -560,6 +583,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_symmetric),
+		cmocka_unit_test(test_key_v4_hash_matches),
 		cmocka_unit_test(test_create_lookup_full_delete),
 		cmocka_unit_test(test_probe_runs),
 		cmocka_unit_test(test_random_against_reference),
