@@ -124,15 +124,11 @@ struct mgmt_request {
 
 /* Value of path parameter name (without braces), NULL if none. */
 const char *mgmt_req_param(const struct mgmt_request *req, const char *name);
-/* Value of a query parameter ("" for "?flag"), NULL if absent. */
-const char *mgmt_req_query(const struct mgmt_request *req, const char *name);
 /*
- * 0 when every query parameter is in the NULL-terminated list (or is
- * "pretty"), else a 400 naming the first unknown one.
+ * Value of a query parameter ("" for "?flag"), NULL if absent. Only the
+ * parameters the route declared reach the handler (mgmt_route_def.query).
  */
-struct mgmt_reply;
-int mgmt_req_query_only(const struct mgmt_request *req, const char *const *keys,
-		struct mgmt_reply *rep);
+const char *mgmt_req_query(const struct mgmt_request *req, const char *name);
 /* Value of a request header, NULL if absent. */
 const char *mgmt_req_header(const struct mgmt_request *req, const char *name);
 
@@ -260,7 +256,9 @@ int mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 /*
  * Add a route before mgmt_start. method: "GET", "PUT", "POST", "DELETE" or
  * "PATCH"; pattern: "/api/v1/streams/{id}" ({name} matches one segment).
- * Returns 0, -EINVAL, -EEXIST, -ENOSPC, -EBUSY (server started).
+ * The route takes no query parameter (but "pretty"): see mgmt_route_def
+ * for one that does. Returns 0, -EINVAL, -EEXIST, -ENOSPC, -EBUSY (server
+ * started).
  */
 int mgmt_route_add(struct mgmt_server *s, const char *method, const char *pattern,
 		mgmt_handler_fn fn, void *ctx);
@@ -270,6 +268,9 @@ struct mgmt_route_def {
 	const char *method;
 	const char *pattern;
 	mgmt_handler_fn fn;
+	/* the query parameters the handler reads (NULL-terminated), NULL: none;
+	 * the server answers any other one (but "pretty") with a 400 naming it */
+	const char *const *query;
 };
 
 /* mgmt_route_add() for each of the nb routes of defs (same ctx); stops at the first error. */

@@ -184,7 +184,7 @@ mgmt_core_routes(struct mgmt_server *s)
 
 	for (i = 0; i < RTE_DIM(core); i++) {
 		rc = mgmt_routes_add(&s->routes, core[i].method, core[i].pattern, core[i].flags,
-				core[i].fn, s);
+				NULL, core[i].fn, s);
 		if (rc != 0)
 			return rc;
 	}

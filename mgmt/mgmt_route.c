@@ -114,7 +114,7 @@ split_path(char *buf, const char **seg, unsigned int max, unsigned int *nb)
 
 int
 mgmt_routes_add(struct mgmt_routes *t, unsigned int method, const char *pattern,
-		unsigned int flags, mgmt_handler_fn fn, void *ctx)
+		unsigned int flags, const char *const *query, mgmt_handler_fn fn, void *ctx)
 {
 	struct mgmt_route *r;
 	unsigned int i, nb_params = 0;
@@ -147,6 +147,7 @@ mgmt_routes_add(struct mgmt_routes *t, unsigned int method, const char *pattern,
 	}
 	r->method = method;
 	r->flags = flags;
+	r->query = query;
 	r->fn = fn;
 	r->ctx = ctx;
 	t->nb++;

@@ -35,6 +35,7 @@ struct mgmt_route {
 	mgmt_handler_fn fn;
 	void *ctx;
 	unsigned int flags;		/* MGMT_ROUTE_* */
+	const char *const *query;	/* query parameters it takes (NULL-terminated), NULL: none */
 };
 
 struct mgmt_routes {
@@ -52,11 +53,14 @@ const char *mgmt_method_name(unsigned int bit);
 void mgmt_methods_str(unsigned int mask, char *buf, size_t len);
 
 /*
- * Add a route. Returns 0, -EINVAL (bad method or pattern), -EEXIST (same
- * method and pattern), -ENOSPC (table full).
+ * Add a route. query: the query parameters its handler reads (a static
+ * NULL-terminated list), NULL for none; the server refuses any other one
+ * but "pretty" with a 400 before calling the handler. Returns 0, -EINVAL
+ * (bad method or pattern), -EEXIST (same method and pattern), -ENOSPC
+ * (table full).
  */
 int mgmt_routes_add(struct mgmt_routes *t, unsigned int method, const char *pattern,
-		unsigned int flags, mgmt_handler_fn fn, void *ctx);
+		unsigned int flags, const char *const *query, mgmt_handler_fn fn, void *ctx);
 
 /*
  * Match path (decoded, without query) for method. The path is copied into

@@ -134,16 +134,17 @@ query_check_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char
 	RTE_SET_USED(value);
 	if (key == NULL || strcmp(key, "pretty") == 0)
 		return MHD_YES;
-	for (i = 0; q->keys[i] != NULL; i++)
+	for (i = 0; q->keys != NULL && q->keys[i] != NULL; i++)
 		if (strcmp(key, q->keys[i]) == 0)
 			return MHD_YES;
 	snprintf(q->unknown, sizeof(q->unknown), "%s", key);
 	return MHD_NO;
 }
 
-int
-mgmt_req_query_only(const struct mgmt_request *req, const char *const *keys,
-		struct mgmt_reply *rep)
+/* 0 when every query parameter is in keys (NULL-terminated, or NULL) or is
+ * "pretty", else a 400 naming the first unknown one. */
+static int
+query_only(const struct mgmt_request *req, const char *const *keys, struct mgmt_reply *rep)
 {
 	struct query_check q = { keys, "" };
 
@@ -397,6 +398,9 @@ finish(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c)
 					"malformed JSON body: line %d column %d: %s",
 					jerr.line, jerr.column, jerr.text);
 	}
+	/* every route: a query parameter it does not take is an error, not ignored */
+	if (query_only(&c->req, c->route->query, &rep) != 0)
+		return send_reply(s, conn, c, &rep);
 	lock = !(c->route->flags & MGMT_ROUTE_LOCKLESS);
 	if (lock)
 		pthread_mutex_lock(&s->lock);
@@ -587,6 +591,19 @@ mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 	return 0;
 }
 
+static int
+route_add(struct mgmt_server *s, const char *method, const char *pattern,
+		const char *const *query, mgmt_handler_fn fn, void *ctx)
+{
+	unsigned int bit = strcmp(method, "HEAD") == 0 ? 0 : mgmt_method_bit(method);
+
+	if (s->started)
+		return -EBUSY;
+	if (bit == 0)
+		return -EINVAL;
+	return mgmt_routes_add(&s->routes, bit, pattern, 0, query, fn, ctx);
+}
+
 int
 mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, unsigned int nb,
 		void *ctx)
@@ -595,7 +612,7 @@ mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, u
 	int rc;
 
 	for (i = 0; i < nb; i++) {
-		rc = mgmt_route_add(s, defs[i].method, defs[i].pattern, defs[i].fn, ctx);
+		rc = route_add(s, defs[i].method, defs[i].pattern, defs[i].query, defs[i].fn, ctx);
 		if (rc != 0)
 			return rc;
 	}
@@ -606,13 +623,7 @@ int
 mgmt_route_add(struct mgmt_server *s, const char *method, const char *pattern,
 		mgmt_handler_fn fn, void *ctx)
 {
-	unsigned int bit = strcmp(method, "HEAD") == 0 ? 0 : mgmt_method_bit(method);
-
-	if (s->started)
-		return -EBUSY;
-	if (bit == 0)
-		return -EINVAL;
-	return mgmt_routes_add(&s->routes, bit, pattern, 0, fn, ctx);
+	return route_add(s, method, pattern, NULL, fn, ctx);
 }
 
 /* A listening socket on host:port (numeric, v4 or v6). */

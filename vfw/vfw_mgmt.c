@@ -216,8 +216,6 @@ sess_error(struct mgmt_reply *rep, int64_t rc)
 static int
 get_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	static const char *const keys[] = { "addr", "proto", "port", "state", "limit", "cursor",
-					     NULL };
 	struct vfw_sess_filter f;
 	struct vfw_sess_info *out;
 	uint64_t limit = SESS_LIST_DEFAULT, cursor = 0;
@@ -226,7 +224,7 @@ get_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	int i, n;
 
 	RTE_SET_USED(ctx);
-	if (mgmt_req_query_only(req, keys, rep) != 0 || parse_filter(req, &f, rep) != 0)
+	if (parse_filter(req, &f, rep) != 0)
 		return rep->status;
 	v = mgmt_req_query(req, "limit");
 	if (v != NULL && mgmt_parse_uint(v, "query 'limit'", 1, VFW_SESS_LIST_MAX, &limit, rep) != 0)
@@ -255,12 +253,11 @@ get_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 static int
 delete_sessions(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	static const char *const keys[] = { "addr", "proto", "port", "state", NULL };
 	struct vfw_sess_filter f;
 	int64_t n;
 
 	RTE_SET_USED(ctx);
-	if (mgmt_req_query_only(req, keys, rep) != 0 || parse_filter(req, &f, rep) != 0)
+	if (parse_filter(req, &f, rep) != 0)
 		return rep->status;
 	n = vfw_sess_flush(&f);
 	if (n < 0)
@@ -291,11 +288,14 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 	};
 	int rc;
 
+	static const char *const list_query[] = { "addr", "proto", "port", "state", "limit",
+						  "cursor", NULL };
+	static const char *const flush_query[] = { "addr", "proto", "port", "state", NULL };
 	static const struct mgmt_route_def routes[] = {
 		{ "GET", "/api/v1/rules", get_rules },
 		{ "PUT", "/api/v1/rules", put_rules },
-		{ "GET", "/api/v1/sessions", get_sessions },
-		{ "DELETE", "/api/v1/sessions", delete_sessions },
+		{ "GET", "/api/v1/sessions", get_sessions, list_query },
+		{ "DELETE", "/api/v1/sessions", delete_sessions, flush_query },
 	};
 
 	rc = mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);

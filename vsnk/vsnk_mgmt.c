@@ -279,15 +279,12 @@ get_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 static int
 get_intervals(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	static const char *const keys[] = { "until", "last", NULL };
 	const char *until = mgmt_req_query(req, "until");
 	const char *last = mgmt_req_query(req, "last");
 	uint64_t u = 0, l = 0;
 	json_t *j;
 
 	RTE_SET_USED(ctx);
-	if (mgmt_req_query_only(req, keys, rep) != 0)
-		return rep->status;
 	if (until != NULL && mgmt_parse_uint(until, "query parameter 'until' (Unix ms)", 1,
 			UINT64_C(1) << 52, &u, rep) != 0)
 		return rep->status;
@@ -354,14 +351,17 @@ get_page(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 			vsnk_dashboard_html_len);
 }
 
+static const char *const intervals_query[] = { "until", "last", NULL };
+static const char *const page_query[] = { "until", NULL };	/* read by the page's script */
+
 static const struct mgmt_route_def routes[] = {
 	{ "GET", "/api/v1/streams", get_streams },
 	{ "GET", "/api/v1/streams/{id}", get_stream },
-	{ "GET", "/api/v1/intervals", get_intervals },
+	{ "GET", "/api/v1/intervals", get_intervals, intervals_query },
 	{ "GET", "/api/v1/dashboard", get_dashboard },
 	{ "PUT", "/api/v1/dashboard", put_dashboard },
-	{ "GET", "/", get_page },
-	{ "GET", "/dashboard", get_page },
+	{ "GET", "/", get_page, page_query },
+	{ "GET", "/dashboard", get_page, page_query },
 };
 
 /* ------------------------------------------------------------ life */

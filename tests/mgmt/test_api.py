@@ -95,7 +95,7 @@ def test_routes(c, total):
     check(r.status == 200 and b'\n  "status": "ok"' in r.body, "?pretty indents", r)
 
 
-def test_errors(c):
+def test_errors(c, total):
     r = c.get("/api/v1/nope")
     check(error_shape(r, 404, "/api/v1/nope"), "unknown path: 404 with a JSON body", r)
     check(error_shape(c.get("/api/v1/health/x"), 404), "path below a route: 404")
@@ -115,7 +115,27 @@ def test_errors(c):
           "OPTIONS: 204 with Allow", r)
     check(error_shape(c.req("OPTIONS", "/nope"), 404), "OPTIONS on an unknown path: 404")
 
+    # a query parameter a route does not take is refused on every route, before the handler
     before = c.json("/api/v1/dashboard")
+    for method, path, q in (("GET", "/api/v1/stats", "fields=rx"),
+                            ("GET", "/api/v1/streams", "until=5"),
+                            ("GET", "/api/v1/streams/1", "verbose"),
+                            ("GET", "/metrics", "name%5B%5D=x"),
+                            ("PUT", "/api/v1/dashboard", "history=5"),
+                            ("POST", "/api/v1/stats/reset", "port=0"),
+                            ("GET", "/api/v1/intervals", "pretty&unitl=5")):
+        name = q.split("&")[-1].split("=")[0].replace("%5B%5D", "[]")
+        body = {"history": 7} if method == "PUT" else None
+        r = c.req(method, path + "?" + q, body=body)
+        check(error_shape(r, 400, "unknown query parameter '%s'" % name),
+              "%s %s?%s: 400 naming %s" % (method, path, q, name), r)
+    check(c.json("/api/v1/dashboard") == before, "the refused PUT changed nothing")
+    check(c.json("/api/v1/stats")["ports"][0]["rx_packets"] == total, "the refused reset reset nothing")
+    for path in ("/api/v1/stats?pretty", "/dashboard?until=5", "/?until=5",
+                 "/api/v1/intervals?until=5&last=2"):
+        r = c.get(path)
+        check(r.status == 200, "GET %s: the parameters the route takes are accepted" % path, r)
+
     put = "/api/v1/dashboard"
     bad = [
         (dict(raw=b'{"history": 5', headers={"Content-Type": "application/json"}), 400,
@@ -182,7 +202,7 @@ def main():
         got = mgmtlib.wait_for(lambda: c.json("/api/v1/stats")["ports"][0]["rx_packets"] == total)
         check(got, "vsnk received the %d packets of the pcap" % total)
         test_routes(c, total)
-        test_errors(c)
+        test_errors(c, total)
         check(c.get("/api/v1/health", auth=mgmtlib.basic("x", "y")).status == 200,
               "without --mgmt-user, an Authorization header is ignored")
         test_threads(v)

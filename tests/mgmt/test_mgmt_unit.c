@@ -105,17 +105,17 @@ test_routes(void **state)
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/", 0, h_a, NULL), 0);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/api/v1/streams/{id}", 0, h_a, NULL), 0);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_PUT, "/api/v1/streams/{id}", 0, h_b, NULL), 0);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/api/v1/streams/summary", 0, h_b, NULL), 0);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_DELETE, "/a/{x}/b/{y}", 0, h_a, NULL), 0);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/", 0, h_a, NULL), -EEXIST);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "relative", 0, h_a, NULL), -EINVAL);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/a//b", 0, h_a, NULL), -EINVAL);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/a/x{y}", 0, h_a, NULL), -EINVAL);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET | MGMT_M_PUT, "/c", 0, h_a, NULL), -EINVAL);
-	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/c", 0, NULL, NULL), -EINVAL);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/", 0, NULL, h_a, NULL), 0);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/api/v1/streams/{id}", 0, NULL, h_a, NULL), 0);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_PUT, "/api/v1/streams/{id}", 0, NULL, h_b, NULL), 0);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/api/v1/streams/summary", 0, NULL, h_b, NULL), 0);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_DELETE, "/a/{x}/b/{y}", 0, NULL, h_a, NULL), 0);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/", 0, NULL, h_a, NULL), -EEXIST);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "relative", 0, NULL, h_a, NULL), -EINVAL);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/a//b", 0, NULL, h_a, NULL), -EINVAL);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/a/x{y}", 0, NULL, h_a, NULL), -EINVAL);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET | MGMT_M_PUT, "/c", 0, NULL, h_a, NULL), -EINVAL);
+	assert_int_equal(mgmt_routes_add(&t, MGMT_M_GET, "/c", 0, NULL, NULL, NULL), -EINVAL);
 
 	memset(&req, 0, sizeof(req));
 	r = mgmt_routes_match(&t, MGMT_M_GET, "/", scratch, &req, &allow);
