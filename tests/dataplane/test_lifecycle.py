@@ -29,12 +29,7 @@ def run(args, timeout=60):
     return subprocess.run([VSNK] + args, capture_output=True, text=True, timeout=timeout)
 
 
-def one_line_error(p, code, *needles):
-    lines = [l for l in p.stderr.splitlines() if l.startswith("vsnk: ")]
-    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
-    if not ok:
-        print("  rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
-    return ok
+one_line_error = vfwcl.one_line_error      # 'vsnk: ' lines
 
 
 def test_help_version():

@@ -245,17 +245,12 @@ class Vsnk(Binary):
 
 def run_vsnk(args, vdevs=("net_null0",), timeout=60):
     """Run vsnk to completion (for option errors); returns CompletedProcess."""
-    cmd = [VSNK] + vfwcl.eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return vfwcl.run_to_exit("vsnk", args, vdevs, timeout)
 
 
 def one_line_error(p, code, *needles):
     """Exit code and exactly one 'vsnk: ' line on stderr naming the needles."""
-    lines = [l for l in p.stderr.splitlines() if l.startswith("vsnk: ")]
-    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
-    if not ok:
-        print("     rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
-    return ok
+    return vfwcl.one_line_error(p, code, *needles, prog="vsnk")
 
 
 def wait_for(fn, timeout=10, interval=0.1):

@@ -206,6 +206,21 @@ def eal_args(vdevs, lcores="0-1", prefix=None, mem=256):
     return a
 
 
+def run_to_exit(name, args, vdevs=("net_null0",), timeout=60):
+    """Run binary name on vdevs to completion (for option errors); returns CompletedProcess."""
+    cmd = [binary(name)] + eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(p, code, *needles, prog="vsnk"):
+    """Exit code and exactly one 'PROG: ' line on stderr naming every needle."""
+    lines = [line for line in p.stderr.splitlines() if line.startswith(prog + ": ")]
+    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
+    if not ok:
+        print("     rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
+    return ok
+
+
 def run(cmd, timeout=60, stats=True, check=None):
     """Run cmd (list). If stats, adds --stats-file and returns its JSON.
     Returns (rc, out, err, stats_json_or_None)."""

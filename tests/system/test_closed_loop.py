@@ -46,34 +46,34 @@ class RecordingProxy(threading.Thread):
                 return
             threading.Thread(target=self.handle, args=(c,), daemon=True).start()
 
-    def handle(self, c):
+    @staticmethod
+    def recv_message(sock, request):
+        """One HTTP message: the head, then Content-Length bytes of body;
+        without one, no body (a request) or up to the close (a response).
+        b"" if the peer closed before a whole head."""
         data = b""
+        while True:
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+                if (m and len(body) >= int(m.group(1))) or (request and not m):
+                    return data
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data if sep else b""
+            data += chunk
+
+    def handle(self, c):
         c.settimeout(10)
         try:
-            while b"\r\n\r\n" not in data:
-                chunk = c.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            m = re.search(rb"(?i)content-length:\s*(\d+)", head)
-            n = int(m.group(1)) if m else 0
-            while len(body) < n:
-                body += c.recv(65536)
-            raw = head + b"\r\n\r\n" + body
+            raw = self.recv_message(c, request=True)
+            if not raw:
+                return
             self.requests.append(raw)
             u = socket.create_connection(("127.0.0.1", self.target), timeout=10)
+            u.settimeout(10)
             u.sendall(raw)
-            resp = b""
-            while True:
-                chunk = u.recv(65536)
-                if not chunk:
-                    break
-                resp += chunk
-                hd, _, bd = resp.partition(b"\r\n\r\n")
-                m = re.search(rb"(?i)content-length:\s*(\d+)", hd)
-                if b"\r\n\r\n" in resp and m and len(bd) >= int(m.group(1)):
-                    break
+            resp = self.recv_message(u, request=False)
             u.close()
             c.sendall(resp)
         finally:

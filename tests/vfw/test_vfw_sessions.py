@@ -104,17 +104,22 @@ def main():
     done()
 
 
-def run(base, p):
+def wait_healthy(base, p):
+    """Wait until vfw (process p) answers /api/v1/health; exit if it died first."""
     for _ in range(300):
         try:
             if call(base, "GET", "/api/v1/health")[0] == 200:
-                break
+                return
         except OSError:
             pass
         if p.poll() is not None:
             print(p.communicate()[1][-2000:])
             sys.exit(1)
         time.sleep(0.1)
+
+
+def run(base, p):
+    wait_healthy(base, p)
     total = N_UDP + N_TCP + N_ICMP
     for _ in range(300):  # the pcap is read at once; wait until every flow has its session
         if stats(base)["sessions"]["active"] == total:
@@ -211,13 +216,7 @@ def under_traffic():
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         flushed, listed = 0, 0
         try:
-            for _ in range(300):
-                try:
-                    if call(base, "GET", "/api/v1/health")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.1)
+            wait_healthy(base, p)
             for i in range(20):
                 st, js = call(base, "DELETE", "/api/v1/sessions" + ("?addr=192.168.10.3" if i % 2 else ""))
                 if st != 200:

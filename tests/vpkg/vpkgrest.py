@@ -3,7 +3,6 @@
 server on a free port, started and stopped cleanly, and the HTTP client and
 checks of tests/mgmt/mgmtlib.py."""
 import os
-import subprocess
 import tempfile
 import time
 
@@ -35,17 +34,12 @@ class Vpkg(mgmtlib.Binary):
 
 def run_vpkg(args, vdevs=("net_null0",), timeout=60):
     """Run vpkg to completion (option errors); returns CompletedProcess."""
-    cmd = [VPKG] + vfwcl.eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    return vfwcl.run_to_exit("vpkg", args, vdevs, timeout)
 
 
 def one_line_error(p, code, *needles):
     """Exit code and exactly one 'vpkg: ' line on stderr naming the needles."""
-    lines = [line for line in p.stderr.splitlines() if line.startswith("vpkg: ")]
-    ok = p.returncode == code and len(lines) == 1 and all(n in lines[0] for n in needles)
-    if not ok:
-        print("     rc=%d stderr=%r" % (p.returncode, p.stderr[-600:]))
-    return ok
+    return vfwcl.one_line_error(p, code, *needles, prog="vpkg")
 
 
 def streams(c):
