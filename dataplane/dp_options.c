@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <getopt.h>
 #include <math.h>
@@ -9,14 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_config.h>
 #include <rte_version.h>
 
 #include "dp_options.h"
+#include "dp_secret.h"
 
-#define MAX_OPTIONS 160
 #define OPT_VAL_BASE 1000
 
 /* --- strict value parsers --- */
@@ -282,15 +285,49 @@ set_mgmt(void *ctx, const char *name, const char *value, char *err, size_t errle
 }
 
 
-/* Run an option's setter, or store a flag's value. */
-static int
-apply_option(const struct dp_option *o, void *ctx, const char *arg, char *err, size_t errlen)
+bool
+dp_config_given(const struct dp_config *cfg, const char *name)
 {
-	if (o->set == NULL) {
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_given; i++)
+		if (strcmp(cfg->given[i], name) == 0)
+			return true;
+	return false;
+}
+
+const char *
+dp_config_first_given(const struct dp_config *cfg, const char *prefix)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_given; i++)
+		if (strncmp(cfg->given[i], prefix, strlen(prefix)) == 0)
+			return cfg->given[i];
+	return NULL;
+}
+
+static void
+record_given(struct dp_config *cfg, const char *name)
+{
+	if (!dp_config_given(cfg, name) && cfg->nb_given < RTE_DIM(cfg->given))
+		cfg->given[cfg->nb_given++] = name;
+}
+
+/* Run an option's setter, or store a flag's value; remember it was given. */
+static int
+apply_option(const struct dp_option *o, void *ctx, struct dp_config *cfg, const char *arg,
+		char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (o->set == NULL)
 		*(bool *)((char *)ctx + o->flag_offset) = o->flag_value;
-		return 0;
-	}
-	return o->set(ctx, o->name, arg, err, errlen);
+	else
+		rc = o->set(ctx, o->name, arg, err, errlen);
+	if (rc == 0)
+		record_given(cfg, o->name);
+	return rc;
 }
 
 static const struct dp_option common_options[] = {
@@ -420,28 +457,78 @@ option_find(const struct dp_app *app, const char *name, void **ctx, struct dp_co
 	return NULL;
 }
 
+/* The JSON of path and its fstat (one open: what is checked is what is read). */
+static json_t *
+load_config_file(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, st) != 0) {
+		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	root = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	close(fd);
+	if (root == NULL)
+		snprintf(err, errlen, "--config: %s: line %d: %s", path, jerr.line, jerr.text);
+	return root;
+}
+
+/* A config file holding a secret option must be a secret file itself. */
+static int
+check_config_secrets(const struct dp_app *app, struct dp_config *cfg, json_t *root,
+		const struct stat *st, const char *path, char *err, size_t errlen)
+{
+	char why[DP_ERR_LEN];
+	const char *key;
+	json_t *val;
+	void *ctx;
+
+	json_object_foreach(root, key, val) {
+		if (!dp_option_is_secret(key) || option_find(app, key, &ctx, cfg) == NULL)
+			continue;
+		if (dp_secret_check_stat(st, SIZE_MAX, "config", path, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s; it holds \"%s\"", why, key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Apply the JSON config file: keys are option names, values their arguments. */
 static int
 apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *path,
 		char *err, size_t errlen)
 {
 	const struct dp_option *o;
-	json_error_t jerr;
 	const char *key;
 	json_t *root, *val;
+	struct stat st;
 	char buf[64];
 	void *ctx;
 	int rc = 0;
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		snprintf(err, errlen, "--config: %s: line %d: %s", path, jerr.line, jerr.text);
+	root = load_config_file(path, &st, err, errlen);
+	if (root == NULL)
 		return -EINVAL;
-	}
 	if (!json_is_object(root)) {
 		snprintf(err, errlen, "--config: %s: the top level must be a JSON object", path);
 		json_decref(root);
 		return -EINVAL;
+	}
+	/* before any key is applied: a file with a secret obeys the password-file rule */
+	rc = check_config_secrets(app, cfg, root, &st, path, err, errlen);
+	if (rc != 0) {
+		json_decref(root);
+		return rc;
 	}
 	json_object_foreach(root, key, val) {
 		const char *arg = NULL;
@@ -486,7 +573,7 @@ apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *p
 			rc = -EINVAL;
 			break;
 		}
-		rc = apply_option(o, ctx, arg, sub, sizeof(sub));
+		rc = apply_option(o, ctx, cfg, arg, sub, sizeof(sub));
 		if (rc != 0) {
 			snprintf(err, errlen, "--config: %s: %s", path, sub);
 			break;
@@ -523,7 +610,7 @@ int
 dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
 		char *err, size_t errlen)
 {
-	struct option longopts[MAX_OPTIONS + 3];
+	struct option longopts[DP_MAX_OPTIONS + 3];
 	const struct dp_option *o;
 	unsigned int i, n = 0;
 	void *ctx;
@@ -531,7 +618,7 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 
 	err[0] = '\0';
 	for (i = 0; (o = option_at(app, i, &ctx, cfg)) != NULL; i++) {
-		if (n >= MAX_OPTIONS) {
+		if (n >= DP_MAX_OPTIONS) {
 			snprintf(err, errlen, "internal: too many options");
 			return -EINVAL;
 		}
@@ -581,7 +668,7 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -EINVAL;
 		}
-		rc = apply_option(o, ctx, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
+		rc = apply_option(o, ctx, cfg, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
 		if (rc != 0) {
 			snprintf(err, errlen, "%s", sub);
 			return rc;

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #define DP_ERR_LEN 256
+#define DP_MAX_OPTIONS 160	/* of a binary, all tables together */
 
 /* The options all three binaries share (DESIGN.md). Owned by main. */
 struct dp_config {
@@ -44,6 +45,9 @@ struct dp_config {
 	char mgmt[128];			/* "ADDR:PORT"; "" = off */
 	char mgmt_host[64];
 	uint16_t mgmt_port;
+	/* the options given (config file, then command line), each once, for messages */
+	const char *given[DP_MAX_OPTIONS];
+	unsigned int nb_given;
 };
 
 #define DP_DEFAULT_RXD 1024
@@ -121,6 +125,15 @@ void dp_config_defaults(struct dp_config *cfg);
  */
 int dp_options_parse(const struct dp_app *app, struct dp_config *cfg,
 		int argc, char **argv, char *err, size_t errlen);
+
+/* Whether option name was given (config file or command line) to dp_options_parse. */
+bool dp_config_given(const struct dp_config *cfg, const char *name);
+
+/*
+ * The first option given whose name starts with prefix ("mgmt-"), or NULL:
+ * for "--X needs --Y" messages that must name the option actually given.
+ */
+const char *dp_config_first_given(const struct dp_config *cfg, const char *prefix);
 
 /* Print --help to stdout. */
 void dp_options_usage(const struct dp_app *app);

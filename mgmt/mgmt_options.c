@@ -13,6 +13,7 @@
 
 #include <rte_common.h>
 
+#include "dp_secret.h"
 #include "mgmt.h"
 
 void
@@ -71,49 +72,19 @@ set_password(void *ctx, const char *name, const char *value, char *err, size_t e
 	return take_password(ctx, name, value, value != NULL ? strlen(value) : 0, err, errlen);
 }
 
-/* The first line of a file that is not readable or writable by others. */
+/* The first line of a secret file (dp_secret_read: mode 600, regular, small). */
 static int
 set_password_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
-	char buf[MGMT_SECRET_MAX + 2];
-	struct stat st;
-	ssize_t n;
+	char buf[MGMT_SECRET_MAX];
 	size_t len;
-	int fd, rc;
+	int rc;
 
-	if (value == NULL || *value == '\0')
-		return dp_opt_error(err, errlen, name, value, "empty path");
-	fd = open(value, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return dp_opt_error(err, errlen, name, value, "%s", strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return dp_opt_error(err, errlen, name, value, "not a regular file");
-	}
-	if (st.st_mode & (S_IROTH | S_IWOTH)) {
-		close(fd);
-		return dp_opt_error(err, errlen, name, value,
-				"readable or writable by others; chmod 600 it");
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return dp_opt_error(err, errlen, name, value, "%s", strerror(errno));
-	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	if (len == (size_t)n && (size_t)n == sizeof(buf) - 1) {
-		explicit_bzero(buf, sizeof(buf));
-		return dp_opt_error(err, errlen, name, value,
-				"the first line is longer than %d characters",
-				MGMT_SECRET_MAX - 1);
-	}
-	rc = take_password(ctx, name, buf, len, err, errlen);
+	rc = dp_secret_read(name, value, buf, sizeof(buf), &len, err, errlen);
+	if (rc == 0)
+		rc = take_password(ctx, name, buf, len, err, errlen);
 	explicit_bzero(buf, sizeof(buf));
-	if (rc != 0)
-		return dp_opt_error(err, errlen, name, value,
-				"the first line must hold a password of 1 to %d characters "
-				"without control characters", MGMT_SECRET_MAX - 1);
-	return 0;
+	return rc;
 }
 
 static int

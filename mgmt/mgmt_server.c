@@ -506,8 +506,9 @@ check_options(struct mgmt_server *s, const struct mgmt_options *o, char *err, si
 	int rc;
 
 	if (s->cfg->mgmt[0] == '\0') {
-		if (o->any_set)
-			return dp_opt_error(err, errlen, "mgmt-user", NULL,
+		if (o->any_set)	/* name the option given, not a fixed one */
+			return dp_opt_error(err, errlen,
+					dp_config_first_given(s->cfg, "mgmt-") ?: "mgmt-user", NULL,
 					"the --mgmt-* options need --mgmt ADDR:PORT");
 		return 0;
 	}

@@ -12,6 +12,7 @@
 
 #include <rte_common.h>
 
+#include "dp_secret.h"
 #include "ves_config.h"
 #include "ves_url.h"
 
@@ -270,32 +271,19 @@ set_password(void *ctx, const char *name, const char *value, char *err, size_t e
 			errlen);
 }
 
-/* The first line of the file, without its end of line. */
+/* The first line of a secret file (dp_secret_read: mode 600, regular, small). */
 static int
 set_password_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
-	char buf[VES_SECRET_MAX + 2];
+	char buf[VES_SECRET_MAX];
 	size_t n;
-	FILE *f;
 	int rc;
 
 	mark(cfg, name);
-	if (value == NULL || *value == '\0')
-		return dp_opt_error(err, errlen, name, value, "empty path");
-	f = fopen(value, "r");
-	if (f == NULL)
-		return dp_opt_error(err, errlen, name, value, "cannot read: %s", strerror(errno));
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	rc = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (rc != 0) {
-		explicit_bzero(buf, sizeof(buf));
-		return dp_opt_error(err, errlen, name, value, "cannot read");
-	}
-	buf[n] = '\0';
-	n = strcspn(buf, "\r\n");
-	rc = store_password(cfg, name, value, buf, n, err, errlen);
+	rc = dp_secret_read(name, value, buf, sizeof(buf), &n, err, errlen);
+	if (rc == 0)
+		rc = store_password(cfg, name, value, buf, n, err, errlen);
 	explicit_bzero(buf, sizeof(buf));
 	return rc;
 }
@@ -352,7 +340,7 @@ static const struct dp_option ves_options[] = {
 	{ "ves-nic-array", "KIND", "v5 per-port array: performance (vNicPerformanceArray), "
 	  "usage (vNicUsageArray, ONAP Beijing) or both (default performance)", set_nic_array },
 	{ "ves-user", "USER", "HTTP Basic auth user", set_user },
-	{ "ves-password-file", "FILE", "HTTP Basic auth password: first line of FILE", set_password_file },
+	{ "ves-password-file", "FILE", "HTTP Basic auth password: first line of FILE (mode 600)", set_password_file },
 	{ "ves-password", "PASS", "HTTP Basic auth password (visible in ps: prefer --ves-password-file)",
 	  set_password },
 	{ "ves-ca", "FILE", "CA certificates (PEM) to verify an https collector (default: system store)",

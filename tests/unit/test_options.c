@@ -7,16 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "dp_options.h"
+#include "dp_secret.h"
 
 struct app_ctx {
 	uint64_t rate;
 	bool flag;
 	int streams_seen;
+	char password[64];
 };
 
 static int
@@ -57,9 +60,21 @@ config_key(void *ctx, const char *key, json_t *value, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+set_password(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct app_ctx *a = ctx;
+
+	if (value == NULL || strlen(value) >= sizeof(a->password))
+		return dp_opt_error(err, errlen, name, NULL, "bad password");
+	strcpy(a->password, value);
+	return 0;
+}
+
 static const struct dp_option app_opts[] = {
 	{ "rate", "PPS", "rate", set_rate },
 	{ "flag", NULL, "a flag", set_flag },
+	{ "api-password", "PASS", "a secret", set_password },
 };
 
 static struct app_ctx actx;
@@ -67,7 +82,7 @@ static const struct dp_app app = {
 	.name = "testapp",
 	.summary = "test",
 	.options = app_opts,
-	.nb_options = 2,
+	.nb_options = sizeof(app_opts) / sizeof(app_opts[0]),
 	.ctx = &actx,
 	.config_key = config_key,
 };
@@ -376,6 +391,152 @@ test_option_groups(void **state)
 	assert_int_equal(dp_app_add_group(&g_app, &grp), -ENOSPC);
 }
 
+
+/* A file of mode mode holding text; the path is static. */
+static char *
+write_tmp_mode(const char *text, mode_t mode)
+{
+	char *path = write_tmp(text);
+
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+/* Every secret file obeys one rule: regular, mode 600 (no group/other bits), small. */
+static void
+test_secret_read(void **state)
+{
+	static const mode_t loose[] = { 0644, 0640, 0620, 0604, 0602 };
+	char buf[16], err[DP_ERR_LEN], big[DP_SECRET_FILE_MAX + 2];
+	unsigned int i;
+	size_t len;
+	char *path;
+
+	(void)state;
+	path = write_tmp_mode("s3cret\nsecond line\n", 0600);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), 0);
+	assert_string_equal(buf, "s3cret");
+	assert_int_equal(len, 6);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), 0);
+	for (i = 0; i < sizeof(loose) / sizeof(loose[0]); i++) {
+		assert_int_equal(chmod(path, loose[i]), 0);
+		assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len,
+				err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "--x-password-file"));
+		assert_non_null(strstr(err, path));
+		assert_non_null(strstr(err, "chmod 600"));
+		assert_null(strstr(err, "s3cret"));
+		assert_null(strchr(err, '\n'));
+	}
+	unlink(path);
+
+	/* not a regular file */
+	assert_int_equal(dp_secret_read("x-password-file", "/tmp", buf, sizeof(buf), &len, err,
+			sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	/* oversize, even with a short first line */
+	memset(big, 'a', sizeof(big) - 1);
+	big[3] = '\n';
+	big[sizeof(big) - 1] = '\0';
+	path = write_tmp_mode(big, 0600);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, path));
+	unlink(path);
+	/* a line that does not fit, an empty line, a control character */
+	path = write_tmp_mode("0123456789abcdefXYZ\n", 0600);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "longer than 15"));
+	assert_null(strstr(err, "0123"));
+	unlink(path);
+	path = write_tmp_mode("\nlater\n", 0600);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "empty"));
+	unlink(path);
+	path = write_tmp_mode("ab\tc\n", 0600);
+	assert_int_equal(dp_secret_read("x-password-file", path, buf, sizeof(buf), &len, err,
+			sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "control character"));
+	unlink(path);
+	assert_int_equal(dp_secret_read("x-password-file", "/nonexistent/pw", buf, sizeof(buf),
+			&len, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/nonexistent/pw"));
+}
+
+static void
+test_secret_names(void **state)
+{
+	(void)state;
+	assert_true(dp_option_is_secret("mgmt-password"));
+	assert_true(dp_option_is_secret("ves-password"));
+	assert_true(dp_option_is_secret("api-token"));
+	assert_true(dp_option_is_secret("client-secret"));
+	assert_false(dp_option_is_secret("mgmt-password-file"));
+	assert_false(dp_option_is_secret("mgmt-user"));
+	assert_false(dp_option_is_secret("rate"));
+}
+
+/* A --config file that holds a secret obeys the rule of a password file. */
+static void
+test_config_secret(void **state)
+{
+	struct dp_config cfg;
+	char err[DP_ERR_LEN];
+	char *path;
+
+	(void)state;
+	path = write_tmp_mode("{\"rate\": 5, \"api-password\": \"hunter2\"}", 0644);
+	assert_int_equal(parse(&cfg, err, "--config", path, NULL), -EINVAL);
+	assert_non_null(strstr(err, "--config"));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "api-password"));
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_null(strstr(err, "hunter2"));
+	assert_null(strchr(err, '\n'));
+	/* refused before any key is applied */
+	assert_int_equal(actx.rate, 0);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(parse(&cfg, err, "--config", path, NULL), -EINVAL);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(parse(&cfg, err, "--config", path, NULL), DP_PARSE_RUN);
+	assert_string_equal(actx.password, "hunter2");
+	assert_int_equal(actx.rate, 5);
+	unlink(path);
+	/* without a secret, any mode */
+	path = write_tmp_mode("{\"rate\": 5}", 0644);
+	assert_int_equal(parse(&cfg, err, "--config", path, NULL), DP_PARSE_RUN);
+	unlink(path);
+}
+
+/* Messages about a missing companion option name the option actually given. */
+static void
+test_first_given(void **state)
+{
+	struct dp_config cfg;
+	char err[DP_ERR_LEN];
+	char *path;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, err, "--burst", "16", "--api-password", "x", "--rate", "3",
+			NULL), DP_PARSE_RUN);
+	assert_string_equal(dp_config_first_given(&cfg, "api-"), "api-password");
+	assert_string_equal(dp_config_first_given(&cfg, "r"), "rate");
+	assert_null(dp_config_first_given(&cfg, "mgmt"));
+	assert_true(dp_config_given(&cfg, "burst"));
+	assert_false(dp_config_given(&cfg, "rxq"));
+	/* the config file's options count too, and come first */
+	path = write_tmp_mode("{\"rxd\": 512}", 0600);
+	assert_int_equal(parse(&cfg, err, "--rxq", "2", "--config", path, NULL), DP_PARSE_RUN);
+	assert_true(dp_config_given(&cfg, "rxd"));
+	assert_string_equal(dp_config_first_given(&cfg, "rx"), "rxd");
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -388,6 +549,10 @@ main(void)
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_option_groups),
+		cmocka_unit_test(test_secret_read),
+		cmocka_unit_test(test_secret_names),
+		cmocka_unit_test(test_config_secret),
+		cmocka_unit_test(test_first_given),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,6 +99,45 @@ def test_help():
         assert n in p.stdout, n
 
 
+def secret_file(text, mode, name="pw"):
+    p = os.path.join(vt.tmpdir(), name)
+    with open(p, "w") as f:
+        f.write(text)
+    os.chmod(p, mode)
+    return p
+
+
+def test_secret_files_one_rule():
+    """Every file holding a secret is refused unless mode 600, naming option and file."""
+    for mode in (0o644, 0o640):
+        p = secret_file("hunter2\n", mode)
+        for opt in ("--mgmt-password-file", "--ves-password-file"):
+            line = expect_usage([opt, p], opt, p, "chmod 600")
+            assert "hunter2" not in line, line
+        p = config({"mgmt": "127.0.0.1:0", "mgmt-user": "u", "mgmt-password": "hunter2"})
+        os.chmod(p, mode)
+        line = expect_usage(["--config", p], "--config", p, "mgmt-password", "chmod 600")
+        assert "hunter2" not in line, line
+        p = config({"ves-url": "http://127.0.0.1:1/", "ves-user": "u",
+                    "ves-password": "hunter2"})
+        os.chmod(p, mode)
+        expect_usage(["--config", p], "--config", p, "ves-password", "chmod 600")
+    expect_usage(["--ves-password-file", vt.tmpdir()], "--ves-password-file", "regular file")
+    # at 600 the secret is taken: the next error is about what is missing
+    p = secret_file("hunter2\n", 0o600)
+    expect_usage(["--ves-password-file", p], "--ves-password-file", "needs --ves-url")
+
+
+def test_mgmt_options_need_mgmt():
+    """--mgmt-* without --mgmt: the error names the option given."""
+    for opt, val in (("--mgmt-password", "x"), ("--mgmt-user", "u"),
+                     ("--mgmt-timeout", "5")):
+        expect_usage([opt, val], opt, "need --mgmt")
+    p = config({"mgmt-max-body": 4096})
+    expect_usage(["--config", p], "--mgmt-max-body", "need --mgmt")
+
+
 if __name__ == "__main__":
     vt.run_main([test_overlapping_ids, test_rate_above_line_rate, test_size_below_headers,
-                 test_unknown_protocol, test_bad_json, test_bad_options, test_help])
+                 test_unknown_protocol, test_bad_json, test_bad_options, test_help,
+                 test_secret_files_one_rule, test_mgmt_options_need_mgmt])
