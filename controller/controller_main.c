@@ -2,13 +2,16 @@
 /*
  * vfwcl-controller: the closed loop where there is no ONAP. It stands in for
  * DCAE's VES collector (receives v5/v7 events, single or batch, with Basic
- * auth, answers 202 as ONAP's collector does), TCA + Policy (thresholds on
+ * auth, answers 202 as ONAP's collector does; a request that does not meet
+ * ONAP's schema for its version is refused as a whole with a 400, as the
+ * collector validates the whole body; ves_check.h), TCA + Policy (thresholds on
  * receivedTotalPacketsDelta of vFirewallBroadcastPackets, policy.h) and APPC
  * (the ONAP stream-count or sample-plugin request to vpkg, action.h).
  *
  * Threads: the collector's handlers run on the REST server's threads, one
  * at a time; an action is handed to the action thread, so a slow vpkg never
- * holds the collector. Every decision is one JSON line (decision log).
+ * holds the collector. Every decision is one JSON line (decision log), and
+ * so is every refused request and every request's replayed events.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,7 +31,9 @@
 #include "mgmt.h"
 #include "onap_request.h"
 #include "policy.h"
+#include "replay.h"
 #include "tca.h"
+#include "ves_check.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
@@ -53,11 +58,15 @@ struct ctl {
 	pthread_mutex_t lock;		/* guard, pending action, counters, log */
 	pthread_cond_t cond;
 	struct tca_guard guard;
+	struct replay_table replay;	/* (sourceName, sequence) seen */
 	bool action_pending;		/* an action waits for the action thread */
 	struct tca_reading pending;	/* the reading that caused it */
 	bool stopping;
 	uint64_t events, ignored, low, high, normal, actions, action_ok, action_failed;
 	uint64_t suppressed;
+	uint64_t rejected;		/* requests refused (400) */
+	uint64_t replayed;		/* events already seen, ignored */
+	uint64_t suspect;		/* low/high values flagged suspect, not acted on */
 	long last_status;
 };
 
@@ -234,7 +243,7 @@ static const struct dp_option ctl_options[] = {
 	{ "min-interval", "SEC", "ignore events of shorter measurement intervals (overrides the policy)", set_min_interval },
 	{ "action-timeout", "SEC", "time limit of a request to vpkg (default 5)", set_timeout },
 	{ "log", "FILE", "append the decision log (JSON lines) to FILE (default: stdout)", set_log },
-	{ "events-file", "FILE", "append every event received (one JSON line each) to FILE", set_events_file },
+	{ "events-file", "FILE", "append every event accepted (valid, not replayed; one JSON line each) to FILE", set_events_file },
 	{ "duration", "SEC", "stop by itself after SEC seconds (default: until SIGINT/SIGTERM)", set_duration },
 };
 
@@ -248,7 +257,9 @@ static struct dp_app ctl_app = {
 	.summary = "closed-loop controller: VES collector + threshold crossing + ONAP action on vpkg",
 	.usage_extra =
 		"The collector accepts POST /eventListener/v5, /eventListener/v7 and their\n"
-		"/eventBatch forms, and answers 202. --mgmt-user/--mgmt-password-file set\n"
+		"/eventBatch forms, and answers 202; a request that does not meet ONAP's\n"
+		"VES schema for its version (a batch with one bad event included) gets 400\n"
+		"with the reason and changes nothing. --mgmt-user/--mgmt-password-file set\n"
 		"the Basic auth the VES agents must present. Every decision is one JSON line.\n"
 		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
 	.options = ctl_options,
@@ -259,33 +270,65 @@ static struct dp_app ctl_app = {
 
 /* --- the decision log --- */
 
+/* Write one line and drop it (ctl.lock held). */
 static void
-log_decision(const struct tca_reading *r, const char *action, const char *result)
+log_line(json_t *line)
 {
-	struct timespec ts;
-	json_t *line;
-	char *text;
-	double threshold = r->verdict == TCA_LOW ? ctl.policy.low :
-			   r->verdict == TCA_HIGH ? ctl.policy.high : -1;
+	char *text = line != NULL ? json_dumps(line, JSON_COMPACT) : NULL;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	line = json_pack("{s:I,s:I,s:s,s:s,s:f,s:s,s:o,s:s,s:s}",
-			"time_ms", (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-			"sequence", (json_int_t)r->sequence,
-			"source", r->source,
-			"vnic", r->vnic,
-			"value", r->value,
-			"verdict", tca_verdict_name(r->verdict),
-			"threshold", threshold >= 0 ? json_real(threshold) : json_null(),
-			"action", action,
-			"result", result);
-	text = line != NULL ? json_dumps(line, JSON_COMPACT) : NULL;
 	if (text != NULL) {
 		fprintf(ctl.log, "%s\n", text);
 		fflush(ctl.log);
 	}
 	free(text);
 	json_decref(line);
+}
+
+static json_int_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+log_decision(const struct tca_reading *r, const char *action, const char *result)
+{
+	double threshold = r->verdict == TCA_LOW ? ctl.policy.low :
+			   r->verdict == TCA_HIGH ? ctl.policy.high : -1;
+
+	log_line(json_pack("{s:I,s:I,s:s,s:s,s:f,s:b,s:s,s:o,s:s,s:s}",
+			"time_ms", now_ms(),
+			"sequence", (json_int_t)r->sequence,
+			"source", r->source,
+			"vnic", r->vnic,
+			"value", r->value,
+			"suspect", r->suspect,
+			"verdict", tca_verdict_name(r->verdict),
+			"threshold", threshold >= 0 ? json_real(threshold) : json_null(),
+			"action", action,
+			"result", result));
+}
+
+/* A refused request: nothing in it was acted on. */
+static void
+log_rejected(const char *path, const char *reason)
+{
+	log_line(json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "time_ms", now_ms(), "verdict", "rejected",
+			"path", path, "reason", reason, "action", "none", "result", "HTTP 400"));
+}
+
+/* The replayed events of one request, in one line: the first one and how many. */
+static void
+log_replayed(const struct tca_reading *first, unsigned int count)
+{
+	log_line(json_pack("{s:I,s:s,s:s,s:I,s:f,s:i,s:s,s:s}", "time_ms", now_ms(),
+			"verdict", "replayed", "source", first->source,
+			"sequence", (json_int_t)first->sequence, "value", first->value,
+			"count", (int)count, "action", "none",
+			"result", "ignored: (sourceName, sequence) already seen"));
 }
 
 /* --- the action thread --- */
@@ -333,68 +376,144 @@ action_thread(void *arg)
 
 /* --- the collector --- */
 
-/* Evaluate one event (handler thread, server lock held; takes ctl.lock). */
+struct collector_route {
+	const char *path;
+	int version;		/* VES 5 or 7 */
+	bool batch;		/* eventBatch: {"eventList": [...]} */
+};
+
+static const struct collector_route collector_routes[] = {
+	{ "/eventListener/v5", 5, false }, { "/eventListener/v5/eventBatch", 5, true },
+	{ "/eventListener/v7", 7, false }, { "/eventListener/v7/eventBatch", 7, true },
+};
+
+/* Act on one accepted event's reading (ctl.lock held). */
 static void
-evaluate(const json_t *event)
+act_on(const struct tca_reading *r)
 {
-	struct tca_reading r;
 	const char *why;
 
-	tca_evaluate(&ctl.policy, event, &r);
-	pthread_mutex_lock(&ctl.lock);
-	ctl.events++;
-	if (ctl.events_file_open) {
-		json_dumpf(event, ctl.events_out, JSON_COMPACT);
-		fputc('\n', ctl.events_out);
-		fflush(ctl.events_out);
-	}
-	if (r.verdict == TCA_IGNORED) {
+	if (r->verdict == TCA_IGNORED || r->verdict == TCA_SKIPPED) {
 		ctl.ignored++;
-		pthread_mutex_unlock(&ctl.lock);
+		if (r->verdict == TCA_SKIPPED)
+			log_decision(r, "none", r->why);
 		return;
 	}
 	tca_guard_event(&ctl.guard);
-	if (r.verdict == TCA_NORMAL) {
+	if (r->verdict == TCA_NORMAL) {
 		ctl.normal++;
-		log_decision(&r, "none", "within thresholds");
-	} else {
-		if (r.verdict == TCA_LOW)
-			ctl.low++;
-		else
-			ctl.high++;
-		if (tca_guard_allows(&ctl.guard, &why)) {
-			tca_guard_started(&ctl.guard);
-			ctl.actions++;
-			ctl.pending = r;
-			ctl.action_pending = true;
-			pthread_cond_signal(&ctl.cond);
-		} else {
-			ctl.suppressed++;
-			log_decision(&r, "none", why);
-		}
+		log_decision(r, "none", "within thresholds");
+		return;
 	}
+	if (r->verdict == TCA_LOW)
+		ctl.low++;
+	else
+		ctl.high++;
+	if (r->suspect && !ctl.policy.act_on_suspect) {
+		ctl.suspect++;
+		log_decision(r, "none", "values are suspect (policy act-on-suspect is false)");
+	} else if (tca_guard_allows(&ctl.guard, &why)) {
+		tca_guard_started(&ctl.guard);
+		ctl.actions++;
+		ctl.pending = *r;
+		ctl.action_pending = true;
+		pthread_cond_signal(&ctl.cond);
+	} else {
+		ctl.suppressed++;
+		log_decision(r, "none", why);
+	}
+}
+
+static double
+header_number(const json_t *event, const char *key)
+{
+	return json_number_value(json_object_get(json_object_get(event, "commonEventHeader"), key));
+}
+
+/* The checked events and their readings: replays are counted, the others acted on. */
+static void
+accept_events(const json_t *const *events, const struct tca_reading *readings, unsigned int n)
+{
+	const struct tca_reading *first_replay = NULL;
+	unsigned int i, replayed = 0;
+
+	pthread_mutex_lock(&ctl.lock);
+	for (i = 0; i < n; i++) {
+		const struct tca_reading *r = &readings[i];
+
+		if (replay_seen(&ctl.replay, r->source, r->sequence,
+				header_number(events[i], "startEpochMicrosec"),
+				header_number(events[i], "lastEpochMicrosec"))) {
+			ctl.replayed++;
+			if (replayed++ == 0)
+				first_replay = r;
+			continue;
+		}
+		ctl.events++;
+		if (ctl.events_file_open) {
+			json_dumpf(events[i], ctl.events_out, JSON_COMPACT);
+			fputc('\n', ctl.events_out);
+			fflush(ctl.events_out);
+		}
+		act_on(r);
+	}
+	if (replayed > 0)
+		log_replayed(first_replay, replayed);
 	pthread_mutex_unlock(&ctl.lock);
 }
 
 static int
+refuse(const struct collector_route *route, struct mgmt_reply *rep, const char *reason)
+{
+	pthread_mutex_lock(&ctl.lock);
+	ctl.rejected++;
+	log_rejected(route->path, reason);
+	pthread_mutex_unlock(&ctl.lock);
+	return mgmt_reply_error(rep, 400, "%s", reason);
+}
+
+/*
+ * Check the body, then read every event (the policy's events must carry a
+ * usable value), and only then act: a request is taken or refused whole.
+ */
+static int
 post_events(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	const json_t *single, *list, *e;
-	size_t i;
-	int n;
+	const struct collector_route *route = ctx;
+	const json_t *single, *list, **events;
+	struct tca_reading *readings;
+	char why[512];
+	unsigned int i, n;
 
-	(void)ctx;
-	if (mgmt_body_object(req, rep) != 0)
-		return rep->status;
-	n = tca_events(req->body, &single, &list);
-	if (n < 0)
-		return mgmt_reply_error(rep, 400, "body: expected {\"event\": {...}} or {\"eventList\": [...]}");
-	if (single != NULL)
-		evaluate(single);
-	else
-		json_array_foreach(list, i, e)
-			evaluate(e);
-	return mgmt_reply_empty(rep, 202);
+	if (ves_check_body(req->body, route->version, route->batch, why, sizeof(why)) != 0)
+		return refuse(route, rep, why);
+	n = (unsigned int)tca_events(req->body, &single, &list);
+	readings = calloc(n, sizeof(*readings));
+	events = calloc(n, sizeof(*events));
+	if (readings == NULL || events == NULL) {
+		free(readings);
+		free(events);
+		return mgmt_reply_error(rep, 503, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		events[i] = single != NULL ? single : json_array_get(list, i);
+		tca_evaluate(&ctl.policy, events[i], &readings[i]);
+		if (readings[i].verdict == TCA_UNREADABLE)
+			break;
+	}
+	if (i < n) {
+		if (single != NULL)
+			snprintf(why, sizeof(why), "event: %s", readings[i].why);
+		else
+			snprintf(why, sizeof(why), "eventList[%u]: %s", i, readings[i].why);
+		refuse(route, rep, why);
+	} else {
+		accept_events(events, readings, n);
+		mgmt_reply_empty(rep, 202);
+	}
+	free(readings);
+	free(events);
+	return rep->status;
 }
 
 static json_t *
@@ -404,11 +523,12 @@ ctl_stats_json(void *ctx)
 
 	(void)ctx;
 	pthread_mutex_lock(&ctl.lock);
-	j = json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I,s:b}}",
+	j = json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I,s:b}}",
 			"program", "vfwcl-controller",
 			"events", "received", (json_int_t)ctl.events, "ignored", (json_int_t)ctl.ignored,
 			"low", (json_int_t)ctl.low, "high", (json_int_t)ctl.high,
-			"normal", (json_int_t)ctl.normal,
+			"normal", (json_int_t)ctl.normal, "rejected", (json_int_t)ctl.rejected,
+			"replayed", (json_int_t)ctl.replayed, "suspect", (json_int_t)ctl.suspect,
 			"actions", "started", (json_int_t)ctl.actions, "ok", (json_int_t)ctl.action_ok,
 			"failed", (json_int_t)ctl.action_failed, "suppressed", (json_int_t)ctl.suppressed,
 			"last_status", (json_int_t)ctl.last_status, "in_flight", ctl.guard.in_flight);
@@ -420,20 +540,17 @@ static json_t *
 ctl_config_json(void *ctx)
 {
 	(void)ctx;
-	return json_pack("{s:s,s:s,s:f,s:f,s:i,s:s,s:s,s:i}",
+	return json_pack("{s:s,s:s,s:f,s:f,s:i,s:s,s:s,s:i,s:b}",
 			"event-name", ctl.policy.event_name, "field", ctl.policy.field,
 			"low", ctl.policy.low, "high", ctl.policy.high, "streams", (int)ctl.policy.streams,
 			"api", policy_api_name(ctl.policy.api), "vpkg", ctl.opt.target.url,
-			"guard-intervals", (int)ctl.policy.guard_intervals);
+			"guard-intervals", (int)ctl.policy.guard_intervals,
+			"act-on-suspect", ctl.policy.act_on_suspect);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const char *const paths[] = {
-		"/eventListener/v5", "/eventListener/v5/eventBatch",
-		"/eventListener/v7", "/eventListener/v7/eventBatch",
-	};
 	struct mgmt_binding binding = {
 		.program = "vfwcl-controller",
 		.metric_prefix = "vfwcl_controller_",
@@ -459,6 +576,8 @@ main(int argc, char **argv)
 	mgmt_options_init(&mopt);
 	dp_app_add_group(&ctl_app, &(struct dp_option_group){ "Collector", listen_option, 1, &cfg });
 	mgmt_options_register(&ctl_app, &mopt);
+	/* the REST server is the collector itself: there is no --mgmt here */
+	ctl_app.groups[ctl_app.nb_groups - 1].title = "Collector (REST) options, on --listen ADDR:PORT";
 	rc = dp_options_parse(&ctl_app, &cfg, argc, argv, err, sizeof(err));
 	if (rc == DP_PARSE_EXIT)
 		return 0;
@@ -469,7 +588,7 @@ main(int argc, char **argv)
 	policy_defaults(&ctl.policy);
 	if (ctl.opt.policy_file[0] != '\0' &&
 	    policy_load(&ctl.policy, ctl.opt.policy_file, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vfwcl-controller: --policy: %s\n", err);
+		fprintf(stderr, "vfwcl-controller: --policy %s\n", err);
 		return 2;
 	}
 	if (ctl.opt.api[0] != '\0')
@@ -502,10 +621,12 @@ main(int argc, char **argv)
 		ctl.events_file_open = true;
 	}
 	tca_guard_init(&ctl.guard, ctl.policy.guard_intervals);
+	replay_init(&ctl.replay);
 
 	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err));
-	for (i = 0; rc == 0 && i < RTE_DIM(paths); i++)
-		rc = mgmt_route_add(srv, "POST", paths[i], post_events, NULL);
+	for (i = 0; rc == 0 && i < RTE_DIM(collector_routes); i++)
+		rc = mgmt_route_add(srv, "POST", collector_routes[i].path, post_events,
+				    (void *)(uintptr_t)&collector_routes[i]);
 	if (rc != 0) {
 		fprintf(stderr, "vfwcl-controller: %s\n", rc == -EINVAL ? err : strerror(-rc));
 		return rc == -EINVAL ? 2 : 1;

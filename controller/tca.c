@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tca.h"
+#include "ves_check.h"
 
 const char *
 tca_verdict_name(enum tca_verdict v)
@@ -15,34 +16,24 @@ tca_verdict_name(enum tca_verdict v)
 		return "low";
 	case TCA_HIGH:
 		return "high";
+	case TCA_SKIPPED:
+		return "skipped";
+	case TCA_UNREADABLE:
+		return "unreadable";
 	default:
 		return "ignored";
 	}
 }
 
 static void
-ignore(struct tca_reading *r, const char *why)
+not_evaluated(struct tca_reading *r, enum tca_verdict v, const char *fmt, ...)
 {
-	r->verdict = TCA_IGNORED;
-	snprintf(r->why, sizeof(r->why), "%s", why);
-}
+	va_list ap;
 
-/* A number, or a string holding one (some agents send "1016.000000"). */
-static bool
-field_number(const json_t *v, double *out)
-{
-	const char *s;
-	char *end;
-
-	if (json_is_number(v)) {
-		*out = json_number_value(v);
-		return true;
-	}
-	s = json_string_value(v);
-	if (s == NULL || *s == '\0')
-		return false;
-	*out = strtod(s, &end);
-	return *end == '\0';
+	r->verdict = v;
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
 }
 
 /* The vNIC entry: the one named by the policy, or the first. */
@@ -69,13 +60,13 @@ void
 tca_evaluate(const struct policy *p, const json_t *event, struct tca_reading *r)
 {
 	const json_t *hdr = json_object_get(event, "commonEventHeader");
-	const json_t *fields, *arr = NULL, *nic;
-	const char *name, *domain, *id_key;
+	const json_t *fields, *arr, *nic, *value;
+	const char *name, *domain, *id_key, *block, *arr_name;
 
 	memset(r, 0, sizeof(*r));
 	r->sequence = -1;
 	if (!json_is_object(hdr))
-		return ignore(r, "no commonEventHeader");
+		return not_evaluated(r, TCA_IGNORED, "no commonEventHeader");
 	name = json_string_value(json_object_get(hdr, "eventName"));
 	domain = json_string_value(json_object_get(hdr, "domain"));
 	if (json_is_integer(json_object_get(hdr, "sequence")))
@@ -83,36 +74,52 @@ tca_evaluate(const struct policy *p, const json_t *event, struct tca_reading *r)
 	snprintf(r->source, sizeof(r->source), "%s",
 		 json_string_value(json_object_get(hdr, "sourceName")) ?: "");
 	if (name == NULL || strcmp(name, p->event_name) != 0)
-		return ignore(r, "another event name");
+		return not_evaluated(r, TCA_IGNORED, "another event name");
 	if (domain != NULL && strcmp(domain, "measurementsForVfScaling") == 0) {
 		r->version = 5;
-		fields = json_object_get(event, "measurementsForVfScalingFields");
-		arr = json_object_get(fields, "vNicPerformanceArray");
-		if (arr == NULL)
-			arr = json_object_get(fields, "vNicUsageArray");
+		block = "measurementsForVfScalingFields";
+		fields = json_object_get(event, block);
+		arr_name = "vNicPerformanceArray";
+		arr = json_object_get(fields, arr_name);
+		if (arr == NULL) {
+			arr_name = "vNicUsageArray";
+			arr = json_object_get(fields, arr_name);
+		}
 		id_key = "vNicIdentifier";
 	} else if (domain != NULL && strcmp(domain, "measurement") == 0) {
 		r->version = 7;
-		fields = json_object_get(event, "measurementFields");
-		arr = json_object_get(fields, "nicPerformanceArray");
+		block = "measurementFields";
+		fields = json_object_get(event, block);
+		arr_name = "nicPerformanceArray";
+		arr = json_object_get(fields, arr_name);
 		id_key = "nicIdentifier";
 	} else {
-		return ignore(r, "not a measurement domain");
+		return not_evaluated(r, TCA_IGNORED, "not a measurement domain");
 	}
+	if (!json_is_object(fields))
+		return not_evaluated(r, TCA_UNREADABLE, "no %s", block);
 	if (p->min_interval > 0) {
-		double iv;
+		const json_t *iv = json_object_get(fields, "measurementInterval");
 
-		if (!field_number(json_object_get(fields, "measurementInterval"), &iv))
-			return ignore(r, "no measurementInterval");
-		if (iv < p->min_interval)
-			return ignore(r, "partial interval");
+		if (!ves_check_count(iv))
+			return not_evaluated(r, TCA_UNREADABLE, "%s.measurementInterval: not a number",
+					     block);
+		if (json_number_value(iv) < p->min_interval)
+			return not_evaluated(r, TCA_SKIPPED, "partial interval");
 	}
 	nic = pick_vnic(arr, id_key, p->vnic);
+	if (nic == NULL && p->vnic[0] != '\0')
+		return not_evaluated(r, TCA_UNREADABLE, "%s: no entry '%s'", arr_name, p->vnic);
 	if (nic == NULL)
-		return ignore(r, "no such vNIC entry");
+		return not_evaluated(r, TCA_UNREADABLE, "%s: missing or empty", arr_name);
 	snprintf(r->vnic, sizeof(r->vnic), "%s", json_string_value(json_object_get(nic, id_key)) ?: "");
-	if (!field_number(json_object_get(nic, p->field), &r->value))
-		return ignore(r, "the field is missing or not a number");
+	value = json_object_get(nic, p->field);
+	if (!ves_check_count(value))
+		return not_evaluated(r, TCA_UNREADABLE, "%s '%s': %s %s", arr_name, r->vnic, p->field,
+				     value == NULL ? "missing" : "is not a number from 0 to 2^53");
+	r->value = json_number_value(value);
+	r->suspect = strcmp(json_string_value(json_object_get(nic, "valuesAreSuspect")) ?: "",
+			    "true") == 0;
 	if (r->value <= p->low)
 		r->verdict = TCA_LOW;
 	else if (r->value >= p->high)

@@ -4,7 +4,10 @@
  * vFWCL: pick the events of the policy's name, read the policy's field from
  * the vNIC array (v5: measurementsForVfScalingFields.vNicPerformanceArray or
  * the older vNicUsageArray; v7: measurementFields.nicPerformanceArray), and
- * classify it as low (<= low), high (>= high) or normal.
+ * classify it as low (<= low), high (>= high) or normal. The event is
+ * expected to have passed ves_check_event(); what the schema leaves optional
+ * but the TCA needs (the block, the vNIC entry, the field as a finite number
+ * from 0 to 2^53) makes the event TCA_UNREADABLE: the collector refuses it.
  *
  * The guard: at most one action per guard_intervals events, and none while
  * the previous one is in flight.
@@ -23,7 +26,9 @@
 #include "policy.h"
 
 enum tca_verdict {
-	TCA_IGNORED = 0,	/* another event name or domain, or no such field */
+	TCA_IGNORED = 0,	/* another event name or domain: not for this policy */
+	TCA_SKIPPED,		/* the policy's event, not evaluated: partial interval */
+	TCA_UNREADABLE,		/* the policy's event without a usable value */
 	TCA_NORMAL,
 	TCA_LOW,
 	TCA_HIGH,
@@ -32,11 +37,12 @@ enum tca_verdict {
 struct tca_reading {
 	enum tca_verdict verdict;
 	double value;
-	int64_t sequence;	/* commonEventHeader.sequence, -1 if absent */
+	bool suspect;		/* the entry's valuesAreSuspect is "true" */
+	int64_t sequence;	/* commonEventHeader.sequence */
 	int version;		/* 5 or 7, from the domain */
 	char source[128];	/* commonEventHeader.sourceName */
 	char vnic[64];		/* the vNIC entry read */
-	char why[128];		/* for TCA_IGNORED */
+	char why[160];		/* for TCA_IGNORED, TCA_SKIPPED, TCA_UNREADABLE */
 };
 
 const char *tca_verdict_name(enum tca_verdict v);

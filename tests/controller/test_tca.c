@@ -60,10 +60,16 @@ test_policy_defaults_and_file(void **state)
 	assert_int_equal(p.api, POLICY_API_SAMPLE_PLUGIN);
 	assert_string_equal(p.vnic, "eth1");
 	json_decref(o);
+	assert_false(p.act_on_suspect);	/* the default */
+	o = j("{\"act-on-suspect\": true}");
+	assert_int_equal(policy_from_json(&p, o, err, sizeof(err)), 0);
+	assert_true(p.act_on_suspect);
+	json_decref(o);
 
 	static const char *const bad[] = {
 		"{\"low\": \"x\"}", "{\"streams\": 11}", "{\"streams\": 2.5}", "{\"api\": \"soap\"}",
 		"{\"bogus\": 1}", "{\"low\": 800}", "{\"event-name\": \"\"}", "[1]",
+		"{\"act-on-suspect\": \"yes\"}", "{\"act-on-suspect\": 1}",
 	};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct policy before;
@@ -73,7 +79,15 @@ test_policy_defaults_and_file(void **state)
 		o = j(bad[i]);
 		assert_int_equal(policy_from_json(&p, o, err, sizeof(err)), -EINVAL);
 		assert_memory_equal(&p, &before, sizeof(p));	/* nothing changed */
-		assert_non_null(strstr(err, "policy:"));
+		/* the key and the value are named */
+		if (bad[i][0] == '{' && strstr(bad[i], "800") == NULL) {
+			char key[32];
+
+			assert_int_equal(sscanf(bad[i], "{\"%31[^\"]\"", key), 1);
+			assert_non_null(strstr(err, key));
+			if (strcmp(key, "bogus") != 0)
+				assert_non_null(strstr(err, "invalid value"));
+		}
 		json_decref(o);
 	}
 }
@@ -114,15 +128,24 @@ test_tca_v5_v7(void **state)
 	json_decref(e);
 	policy_defaults(&p);
 
-	/* Beijing's vNicUsageArray with string numbers (the ONAP sample) */
+	/* Beijing's vNicUsageArray (the ONAP seed sample), flagged suspect */
 	e = j("{\"commonEventHeader\": {\"domain\": \"measurementsForVfScaling\", "
 	      "\"eventName\": \"vFirewallBroadcastPackets\"}, \"measurementsForVfScalingFields\": "
-	      "{\"vNicUsageArray\": [{\"vNicIdentifier\": \"eth0\", "
-	      "\"receivedTotalPacketsDelta\": \"1016.000000\"}]}}");
+	      "{\"vNicUsageArray\": [{\"vNicIdentifier\": \"eth0\", \"valuesAreSuspect\": \"true\", "
+	      "\"receivedTotalPacketsDelta\": 1016.000000}]}}");
 	tca_evaluate(&p, e, &r);
 	assert_int_equal(r.verdict, TCA_HIGH);
 	assert_true(r.value == 1016);
-	assert_int_equal(r.sequence, -1);
+	assert_true(r.suspect);
+	json_decref(e);
+	/* a value given as a string is not a number: the event is unreadable, never low/high */
+	e = j("{\"commonEventHeader\": {\"domain\": \"measurementsForVfScaling\", "
+	      "\"eventName\": \"vFirewallBroadcastPackets\"}, \"measurementsForVfScalingFields\": "
+	      "{\"vNicUsageArray\": [{\"vNicIdentifier\": \"eth0\", "
+	      "\"receivedTotalPacketsDelta\": \"999\"}]}}");
+	tca_evaluate(&p, e, &r);
+	assert_int_equal(r.verdict, TCA_UNREADABLE);
+	assert_non_null(strstr(r.why, "receivedTotalPacketsDelta"));
 	json_decref(e);
 
 	/* v7 */
@@ -142,25 +165,48 @@ test_tca_v5_v7(void **state)
 	      "{\"measurementInterval\": 0.15, \"vNicPerformanceArray\": [{\"vNicIdentifier\": \"p\", "
 	      "\"receivedTotalPacketsDelta\": 5}]}}");
 	tca_evaluate(&p, e, &r);
-	assert_int_equal(r.verdict, TCA_IGNORED);
+	assert_int_equal(r.verdict, TCA_SKIPPED);
 	assert_string_equal(r.why, "partial interval");
 	json_decref(e);
 	policy_defaults(&p);
 
-	/* hostile shapes are ignored, never a crash */
+	/* not the policy's event: ignored, never a crash */
 	static const char *const odd[] = {
 		"{}", "{\"commonEventHeader\": 5}",
 		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": \"fault\"}}",
+	};
+	for (unsigned int i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		e = j(odd[i]);
+		tca_evaluate(&p, e, &r);
+		assert_int_equal(r.verdict, TCA_IGNORED);
+		json_decref(e);
+	}
+	/* the policy's event without a usable value: unreadable (the collector refuses it) */
+	static const char *const unreadable[] = {
+		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
+		"\"measurementsForVfScaling\"}}",
+		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
+		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": []}}",
+		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
+		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": "
+		"[{\"vNicIdentifier\": \"e\", \"receivedTotalPacketsDelta\": null}]}}",
+		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
+		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": "
+		"[{\"vNicIdentifier\": \"e\", \"receivedTotalPacketsDelta\": -5}]}}",
+		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
+		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": "
+		"[{\"vNicIdentifier\": \"e\", \"receivedTotalPacketsDelta\": 1e300}]}}",
 		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
 		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": {}}}",
 		"{\"commonEventHeader\": {\"eventName\": \"vFirewallBroadcastPackets\", \"domain\": "
 		"\"measurementsForVfScaling\"}, \"measurementsForVfScalingFields\": {\"vNicPerformanceArray\": "
 		"[{\"receivedTotalPacketsDelta\": \"abc\"}]}}",
 	};
-	for (unsigned int i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
-		e = j(odd[i]);
+	for (unsigned int i = 0; i < sizeof(unreadable) / sizeof(unreadable[0]); i++) {
+		e = j(unreadable[i]);
 		tca_evaluate(&p, e, &r);
-		assert_int_equal(r.verdict, TCA_IGNORED);
+		assert_int_equal(r.verdict, TCA_UNREADABLE);
+		assert_true(r.why[0] != '\0');
 		json_decref(e);
 	}
 }
