@@ -37,20 +37,39 @@
  *	GET  /metrics                Prometheus text 0.0.4 from the counter sets
  *
  * Errors are JSON: {"error":{"code":N,"message":"..."}}: 400 malformed JSON,
- * wrong type or out-of-range value (the message names the field), 401 with
- * WWW-Authenticate (when --mgmt-user is set, every route needs it), 404
- * unknown path or id, 405 with Allow, 413 body above --mgmt-max-body, 415 a
- * body that is not JSON. A request that fails changes nothing. ?pretty
- * indents any JSON reply.
+ * wrong type or out-of-range value (the message names the field), an
+ * HTTP/1.1 request without Host, a control character encoded in the URL
+ * (%00..%1F, %7F: never decoded, so "/streams/x%00" never matches "x"),
+ * 401 with WWW-Authenticate (when --mgmt-user is set, every route needs it),
+ * 404 unknown path or id, 405 with Allow, 413 body above --mgmt-max-body,
+ * 415 a body that is not application/json (or has no Content-Type), 429
+ * with Retry-After once a client address has failed authentication
+ * MGMT_AUTH_BURST times (then about once a second; see mgmt_guard.h). A
+ * request that fails changes nothing. ?pretty indents any JSON reply.
  *
  * Limits: --mgmt-max-connections (while the limit is reached, further
- * connections wait in the listen backlog until one closes), --mgmt-timeout
- * (an idle or stalled connection is closed; a request whose body never
- * completes is never handled), --mgmt-max-body (413 from the Content-Length
- * before the body is read, or as soon as a chunked body passes the limit).
- * Requests that are not HTTP at all (a bad request line, headers over
- * libmicrohttpd's 32 KiB pool) are refused by libmicrohttpd itself (400,
- * 431) with its own short text body.
+ * connections wait in the listen backlog until one closes),
+ * --mgmt-max-connections-per-ip (one address beyond it is closed at once:
+ * with the defaults, 8 of 64, a client dribbling requests from one address
+ * leaves room for the others), --mgmt-timeout (an idle or stalled
+ * connection is closed), --mgmt-request-timeout (a request whose headers and
+ * body take longer is closed even if bytes keep coming: slowloris),
+ * --mgmt-max-body (413 from the Content-Length before the body is read, or
+ * as soon as a chunked body passes the limit).
+ *
+ * Errors libmicrohttpd 0.9.75 (Debian 12) answers itself, before any of our
+ * code sees the request, keep its short HTML body (that version has no way
+ * to replace them): 400 bad request line or header line, 414 URI too long
+ * and 431 headers too large (over its 32 KiB connection pool), 505 HTTP
+ * version, 413 chunk size too large. Each is one well-formed response and
+ * the connection is closed. Two are malformed in 0.9.75 and cannot be
+ * mended from outside the library: a Content-Length that is not a number
+ * (400, e.g. -5) or above 2^64-1 (413) get the status line and headers twice
+ * (an error found after the headers is answered, then answered again;
+ * fixed in libmicrohttpd 1.0.0). The request is never handled and the
+ * connection is closed, so nothing is smuggled. For the same reason
+ * MHD_OPTION_STRICT_FOR_CLIENT stays 0: its Host check goes through that
+ * path; the server checks Host itself.
  */
 #ifndef MGMT_H
 #define MGMT_H
@@ -71,6 +90,9 @@
 #define MGMT_DEFAULT_MAX_CONNECTIONS 64
 #define MGMT_DEFAULT_MAX_BODY (1u << 20)
 #define MGMT_DEFAULT_TIMEOUT 10
+#define MGMT_DEFAULT_REQUEST_TIMEOUT 30
+/* a few clients' worth under the total: one address cannot take every slot */
+#define MGMT_DEFAULT_MAX_PER_IP 8
 #define MGMT_DEFAULT_THREADS 2
 #define MGMT_SECRET_MAX 256	/* user name or password, with the NUL */
 
@@ -85,6 +107,8 @@ struct mgmt_options {
 	uint32_t max_connections;
 	uint32_t max_body;			/* bytes */
 	uint32_t timeout_s;			/* idle connection timeout */
+	uint32_t request_timeout_s;		/* whole request (headers and body) */
+	uint32_t max_per_ip;			/* connections from one client address */
 	uint32_t threads;			/* libmicrohttpd thread pool */
 };
 
@@ -95,7 +119,8 @@ void mgmt_options_init(struct mgmt_options *o);
  * Add the "Management (REST) options" group to app: --mgmt-user NAME,
  * --mgmt-password PASS, --mgmt-password-file PATH (first line; refused when
  * readable by others), --mgmt-tls-cert PATH, --mgmt-tls-key PATH,
- * --mgmt-max-connections N, --mgmt-max-body BYTES, --mgmt-timeout SEC,
+ * --mgmt-max-connections N, --mgmt-max-connections-per-ip N,
+ * --mgmt-max-body BYTES, --mgmt-timeout SEC, --mgmt-request-timeout SEC,
  * --mgmt-threads N. Returns 0 or -ENOSPC.
  */
 int mgmt_options_register(struct dp_app *app, struct mgmt_options *o);
@@ -143,6 +168,7 @@ struct mgmt_reply {
 	size_t len;		/* bytes of text / data */
 	const char *content_type;	/* for text / data */
 	const char *allow;	/* Allow header (405) */
+	unsigned int retry_after;	/* Retry-After header in seconds (429); 0: none */
 };
 
 /* Reply JSON; takes the reference to body. Returns status. */

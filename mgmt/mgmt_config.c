@@ -69,6 +69,8 @@ mgmt_options_json(json_t *o, const struct mgmt_server *s)
 	set_uint(o, "mgmt-max-connections", s->opt.max_connections, false);
 	set_uint(o, "mgmt-max-body", s->opt.max_body, false);
 	set_uint(o, "mgmt-timeout", s->opt.timeout_s, false);
+	set_uint(o, "mgmt-request-timeout", s->opt.request_timeout_s, false);
+	set_uint(o, "mgmt-max-connections-per-ip", s->opt.max_per_ip, false);
 	set_uint(o, "mgmt-threads", s->opt.threads, false);
 }
 

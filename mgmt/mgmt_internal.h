@@ -12,6 +12,7 @@
 
 #include "mgmt.h"
 #include "mgmt_auth.h"
+#include "mgmt_guard.h"
 #include "mgmt_route.h"
 
 #define MGMT_STATUS_MAX 600
@@ -35,6 +36,8 @@ struct mgmt_server {
 	struct MHD_Daemon *daemon;
 	/* held around every handler and binding callback (one at a time) */
 	pthread_mutex_t lock;
+	/* request deadlines, authentication failures */
+	struct mgmt_guard guard;
 	/* replies by status; written: server threads (atomic adds); read: /metrics */
 	atomic_uint_fast64_t replies[MGMT_STATUS_MAX];
 };

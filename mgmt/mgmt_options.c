@@ -23,6 +23,8 @@ mgmt_options_init(struct mgmt_options *o)
 	o->max_connections = MGMT_DEFAULT_MAX_CONNECTIONS;
 	o->max_body = MGMT_DEFAULT_MAX_BODY;
 	o->timeout_s = MGMT_DEFAULT_TIMEOUT;
+	o->request_timeout_s = MGMT_DEFAULT_REQUEST_TIMEOUT;
+	o->max_per_ip = MGMT_DEFAULT_MAX_PER_IP;
 	o->threads = MGMT_DEFAULT_THREADS;
 }
 
@@ -131,6 +133,8 @@ fn(void *ctx, const char *name, const char *value, char *err, size_t errlen) \
 MGMT_U32_SETTER(set_max_connections, max_connections, 1, 10000)
 MGMT_U32_SETTER(set_max_body, max_body, 16, 64u << 20)
 MGMT_U32_SETTER(set_timeout, timeout_s, 1, 3600)
+MGMT_U32_SETTER(set_request_timeout, request_timeout_s, 1, 3600)
+MGMT_U32_SETTER(set_max_per_ip, max_per_ip, 1, 10000)
 MGMT_U32_SETTER(set_threads, threads, 1, 16)
 
 static const struct dp_option mgmt_option_table[] = {
@@ -140,8 +144,10 @@ static const struct dp_option mgmt_option_table[] = {
 	{ "mgmt-tls-cert", "PATH", "serve HTTPS with this PEM certificate (chain)", set_tls_cert },
 	{ "mgmt-tls-key", "PATH", "and this PEM private key (not readable by others)", set_tls_key },
 	{ "mgmt-max-connections", "N", "concurrent connections, 1..10000 (default 64)", set_max_connections },
+	{ "mgmt-max-connections-per-ip", "N", "concurrent connections from one client address, 1..10000 (default 8)", set_max_per_ip },
 	{ "mgmt-max-body", "BYTES", "largest request body, 16..67108864 (default 1048576)", set_max_body },
 	{ "mgmt-timeout", "SEC", "close idle or stalled connections after SEC, 1..3600 (default 10)", set_timeout },
+	{ "mgmt-request-timeout", "SEC", "close a connection whose request (headers and body) takes longer than SEC, 1..3600 (default 30)", set_request_timeout },
 	{ "mgmt-threads", "N", "REST server threads, 1..16 (default 2), on the main lcore's CPUs", set_threads },
 };
 

@@ -44,6 +44,7 @@ struct mgmt_conn {
 	const struct mgmt_route *route;
 	struct mgmt_request req;
 	char method[16];
+	const char *version;	/* libmicrohttpd's, for the request's life */
 	char allow[96];		/* the Allow header of a 405 or OPTIONS */
 	char *body;
 	size_t len;
@@ -71,6 +72,25 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 	RTE_SET_USED(cls);
 	if (mgmt_logtype >= 0)
 		rte_vlog(RTE_LOG_INFO, (uint32_t)mgmt_logtype, fmt, ap);
+}
+
+/* The deadline tracker of conn (libmicrohttpd's socket context), or NULL. */
+static struct mgmt_conn_track *
+conn_track(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static const struct sockaddr *
+conn_addr(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	return ci != NULL ? ci->client_addr : NULL;
 }
 
 /* --- request accessors --- */
@@ -235,12 +255,34 @@ send_reply(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn 
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, s->www_authenticate);
 	if (rep->allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (rep->retry_after != 0) {
+		char ra[16];
+
+		snprintf(ra, sizeof(ra), "%u", rep->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	mgmt_guard_request_answered(&s->guard, conn_track(conn));
 	ret = MHD_queue_response(conn, (unsigned int)status, r);
 	MHD_destroy_response(r);
 	mgmt_reply_release(rep);
 	count_reply(s, status);
 	c->answered = true;
 	return ret;
+}
+
+/* Send rep now (conn) or, conn NULL, keep it for the last call (keep-alive:
+ * there is no body to skip). rep is taken. */
+static enum MHD_Result
+queue_or_keep(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
+		struct mgmt_reply *rep)
+{
+	if (conn == NULL) {
+		mgmt_reply_release(&c->early);
+		c->early = *rep;
+		c->has_early = true;
+		return MHD_YES;
+	}
+	return send_reply(s, conn, c, rep);
 }
 
 static enum MHD_Result
@@ -262,14 +304,7 @@ send_error(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn 
 	va_end(ap);
 	mgmt_reply_error(&rep, status, "%s", msg);
 	rep.allow = allow;
-	if (conn == NULL) {
-		/* no body to skip: keep it for the last call (keep-alive) */
-		mgmt_reply_release(&c->early);
-		c->early = rep;
-		c->has_early = true;
-		return MHD_YES;
-	}
-	return send_reply(s, conn, c, &rep);
+	return queue_or_keep(s, conn, c, &rep);
 }
 
 /* --- the life of a request --- */
@@ -289,6 +324,47 @@ is_json_type(const char *ct)
 	       strncasecmp(ct + n - 5, "+json", 5) == 0;
 }
 
+static bool
+is_http11(const char *version)
+{
+	return version != NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0;
+}
+
+/*
+ * 0 when the request may go on; else its answer is queued (now != NULL)
+ * or kept for the last call: 429 while the client's address has used up
+ * its authentication failures (credentials not even checked), 401 for
+ * missing or wrong credentials (wrong ones are counted and logged).
+ */
+static int
+check_auth(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
+		struct MHD_Connection *now, const char *auth)
+{
+	const struct sockaddr *addr;
+	unsigned int wait;
+
+	if (!s->auth.enabled)
+		return 0;
+	addr = conn_addr(conn);
+	if (auth != NULL) {
+		wait = mgmt_guard_auth_wait(&s->guard, addr);
+		if (wait != 0) {
+			struct mgmt_reply rep = { .status = 429 };
+
+			mgmt_reply_error(&rep, 429, "too many failed authentications from this "
+					"address: retry in %u s", wait);
+			rep.retry_after = wait;
+			return queue_or_keep(s, now, c, &rep) == MHD_YES ? -EAGAIN : -EIO;
+		}
+	}
+	if (mgmt_auth_check(&s->auth, auth))
+		return 0;
+	if (auth != NULL)
+		mgmt_guard_auth_failed(&s->guard, addr);
+	return send_error(s, now, c, NULL, 401, "authentication required") == MHD_YES ?
+		-EACCES : -EIO;
+}
+
 static enum MHD_Result
 begin(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
 		const char *url, const char *method)
@@ -306,9 +382,15 @@ begin(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
 	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	has_body = (clen != NULL && strcmp(clen, "0") != 0) || te != NULL;
 	now = has_body ? conn : NULL;	/* NULL: answer at the last call */
+	if (mgmt_guard_take_control_escape(conn_track(conn)))
+		return send_error(s, now, c, NULL, 400,
+				"the URL holds an encoded control character (%%00..%%1F or %%7F)");
+	if (is_http11(c->version) &&
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST) == NULL)
+		return send_error(s, now, c, NULL, 400, "an HTTP/1.1 request needs a Host header");
 	auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!mgmt_auth_check(&s->auth, auth))
-		return send_error(s, now, c, NULL, 401, "authentication required");
+	if (check_auth(s, conn, c, now, auth) != 0)
+		return c->answered || c->has_early ? MHD_YES : MHD_NO;
 
 	bit = strcmp(method, "OPTIONS") == 0 ? 0 : mgmt_method_bit(method);
 	c->route = mgmt_routes_match(&s->routes, bit, url, c->scratch, &c->req, &allow);
@@ -329,7 +411,10 @@ begin(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c,
 	if (!has_body)
 		return MHD_YES;
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (ctype != NULL && !is_json_type(ctype))
+	if (ctype == NULL)
+		return send_error(s, conn, c, NULL, 415,
+				"the body must be application/json: no Content-Type given");
+	if (!is_json_type(ctype))
 		return send_error(s, conn, c, NULL, 415,
 				"the body must be application/json, not '%.100s'", ctype);
 	if (clen != NULL) {
@@ -381,6 +466,8 @@ finish(struct mgmt_server *s, struct MHD_Connection *conn, struct mgmt_conn *c)
 	struct mgmt_reply rep = { .status = 500 };
 	bool lock;
 
+	/* the request is in: a slow handler is not a slow client */
+	mgmt_guard_request_answered(&s->guard, conn_track(conn));
 	if (c->has_early) {
 		c->has_early = false;
 		return send_reply(s, conn, c, &c->early);
@@ -418,7 +505,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct mgmt_server *s = cls;
 	struct mgmt_conn *c = *con_cls;
 
-	RTE_SET_USED(version);
 	if (c == NULL) {
 		if (!named) {
 			pthread_setname_np(pthread_self(), "mgmt-http");
@@ -428,6 +514,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		if (c == NULL)
 			return MHD_NO;
 		*con_cls = c;
+		c->version = version;
 		return begin(s, conn, c, url, method);
 	}
 	if (c->answered) {
@@ -446,11 +533,11 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		enum MHD_RequestTerminationCode toe)
 {
+	struct mgmt_server *s = cls;
 	struct mgmt_conn *c = *con_cls;
 
-	RTE_SET_USED(cls);
-	RTE_SET_USED(conn);
 	RTE_SET_USED(toe);
+	mgmt_guard_request_ended(&s->guard, conn_track(conn));
 	if (c == NULL)
 		return;
 	mgmt_reply_release(&c->early);
@@ -458,6 +545,72 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(c->body);
 	free(c);
 	*con_cls = NULL;
+}
+
+/* --- connections --- */
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+		enum MHD_ConnectionNotificationCode code)
+{
+	struct mgmt_server *s = cls;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ?
+			mgmt_guard_conn_open(&s->guard, ci->connect_fd) : NULL;
+	} else {
+		/* libmicrohttpd closes the descriptor after this call */
+		mgmt_guard_conn_close(&s->guard, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decoding of the path and of query names and values, in place.
+ * libmicrohttpd's own decodes %00 to a NUL that cuts the string
+ * ("/streams/fw_udp1%00" would reach the handler as "/streams/fw_udp1"): a
+ * control character is left encoded instead and the request is marked, to
+ * be answered 400 before it is routed.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *str)
+{
+	char *r = str, *w = str;
+
+	RTE_SET_USED(cls);
+	while (*r != '\0') {
+		int hi = r[0] == '%' ? hex_value(r[1]) : -1;
+		int lo = hi >= 0 ? hex_value(r[2]) : -1;
+		int v = hi * 16 + lo;
+
+		if (lo < 0) {
+			*w++ = *r++;
+			continue;
+		}
+		if (v < 0x20 || v == 0x7f) {
+			mgmt_guard_mark_control_escape(conn_track(conn));
+			*w++ = *r++;
+			continue;
+		}
+		*w++ = (char)v;
+		r += 3;
+	}
+	*w = '\0';
+	return (size_t)(w - str);
 }
 
 /* --- set-up --- */
@@ -548,6 +701,7 @@ server_free(struct mgmt_server *s)
 	}
 	free(s->tls_cert_pem);
 	pthread_mutex_destroy(&s->lock);
+	mgmt_guard_destroy(&s->guard);
 	free(s);
 }
 
@@ -579,6 +733,7 @@ mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 			"Basic realm=\"%s\", charset=\"UTF-8\"", b->program);
 	if (mgmt_logtype < 0)
 		mgmt_logtype = rte_log_register_type_and_pick_level("vfwcl.mgmt", RTE_LOG_NOTICE);
+	mgmt_guard_init(&s->guard, o->request_timeout_s, s->b.program);
 	rc = check_options(s, o, err, errlen);
 	if (rc == 0)
 		rc = mgmt_core_routes(s);
@@ -673,7 +828,7 @@ mgmt_start(struct mgmt_server *s, char *err, size_t errlen)
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 			     MHD_USE_ERROR_LOG;
 	const struct dp_config *cfg = s->cfg;
-	struct MHD_OptionItem opts[12];
+	struct MHD_OptionItem opts[16];
 	unsigned int n = 0;
 	int fd;
 
@@ -687,8 +842,22 @@ mgmt_start(struct mgmt_server *s, char *err, size_t errlen)
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
 		(intptr_t)s->opt.max_connections, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(intptr_t)s->opt.max_per_ip, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
 		(intptr_t)s->opt.timeout_s, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+		(intptr_t)on_connection, s };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_UNESCAPE_CALLBACK,
+		(intptr_t)unescape, s };
+	/*
+	 * Level 1 would refuse an HTTP/1.1 request without Host, but in
+	 * libmicrohttpd 0.9.75 an error found after the headers sends the
+	 * status line and headers twice (fixed in 1.0.0): begin() checks Host
+	 * itself and answers in JSON. Level 0 also keeps 0.9.75 from applying
+	 * its whitespace-before-colon check, which it does only below 0.
+	 */
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_STRICT_FOR_CLIENT, 0, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
 		(intptr_t)on_completed, s };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER,
@@ -714,11 +883,20 @@ mgmt_start(struct mgmt_server *s, char *err, size_t errlen)
 			 s->tls_cert_pem != NULL ? " (check the TLS certificate and key)" : "");
 		return s->tls_cert_pem != NULL ? -EINVAL : -EIO;
 	}
+	if (mgmt_guard_start(&s->guard) != 0) {
+		MHD_stop_daemon(s->daemon);
+		s->daemon = NULL;
+		close(fd);
+		snprintf(err, errlen, "--mgmt: cannot start the request deadline thread");
+		return -EIO;
+	}
 	s->listen_fd = fd;
 	s->started = true;
-	printf("%s: REST API on %s://%s (auth %s, %u thread(s), up to %u connections)\n",
+	printf("%s: REST API on %s://%s (auth %s, %u thread(s), up to %u connections, "
+	       "%u per client address)\n",
 	       s->b.program, s->tls_cert_pem != NULL ? "https" : "http", cfg->mgmt,
-	       s->auth.enabled ? "basic" : "off", s->opt.threads, s->opt.max_connections);
+	       s->auth.enabled ? "basic" : "off", s->opt.threads, s->opt.max_connections,
+	       s->opt.max_per_ip);
 	if (!s->auth.enabled && strcmp(cfg->mgmt_host, "127.0.0.1") != 0 &&
 	    strcmp(cfg->mgmt_host, "::1") != 0)
 		printf("%s: warning: the REST API on %s has no authentication (--mgmt-user)\n",
@@ -741,6 +919,7 @@ mgmt_stop(struct mgmt_server *s)
 	if (s->daemon != NULL) {
 		MHD_socket fd = MHD_quiesce_daemon(s->daemon);
 
+		mgmt_guard_stop(&s->guard);
 		MHD_stop_daemon(s->daemon);
 		if (fd != MHD_INVALID_SOCKET)
 			close(fd);

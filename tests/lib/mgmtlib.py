@@ -72,6 +72,54 @@ def call(base, method, path, body=None, ctype="application/json", timeout=20):
         return e.code, json.loads(e.read() or b"null")
 
 
+def raw_request(port, data, wait=3.0, src="127.0.0.1", host="127.0.0.1"):
+    """Send bytes from source address src, return what comes back until the
+    server closes or wait seconds pass."""
+    with socket.create_connection((host, port), timeout=wait, source_address=(src, 0)) as s:
+        s.sendall(data)
+        out = b""
+        try:
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                out += b
+        except (socket.timeout, ConnectionResetError):
+            pass
+        return out
+
+
+def split_responses(data):
+    """Strictly split raw HTTP/1.1 bytes into [(status, {header: value}, body)]:
+    each response is a status line, headers, an empty line and exactly
+    Content-Length bytes of body. Raises ValueError on anything else (a
+    second status line inside a response, a missing Content-Length, bytes
+    left over)."""
+    out = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        if not sep:
+            raise ValueError("no end of headers in %r" % data[:200])
+        lines = head.split(b"\r\n")
+        m = re.match(rb"HTTP/1\.[01] ([1-5][0-9][0-9]) ", lines[0] + b" ")
+        if m is None:
+            raise ValueError("not a status line: %r" % lines[0][:100])
+        headers = {}
+        for line in lines[1:]:
+            if re.match(rb"HTTP/", line) or b":" not in line:
+                raise ValueError("not a header line: %r" % line[:100])
+            k, _, v = line.partition(b":")
+            headers[k.decode().strip().lower()] = v.decode().strip()
+        if "content-length" not in headers:
+            raise ValueError("no Content-Length in %r" % head[:300])
+        n = int(headers["content-length"])
+        if len(rest) < n:
+            raise ValueError("body shorter than Content-Length %d" % n)
+        out.append((int(m.group(1)), headers, rest[:n]))
+        data = rest[n:]
+    return out
+
+
 def basic(user, password):
     return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
 

@@ -20,22 +20,6 @@ MAX_CONN = 3
 TIMEOUT = 2
 
 
-def raw_request(port, data, wait=3.0):
-    """Send bytes, return what comes back until close or wait seconds."""
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as s:
-        s.sendall(data)
-        out = b""
-        try:
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                out += b
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return out
-
-
 def closed_within(sock, seconds):
     """True when the peer closes sock (EOF or reset) within seconds."""
     sock.settimeout(seconds)
@@ -127,22 +111,22 @@ def test_keepalive(v):
 
 
 def test_garbage(v, c):
-    out = raw_request(v.port, b"THIS IS NOT HTTP\r\n\r\n")
+    out = mgmtlib.raw_request(v.port, b"THIS IS NOT HTTP\r\n\r\n")
     check(out == b"" or out.split(b" ")[1][:1] == b"4", "a garbage request line: 4xx or closed",
           out[:100])
     big = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n"
-    out = raw_request(v.port, big)
+    out = mgmtlib.raw_request(v.port, big)
     check(out == b"" or out.split(b" ")[1][:1] == b"4", "200 KB of headers: 4xx or closed",
           out[:100])
-    out = raw_request(v.port, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n"
+    out = mgmtlib.raw_request(v.port, b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n"
                       b"Connection: close\r\n\r\n")
     check(b" 404 " in out.split(b"\r\n")[0] or b" 414 " in out.split(b"\r\n")[0],
           "a 5000-byte path: 404/414", out[:100])
-    out = raw_request(v.port, b"GET /api/v1/streams/%ff%fe HTTP/1.1\r\nHost: x\r\n"
+    out = mgmtlib.raw_request(v.port, b"GET /api/v1/streams/%ff%fe HTTP/1.1\r\nHost: x\r\n"
                       b"Connection: close\r\n\r\n")
     check(b" 400 " in out.split(b"\r\n")[0] and b'"error"' in out,
           "a non-UTF-8 path parameter: 400 with a JSON body", out[:300])
-    out = raw_request(v.port, b"PUT /api/v1/dashboard HTTP/1.1\r\nHost: x\r\n"
+    out = mgmtlib.raw_request(v.port, b"PUT /api/v1/dashboard HTTP/1.1\r\nHost: x\r\n"
                       b"Content-Type: application/json\r\nContent-Length: abc\r\n"
                       b"Connection: close\r\n\r\n{}")
     check(out.split(b" ")[1][:1] == b"4" if out else True, "a bad Content-Length: 4xx", out[:100])
