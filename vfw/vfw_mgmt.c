@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ put_rules(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	RTE_SET_USED(ctx);
 	if (mgmt_body_object(req, rep) != 0 ||
 	    mgmt_json_only_keys(req->body, keys, "body", rep) != 0 ||
-	    mgmt_json_string(req->body, "rules", true, 1u << 20, &text, rep) != 0)
+	    /* as long as --mgmt-max-body lets it be (the body holds it) */
+	    mgmt_json_string(req->body, "rules", true, SIZE_MAX, &text, rep) != 0)
 		return rep->status;
 	rc = vfw_rules_replace_from_text(text, "<api>", err, sizeof(err));
 	if (rc == -EINVAL)
