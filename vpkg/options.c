@@ -14,6 +14,7 @@
 
 #include "dp_options.h"
 #include "spec.h"
+#include "tmpl.h"
 #include "vpkg.h"
 
 #define WHY_LEN 160
@@ -223,11 +224,10 @@ static int
 set_vlan(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct vpkg_options *o = ctx;
-	uint64_t v;
+	char why[WHY_LEN];
 
-	if (dp_parse_u64(value, 1, 4095, &v) != 0)
-		return dp_opt_error(err, errlen, name, value, "a VLAN id, 1 to 4095");
-	o->cli.vlan = (uint16_t)v;
+	if (vpkg_parse_vlan(value, &o->cli.vlan, why, sizeof(why)) != 0)
+		return why_error(err, errlen, name, value, why);
 	o->has_vlan = true;
 	shaping(o, name);
 	return 0;
@@ -251,8 +251,10 @@ set_count(void *ctx, const char *name, const char *value, char *err, size_t errl
 {
 	struct vpkg_options *o = ctx;
 
-	if (dp_parse_u64(value, 1, UINT64_MAX >> 1, &o->count) != 0)
-		return dp_opt_error(err, errlen, name, value, "a positive number of packets");
+	/* the range of a stream's "count": 0 is no limit there and here */
+	if (dp_parse_u64(value, 0, VPKG_MAX_COUNT, &o->count) != 0)
+		return dp_opt_error(err, errlen, name, value,
+				"packets per stream, 0 (no limit) to %" PRIu64, VPKG_MAX_COUNT);
 	return 0;
 }
 
@@ -355,9 +357,9 @@ static const struct dp_option vpkg_options[] = {
 	{ "rate", "RATE", "rate of each stream: N[k|M|G]pps, ...bps (L2), ...bps-l1, N% or max", set_rate },
 	{ "size", "SIZE", "frame size with FCS: N, MIN-MAX, imix or SIZE:WEIGHT,...", set_size },
 	{ "proto", "PROTO", "udp (default), tcp, tcp-syn or icmp", set_proto },
-	{ "vlan", "VID", "tag the frames with VLAN VID", set_vlan },
+	{ "vlan", "VID", "tag the frames with VLAN VID, 1..4095", set_vlan },
 	{ "flow-walk", "WALK", "ranges of the command-line stream: inc (default) or random", set_walk },
-	{ "count", "N", "stop each stream after N packets; vpkg exits 0 when all are done", set_count },
+	{ "count", "N", "stop each stream after N packets (0: no limit); vpkg exits 0 when all are done", set_count },
 	{ "active-streams", "N", "enable the first N streams (by id), disable the others", set_active },
 	{ "tx-retry", "N", "when the tx queue refuses: N more tries, then drop and count (default 0)", set_tx_retry },
 	{ "max-lag", "USEC", "after a stall catch up at most USEC of a stream's packets (default 1000)", set_max_lag },
@@ -475,6 +477,47 @@ apply_cli(const struct vpkg_options *o, struct vpkg_stream_spec *s)
 		s->dst_port.walk = o->walk;
 		s->size.walk = o->walk;
 	}
+}
+
+/*
+ * How a message names stream s: for a stream of --config, the file, its
+ * index in "streams", its id and name; else its name.
+ */
+static void
+stream_where(const struct vpkg_options *o, const struct vpkg_stream_spec *s, char *buf,
+		size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nb_cfg_specs; i++) {
+		if (o->cfg_specs[i].id == s->id) {
+			snprintf(buf, len, "--config: %.160s: streams[%u] (id %u, %s)",
+				 vpkg.cfg.config_file, i, s->id, s->name);
+			return;
+		}
+	}
+	snprintf(buf, len, "stream '%s'", s->name);
+}
+
+int
+vpkg_options_check_ports(const struct vpkg_options *o, const struct vpkg_stream_spec *specs,
+		unsigned int n, const struct vpkg_env *env, char *err, size_t len)
+{
+	char where[DP_ERR_LEN];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const struct vpkg_stream_spec *s = &specs[i];
+		const struct vpkg_port_env *pe = &env->port[s->port < env->nb_ports ? s->port : 0];
+
+		stream_where(o, s, where, sizeof(where));
+		rc = vpkg_spec_check_port(s, env->nb_ports, pe->port_id, pe->speed_mbps, where, err,
+				len);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int

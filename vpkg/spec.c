@@ -426,6 +426,19 @@ vpkg_parse_walk(const char *s, uint8_t *walk, char *why, size_t len)
 }
 
 int
+vpkg_parse_vlan(const char *s, uint16_t *vlan, char *why, size_t len)
+{
+	uint64_t v;
+
+	if (dp_parse_u64(s, VPKG_VLAN_MIN, VPKG_VLAN_MAX, &v) != 0) {
+		snprintf(why, len, "a VLAN id, %u to %u", VPKG_VLAN_MIN, VPKG_VLAN_MAX);
+		return -EINVAL;
+	}
+	*vlan = (uint16_t)v;
+	return 0;
+}
+
+int
 vpkg_parse_name(const char *s, char *name, char *why, size_t len)
 {
 	size_t i, n = s != NULL ? strlen(s) : 0;
@@ -541,8 +554,9 @@ vpkg_spec_check(const struct vpkg_stream_spec *s, const char *where, char *err, 
 			 where, sz, s->size.max, max);
 		return -EINVAL;
 	}
-	if (s->vlan > 4095) {
-		snprintf(err, len, "%s.vlan: invalid value '%u' (VLAN ids are 1..4095)", where, s->vlan);
+	if (s->vlan > VPKG_VLAN_MAX) {
+		snprintf(err, len, "%s.vlan: invalid value '%u' (VLAN ids are %u..%u)", where, s->vlan,
+			 VPKG_VLAN_MIN, VPKG_VLAN_MAX);
 		return -EINVAL;
 	}
 	if (s->duration < 0 || !isfinite(s->duration)) {
@@ -552,6 +566,58 @@ vpkg_spec_check(const struct vpkg_stream_spec *s, const char *where, char *err, 
 	if (s->src_port.count == 0 || s->dst_port.count == 0 || s->src_ip.r.count == 0 ||
 	    s->dst_ip.r.count == 0) {
 		snprintf(err, len, "%s: empty range", where);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "14.88 Mpps" */
+static void
+pps_str(char *buf, size_t len, double pps)
+{
+	if (pps >= 1e6)
+		snprintf(buf, len, "%.4g Mpps", pps / 1e6);
+	else if (pps >= 1e3)
+		snprintf(buf, len, "%.4g kpps", pps / 1e3);
+	else
+		snprintf(buf, len, "%.4g pps", pps);
+}
+
+int
+vpkg_spec_check_port(const struct vpkg_stream_spec *s, uint16_t nb_ports, uint16_t port_id,
+		uint32_t speed_mbps, const char *where, char *err, size_t len)
+{
+	double avg = vpkg_size_avg(&s->size), pps, line_pps;
+	char rate[64], have[32], line[32];
+
+	if (s->port >= nb_ports) {
+		snprintf(err, len, "%s: \"port\": %u, but %u port(s) are in use (0..%u)", where,
+			 s->port, nb_ports, nb_ports - 1);
+		return -EINVAL;
+	}
+	vpkg_rate_str(&s->rate, rate, sizeof(rate));
+	pps = vpkg_rate_pps(&s->rate, avg, speed_mbps);
+	if (pps < 0) {
+		snprintf(err, len, "%s: \"rate\": %s, but the line rate of port %u is unknown",
+			 where, rate, port_id);
+		return -EINVAL;
+	}
+	if (s->rate.unit == VPKG_RATE_MAX)
+		return 0;
+	pps_str(have, sizeof(have), pps);
+	if (!(pps >= 0.001 && pps <= VPKG_MAX_PPS)) {
+		snprintf(err, len, "%s: \"rate\": %s is %s of %.1f-byte frames, outside 0.001 pps "
+			 "to 1 Gpps", where, rate, have, avg);
+		return -EINVAL;
+	}
+	if (speed_mbps == 0)
+		return 0;
+	/* the same bound as the stream compiler: L1 bits, a relative 1e-9 of slack */
+	line_pps = speed_mbps * 1e6 / ((avg + VPKG_L1_OVERHEAD) * 8);
+	if (pps > line_pps * (1 + 1e-9)) {
+		pps_str(line, sizeof(line), line_pps);
+		snprintf(err, len, "%s: \"rate\": %s is %s of %.1f-byte frames and exceeds the line "
+			 "rate of port %u (%s)", where, rate, have, avg, port_id, line);
 		return -EINVAL;
 	}
 	return 0;

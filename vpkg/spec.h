@@ -31,6 +31,9 @@
 #define VPKG_MIN_FRAME 64	/* with FCS */
 #define VPKG_MAX_FRAME 1518	/* with FCS, untagged; +4 with a VLAN tag */
 #define VPKG_MAX_PPS 1e9
+#define VPKG_MAX_COUNT (UINT64_MAX >> 1)	/* packets of a stream; 0 = no limit */
+#define VPKG_VLAN_MIN 1		/* a tagged stream's VLAN id; 0 in a spec = untagged */
+#define VPKG_VLAN_MAX 4095
 
 enum vpkg_rate_unit {
 	VPKG_RATE_MAX = 0,	/* unpaced: as fast as the queue takes them */
@@ -114,6 +117,8 @@ int vpkg_parse_port_range(const char *s, struct vpkg_range *r, char *why, size_t
 int vpkg_parse_proto(const char *s, uint8_t *proto, char *why, size_t len);
 int vpkg_parse_walk(const char *s, uint8_t *walk, char *why, size_t len);
 int vpkg_parse_name(const char *s, char *name, char *why, size_t len);
+/* A VLAN id, VPKG_VLAN_MIN..VPKG_VLAN_MAX (--vlan and a stream's "vlan" alike) */
+int vpkg_parse_vlan(const char *s, uint16_t *vlan, char *why, size_t len);
 
 /* Text forms (for stats and messages). */
 void vpkg_rate_str(const struct vpkg_rate *r, char *buf, size_t len);
@@ -153,6 +158,17 @@ unsigned int vpkg_spec_onap(struct vpkg_stream_spec *specs, unsigned int max);
  * limits). where names it in the message ("streams[2]", "fw_udp1").
  */
 int vpkg_spec_check(const struct vpkg_stream_spec *s, const char *where, char *err, size_t len);
+
+/*
+ * Check one spec against the ports in use: its port index below nb_ports,
+ * and its rate on that port (ethdev port_id, speed_mbps, 0 = unknown): known
+ * when it is a percentage, 0.001 to 1e9 packets/s, within the line rate.
+ * where names the stream; the message names the key:
+ * "WHERE: \"rate\": 20Mpps of 64-byte frames exceeds the line rate of port 0
+ * (14.88 Mpps)". 0, or -EINVAL with err.
+ */
+int vpkg_spec_check_port(const struct vpkg_stream_spec *s, uint16_t nb_ports, uint16_t port_id,
+		uint32_t speed_mbps, const char *where, char *err, size_t len);
 
 /* Check a set: every spec, unique ids and names, at least one stream. */
 int vpkg_spec_check_set(const struct vpkg_stream_spec *specs, unsigned int n, char *err,

@@ -259,17 +259,31 @@ parse_rate(struct jctx *c, const char *key, json_t *v, struct vpkg_rate *r)
 	char why[WHY_LEN];
 
 	if (json_is_number(v)) {
-		double pps = json_number_value(v);
+		char text[40];
 
-		if (!(pps >= 0.001 && pps <= VPKG_MAX_PPS))
-			return bad(c, key, v, "packets per second, 0.001 to 1e9");
-		r->unit = VPKG_RATE_PPS;
-		r->value = pps;
+		/* packets per second: the string parser's checks and words, as for --rate */
+		snprintf(text, sizeof(text), "%.17gpps", json_number_value(v));
+		if (vpkg_parse_rate(text, r, why, sizeof(why)) != 0)
+			return bad(c, key, v, why);
 		return 0;
 	}
 	if (!json_is_string(v))
 		return bad(c, key, v, "must be a number (pps) or a string such as \"10pps\", \"1Gbps\", \"50%\"");
 	if (vpkg_parse_rate(json_string_value(v), r, why, sizeof(why)) != 0)
+		return bad(c, key, v, why);
+	return 0;
+}
+
+/* The same check as --vlan: an integer through vpkg_parse_vlan. */
+static int
+parse_vlan(struct jctx *c, const char *key, json_t *v, uint16_t *vlan)
+{
+	char why[WHY_LEN], text[24];
+
+	if (!json_is_integer(v))
+		return bad(c, key, v, "must be an integer");
+	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	if (vpkg_parse_vlan(text, vlan, why, sizeof(why)) != 0)
 		return bad(c, key, v, why);
 	return 0;
 }
@@ -303,9 +317,7 @@ parse_key(struct jctx *c, const char *key, json_t *v, struct vpkg_stream_spec *s
 		if (rc == 0 && vpkg_parse_proto(str, &s->proto, why, sizeof(why)) != 0)
 			rc = bad(c, key, v, why);
 	} else if (strcmp(key, "vlan") == 0) {
-		rc = get_uint(c, key, v, 0, 4095, &u);
-		if (rc == 0)
-			s->vlan = (uint16_t)u;
+		rc = parse_vlan(c, key, v, &s->vlan);
 	} else if (strcmp(key, "src_mac") == 0) {
 		rc = parse_mac(c, key, v, &s->src_mac);
 		s->has_src_mac = rc == 0;
@@ -323,7 +335,7 @@ parse_key(struct jctx *c, const char *key, json_t *v, struct vpkg_stream_spec *s
 	} else if (strcmp(key, "size") == 0) {
 		rc = parse_size(c, key, v, &s->size);
 	} else if (strcmp(key, "count") == 0) {
-		rc = get_uint(c, key, v, 0, UINT64_MAX >> 1, &s->count);
+		rc = get_uint(c, key, v, 0, VPKG_MAX_COUNT, &s->count);
 	} else if (strcmp(key, "duration") == 0) {
 		if (!json_is_number(v) || !(json_number_value(v) >= 0) ||
 		    !isfinite(json_number_value(v)) || json_number_value(v) > 1e9)

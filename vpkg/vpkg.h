@@ -142,6 +142,9 @@ void vpkg_options_init(struct vpkg_options *o);
 /* The initial stream set from the options; n or -EINVAL with err. */
 int vpkg_options_streams(const struct vpkg_options *o, struct vpkg_stream_spec *specs,
 		unsigned int max, char *err, size_t len);
+/* The streams against the ports in use (index, line rate); errors name a --config stream's file. */
+int vpkg_options_check_ports(const struct vpkg_options *o, const struct vpkg_stream_spec *specs,
+		unsigned int n, const struct vpkg_env *env, char *err, size_t len);
 
 /* tx.c: the tx worker (rte_eal_remote_launch), arg is its struct dp_worker. */
 int vpkg_tx_worker(void *arg);

@@ -311,7 +311,9 @@ main(int argc, char **argv)
 	wait_links();
 	dp_ports_show();
 	make_env(env, specs, (unsigned int)n);
-	rc = vpkg_streams_init(env, specs, (unsigned int)n, err, sizeof(err));
+	rc = vpkg_options_check_ports(&vpkg.opt, specs, (unsigned int)n, env, err, sizeof(err));
+	if (rc == 0)
+		rc = vpkg_streams_init(env, specs, (unsigned int)n, err, sizeof(err));
 	if (rc != 0) {
 		vpkg_cleanup(NULL);
 		dp_fail(rc, "%s", err);

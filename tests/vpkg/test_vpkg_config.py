@@ -29,8 +29,8 @@ def test_overlapping_ids():
 
 def test_rate_above_line_rate():
     # net_null reports 10 Gbit/s
-    expect_usage(["--rate", "20Gbps"], "stream 'fw_udp1'.rate", "'20Gbps'", "line rate")
-    expect_usage(["--rate", "15Mpps"], ".rate", "line rate")
+    expect_usage(["--rate", "20Gbps"], "stream 'fw_udp1'", '"rate": 20Gbps', "line rate")
+    expect_usage(["--rate", "15Mpps"], '"rate": 15Mpps', "line rate")
     p = config({"streams": [{"rate": "101%"}]})
     expect_usage(["--config", p], "streams[0].rate", "101%")
     # each stream fits, together they do not
@@ -64,7 +64,8 @@ def test_bad_json():
     p = config({"streams": []})
     expect_usage(["--config", p], "streams", "empty")
     p = config({"streams": [{"port": 3}]})
-    expect_usage(["--config", p], "stream 'stream0'.port", "'3'")
+    expect_usage(["--config", p], "--config: %s: streams[0] (id 0, stream0)" % p, '"port": 3',
+                 "1 port(s)")
     p = config({"streams": [{"id": 5000}]})
     expect_usage(["--config", p], "streams[0].id")
     d = vt.tmpdir()
@@ -83,7 +84,8 @@ def test_bad_options():
     expect_usage(["--active-streams", "11"], "--active-streams", "'11'", "10 streams")
     expect_usage(["--vlan", "0"], "--vlan")
     expect_usage(["--gateway", "1.2.3"], "--gateway")
-    expect_usage(["--count", "0"], "--count")
+    expect_usage(["--count", "-1"], "--count", "'-1'")
+    expect_usage(["--count", "9223372036854775808"], "--count")
     expect_usage(["--flow-walk", "sideways"], "--flow-walk")
     expect_usage(["--frobnicate"], "unknown option")
     p = config({"streams": [{"id": 1}]})
@@ -97,6 +99,28 @@ def test_help():
     for n in ("--txpkts", "--rate", "--count", "--active-streams", "fw_udp1", "streams",
               "--tx-retry", "imix"):
         assert n in p.stdout, n
+
+
+def test_stream_file_errors_name_file_stream_key():
+    """Errors found once the ports are up name the file, the stream and the key."""
+    p = config({"streams": [{"id": 0}, {"id": 4}, {"id": 2, "name": "fw_udp2",
+                                                   "rate": "15Mpps"}]})
+    expect_usage(["--config", p], "--config: %s: streams[2] (id 2, fw_udp2)" % p,
+                 '"rate": 15Mpps', "line rate of port 0", "Mpps)")
+    p = config({"streams": [{"id": 7, "rate": "50%"}, {"id": 8, "port": 1}]})
+    expect_usage(["--config", p], "--config: %s: streams[1] (id 8, stream8)" % p, '"port": 1')
+
+
+def test_same_ranges_in_file_and_command_line():
+    """One range check for --vlan and "vlan", --count and "count"."""
+    expect_usage(["--vlan", "0"], "--vlan", "'0'", "1 to 4095")
+    p = config({"streams": [{"vlan": 0}]})
+    expect_usage(["--config", p], p, "streams[0].vlan", "'0'", "1 to 4095")
+    p = config({"streams": [{"vlan": 4095, "count": 0}]})
+    rc, out, err, _ = vt.run_args(["--config", p, "--duration", "0.5"])
+    assert rc == 0, (rc, err)
+    rc, out, err, _ = vt.run_args(["--count", "0", "--duration", "0.5"])
+    assert rc == 0, (rc, err)
 
 
 def secret_file(text, mode, name="pw"):
@@ -140,4 +164,6 @@ def test_mgmt_options_need_mgmt():
 if __name__ == "__main__":
     vt.run_main([test_overlapping_ids, test_rate_above_line_rate, test_size_below_headers,
                  test_unknown_protocol, test_bad_json, test_bad_options, test_help,
-                 test_secret_files_one_rule, test_mgmt_options_need_mgmt])
+                 test_secret_files_one_rule, test_mgmt_options_need_mgmt,
+                 test_stream_file_errors_name_file_stream_key,
+                 test_same_ranges_in_file_and_command_line])

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests of vpkg/spec.c and spec_json.c: rates, sizes, IMIX, ranges, bad values. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -278,6 +279,12 @@ test_json_bad(void **state)
 		  "multiple of step" },
 		{ "{\"streams\":[{\"dst_port\":{\"from\":1,\"walk\":\"sideways\"}}]}", "walk" },
 		{ "{\"streams\":[{\"vlan\":4096}]}", "streams[0].vlan" },
+		{ "{\"streams\":[{\"vlan\":0}]}", "streams[0].vlan: invalid value '0' (a VLAN id, 1 to 4095)" },
+		{ "{\"streams\":[{\"vlan\":-1}]}", "streams[0].vlan: invalid value '-1'" },
+		{ "{\"streams\":[{\"vlan\":\"10\"}]}", "streams[0].vlan" },
+		{ "{\"streams\":[{\"rate\":0}]}", "streams[0].rate: invalid value '0' (the rate must be above 0" },
+		{ "{\"streams\":[{\"rate\":2e9}]}", "above 1Gpps" },
+		{ "{\"streams\":[{\"count\":-1}]}", "streams[0].count" },
 		{ "{\"streams\":[{\"enabled\":\"maybe\"}]}", "streams[0].enabled" },
 		{ "{\"streams\":[{\"duration\":-1}]}", "streams[0].duration" },
 		{ "{\"streams\":[{\"name\":\"has space\"}]}", "streams[0].name" },
@@ -326,6 +333,67 @@ test_json_roundtrip(void **state)
 	assert_int_equal(t[0].count, 7);
 }
 
+
+/* --vlan and a stream's "vlan" share one check: 1..4095. */
+static void
+test_vlan(void **state)
+{
+	uint16_t v = 7;
+
+	(void)state;
+	assert_int_equal(vpkg_parse_vlan("1", &v, why, sizeof(why)), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(vpkg_parse_vlan("4095", &v, why, sizeof(why)), 0);
+	assert_int_equal(v, 4095);
+	assert_true(vpkg_parse_vlan("0", &v, why, sizeof(why)) < 0);
+	assert_non_null(strstr(why, "1 to 4095"));
+	assert_true(vpkg_parse_vlan("4096", &v, why, sizeof(why)) < 0);
+	assert_true(vpkg_parse_vlan("", &v, why, sizeof(why)) < 0);
+	assert_int_equal(v, 4095);
+}
+
+/* The port index and the line rate: messages name the stream (where) and the key. */
+static void
+test_check_port(void **state)
+{
+	static const char where[] = "--config: s.json: streams[3] (id 2, fw_udp2)";
+	struct vpkg_stream_spec s;
+	char err[256];
+
+	(void)state;
+	vpkg_spec_defaults(&s, 2);
+	/* 10 Gbit/s: 14.88 Mpps of 64-byte frames */
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 10000, where, err, sizeof(err)), 0);
+	assert_int_equal(vpkg_parse_rate("14.8Mpps", &s.rate, why, sizeof(why)), 0);
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 10000, where, err, sizeof(err)), 0);
+	assert_int_equal(vpkg_parse_rate("15Mpps", &s.rate, why, sizeof(why)), 0);
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 10000, where, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, where));
+	assert_non_null(strstr(err, "\"rate\": 15Mpps"));
+	assert_non_null(strstr(err, "line rate of port 0 (14.88 Mpps)"));
+	/* at 1 Gbit/s 1.5 Mpps is too much; an unknown speed cannot refuse it */
+	assert_int_equal(vpkg_parse_rate("1.5Mpps", &s.rate, why, sizeof(why)), 0);
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 1000, where, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "(1.488 Mpps)"));
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 0, where, err, sizeof(err)), 0);
+	/* a percentage needs the line rate */
+	assert_int_equal(vpkg_parse_rate("50%", &s.rate, why, sizeof(why)), 0);
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 5, 0, where, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "\"rate\": 50%"));
+	assert_non_null(strstr(err, "port 5 is unknown"));
+	/* a bit rate far below 0.001 pps */
+	assert_int_equal(vpkg_parse_rate("0.1bps", &s.rate, why, sizeof(why)), 0);
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 10000, where, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "0.001 pps"));
+	/* the port index */
+	s.rate.unit = VPKG_RATE_MAX;
+	s.port = 1;
+	assert_int_equal(vpkg_spec_check_port(&s, 1, 0, 10000, where, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, where));
+	assert_non_null(strstr(err, "\"port\": 1, but 1 port(s) are in use (0..0)"));
+	assert_int_equal(vpkg_spec_check_port(&s, 2, 0, 10000, where, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -341,6 +409,8 @@ main(void)
 		cmocka_unit_test(test_json_good),
 		cmocka_unit_test(test_json_bad),
 		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_check_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
