@@ -222,6 +222,9 @@ l4_key(struct burst *b, struct rte_mbuf *m, struct pkt *p, uint8_t *ip, const ui
 		memcpy(&dport, l4 + 2, 2);
 		if (proto == IPPROTO_TCP) {
 			p->cp.tcp_flags = l4[13];
+			p->cp.l4 = l4;
+			/* from the IP header: the frame may go on in further segments */
+			p->cp.l4len = (v6 ? rd16(ip + 4) + 40u : rd16(ip + 2)) - (uint32_t)(l4 - ip);
 			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
 				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
 				return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <sys/mman.h>
+#include <sys/random.h>
 
 #include <rte_eal.h>
 #include <rte_malloc.h>
@@ -22,6 +23,53 @@ _Static_assert(offsetof(struct ct_bucket, sig) == 0 && offsetof(struct ct_bucket
 	       sizeof(struct ct_bucket) == RTE_CACHE_LINE_SIZE, "bucket layout");
 _Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line per session");
 _Static_assert(sizeof(struct ct_key) == 40, "key size");
+_Static_assert(sizeof(struct ct_l4_ext) == 32, "two protocol states per cache line");
+
+struct ct_hash_key ct_hash_key;
+static bool hash_key_set;
+
+int
+ct_hash_seed_random(void)
+{
+	struct ct_hash_key k;
+	size_t got = 0;
+
+	while (got < sizeof(k)) {
+		ssize_t n = getrandom((char *)&k + got, sizeof(k) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		got += (size_t)n;
+	}
+	ct_hash_key = k;
+	hash_key_set = true;
+	return 0;
+}
+
+/* splitmix64: spreads a test's seed over the key's words */
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void
+ct_hash_seed_set(uint64_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ct_hash_key.nh); i++)
+		ct_hash_key.nh[i] = (uint32_t)splitmix64(&seed);
+	ct_hash_key.crc = (uint32_t)splitmix64(&seed);
+	hash_key_set = true;
+}
 
 const char *const ct_state_names[CT_STATE_MAX] = {
 #define CT_STATE_NAME(e, name, sec, help) [CT_##e] = #name,
@@ -77,7 +125,7 @@ nb_buckets_for(uint32_t max_sessions)
 size_t
 ct_table_memsize(uint32_t max_sessions)
 {
-	return (size_t)max_sessions * sizeof(struct ct_session) +
+	return (size_t)max_sessions * (sizeof(struct ct_session) + sizeof(struct ct_l4_ext)) +
 	       (size_t)nb_buckets_for(max_sessions) * sizeof(struct ct_bucket) +
 	       CT_WHEEL_SLOTS * sizeof(uint32_t);
 }
@@ -127,14 +175,20 @@ ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *timeout
 			 CT_MIN_SESSIONS, CT_MAX_SESSIONS);
 		return -EINVAL;
 	}
+	if (!hash_key_set && ct_hash_seed_random() != 0) {
+		snprintf(err, errlen, "cannot draw the session hash key: getrandom: %s",
+			 strerror(errno));
+		return -EIO;
+	}
 	t->bucket_mask = nb - 1;
 	t->max_sessions = max_sessions;
 	t->mapped = !rte_eal_has_hugepages();
 	t->sessions = table_alloc(t, "vfw_ct_sessions", (size_t)max_sessions * sizeof(*t->sessions),
 			socket);
+	t->ext = table_alloc(t, "vfw_ct_ext", (size_t)max_sessions * sizeof(*t->ext), socket);
 	t->buckets = table_alloc(t, "vfw_ct_buckets", (size_t)nb * sizeof(*t->buckets), socket);
 	t->wheel = table_alloc(t, "vfw_ct_wheel", CT_WHEEL_SLOTS * sizeof(*t->wheel), socket);
-	if (t->sessions == NULL || t->buckets == NULL || t->wheel == NULL) {
+	if (t->sessions == NULL || t->ext == NULL || t->buckets == NULL || t->wheel == NULL) {
 		snprintf(err, errlen, "cannot allocate a session table of %u sessions (%zu MiB); "
 			 "lower --max-sessions or give EAL more memory (-m MB, hugepages)",
 			 max_sessions, ct_table_memsize(max_sessions) >> 20);
@@ -155,9 +209,11 @@ void
 ct_table_fini(struct ct_table *t)
 {
 	table_free(t, t->sessions, (size_t)t->max_sessions * sizeof(*t->sessions));
+	table_free(t, t->ext, (size_t)t->max_sessions * sizeof(*t->ext));
 	table_free(t, t->buckets, (size_t)(t->bucket_mask + 1) * sizeof(*t->buckets));
 	table_free(t, t->wheel, CT_WHEEL_SLOTS * sizeof(*t->wheel));
 	t->sessions = NULL;
+	t->ext = NULL;
 	t->buckets = NULL;
 	t->wheel = NULL;
 }
@@ -204,13 +260,20 @@ wheel_link(struct ct_table *t, struct ct_session *s, uint32_t deadline)
 
 /* --- index --- */
 
+/* Buckets an entry may be from its home: CT_MAX_PROBE, or all of a small table. */
+static inline uint32_t
+max_probe(const struct ct_table *t)
+{
+	return t->bucket_mask < CT_MAX_PROBE ? t->bucket_mask + 1 : CT_MAX_PROBE;
+}
+
 struct ct_session *
 ct_lookup(const struct ct_table *t, const struct ct_key *k, uint32_t hash)
 {
-	uint32_t b = hash & t->bucket_mask, n;
+	uint32_t b = hash & t->bucket_mask, n, probe = max_probe(t);
 	unsigned int i;
 
-	for (n = 0; n <= t->bucket_mask; n++) {
+	for (n = 0; n < probe; n++) {
 		const struct ct_bucket *bk = &t->buckets[b];
 
 		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
@@ -228,35 +291,36 @@ ct_lookup(const struct ct_table *t, const struct ct_key *k, uint32_t hash)
 	return NULL;
 }
 
-static void
+/* Store (hash, self) in the first free entry within max_probe() buckets; false if none. */
+static bool
 index_add(struct ct_table *t, uint32_t hash, uint32_t self)
 {
-	uint32_t b = hash & t->bucket_mask;
+	uint32_t home = hash & t->bucket_mask, n, j, probe = max_probe(t);
 	unsigned int i;
 
-	/* there is room: at most max_sessions entries in 7 * buckets >= 1.75 * max slots */
-	for (;;) {
-		struct ct_bucket *bk = &t->buckets[b];
+	for (n = 0; n < probe; n++) {
+		struct ct_bucket *bk = &t->buckets[(home + n) & t->bucket_mask];
 
 		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
 			if (bk->idx[i] == 0) {
 				bk->sig[i] = hash;
 				bk->idx[i] = self;
-				return;
+				for (j = 0; j < n; j++)	/* the buckets passed count the spill */
+					t->buckets[(home + j) & t->bucket_mask].ovf++;
+				return true;
 			}
 		}
-		bk->ovf++;
-		b = (b + 1) & t->bucket_mask;
 	}
+	return false;
 }
 
 static void
 index_del(struct ct_table *t, uint32_t hash, uint32_t self)
 {
-	uint32_t b = hash & t->bucket_mask, n;
+	uint32_t b = hash & t->bucket_mask, n, probe = max_probe(t);
 	unsigned int i;
 
-	for (n = 0; n <= t->bucket_mask; n++) {
+	for (n = 0; n < probe; n++) {
 		struct ct_bucket *bk = &t->buckets[b];
 
 		for (i = 0; i < CT_BUCKET_ENTRIES; i++) {
@@ -294,14 +358,17 @@ ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash, bool orig_h
 		dp_ctr_add(&t->ctr[CT_CTR_table_full], 1);
 		return NULL;
 	}
+	if (unlikely(!index_add(t, hash, self))) {
+		dp_ctr_add(&t->ctr[CT_CTR_bucket_full], 1);
+		return NULL;
+	}
 	s = &t->sessions[self - 1];
 	t->free_head = s->next;
 	s->key = *k;
 	s->hash = hash;
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
 	s->last_seen = now;
-	ct_l4_proto_get(p->proto)->init(&s->l4, p);
-	index_add(t, hash, self);
+	ct_l4_proto_get(p->proto)->init(&s->l4, ct_ext(t, s), p);
 	wheel_link(t, s, now + t->timeouts[s->l4.state]);
 	t->nb_active++;
 	dp_ctr_add(&t->gauge[CT_G_active], 1);
@@ -331,7 +398,7 @@ ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const struct c
 	uint8_t old = s->l4.state;
 
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
-	ct_l4_proto_get(p->proto)->init(&s->l4, p);
+	ct_l4_proto_get(p->proto)->init(&s->l4, ct_ext(t, s), p);
 	s->last_seen = now;
 	dp_ctr_add(&t->ctr[CT_CTR_reopened], 1);
 	ct_state_changed(t, s, old, now);

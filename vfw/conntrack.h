@@ -18,14 +18,25 @@
  * does (per-worker session tables) and what DPDK's l3fwd-style firewalls
  * do with symmetric RSS.
  *
- * Layout (memory per session: sizeof(struct ct_session) + the bucket share,
- * about 80 bytes):
+ * Layout (memory per session: sizeof(struct ct_session) + the bucket share
+ * + sizeof(struct ct_l4_ext), about 112 bytes):
  *   - sessions: an array of 64-byte sessions (one cache line each), free
  *     ones chained in a LIFO list;
+ *   - ext: beside it, 32 bytes per session for what a protocol keeps that
+ *     does not fit in the session's line (TCP's sequence windows), so that
+ *     the UDP and other flows never touch it;
  *   - index: cache-line buckets of 7 (32-bit hash, session index) pairs;
  *     a full bucket spills into the next one and counts it in ovf, so a
  *     lookup stops at the first bucket with ovf == 0 (buckets >= sessions/4,
- *     so at most 57% full). The index is small (16 bytes per session), so
+ *     so at most 57% full). An entry is stored at most CT_MAX_PROBE
+ *     buckets from its home: a new flow whose home and the buckets after
+ *     it are full is refused (bucket_full), so no lookup reads more than
+ *     CT_MAX_PROBE buckets, whatever the keys;
+ *   - the hash is keyed with a secret drawn at start-up (getrandom), not a
+ *     constant: CRC32C alone is linear, so flows colliding under it collide
+ *     under any seed; an NH universal hash of the key (one multiply per 8
+ *     bytes, Black et al., UMAC) folded by a CRC step is not, and an outside
+ *     host cannot compute flows that share a bucket (hash flooding); The index is small (16 bytes per session), so
  *     it stays in the caches longer than the sessions; measured faster than
  *     open addressing on the sessions themselves (one 128-byte-per-session
  *     array) with 1M flows;
@@ -75,6 +86,7 @@
 #define CT_DEFAULT_MAX_SESSIONS (1u << 20)
 #define CT_AGE_BUDGET 64u		/* wheel entries examined per worker loop */
 #define CT_AGE_MAX_EMPTY 256u		/* empty wheel slots skipped per call */
+#define CT_MAX_PROBE 16u		/* buckets a lookup reads at most (112 entries) */
 
 /*
  * Session counters, per worker (slot 0 of their own counter sets): events
@@ -86,6 +98,7 @@
 	X(expired,    "Sessions removed after their idle timeout") \
 	X(reopened,   "TCP sessions in TIME_WAIT or CLOSED taken over by a new SYN") \
 	X(table_full, "New flows refused because the worker's table was full") \
+	X(bucket_full, "New flows refused because their hash bucket and the next ones were full (a flood of colliding flows)") \
 	X(invalid,    "Packets refused by a session's state machine") \
 	X(flushed,    "Sessions removed by a flush request (REST)") \
 	X(age_checks, "Timer wheel entries examined by the ageing")
@@ -150,6 +163,7 @@ struct ct_bucket {
 struct ct_table {
 	struct ct_bucket *buckets;
 	struct ct_session *sessions;
+	struct ct_l4_ext *ext;		/* by session index: protocol state beside the session */
 	uint32_t *wheel;		/* CT_WHEEL_SLOTS list heads (index + 1) */
 	uint32_t bucket_mask;
 	uint32_t max_sessions;
@@ -175,27 +189,62 @@ int ct_table_init(struct ct_table *t, uint32_t max_sessions, const uint32_t *tim
 		uint64_t *ctr, uint64_t *gauge, uint32_t now, int socket, char *err, size_t errlen);
 void ct_table_fini(struct ct_table *t);
 
+/*
+ * The hash key: NH keys for the five 8-byte words of a key, the CRC step's
+ * initial value. Drawn once per process (ct_hash_seed_random(), called by
+ * the first ct_table_init()); written before the workers start, read only
+ * afterwards.
+ */
+struct ct_hash_key {
+	uint32_t nh[10];
+	uint32_t crc;
+};
+
+extern struct ct_hash_key ct_hash_key;
+
+/* Draw the hash key from getrandom(): 0 or -errno. */
+int ct_hash_seed_random(void);
+
+/* A key derived from seed (tests: reproducible hashes). */
+void ct_hash_seed_set(uint64_t seed);
+
+/* One NH step: an 8-byte word as two 32-bit halves, each added to its key. */
+static inline uint64_t
+ct_nh(uint64_t w, const uint32_t *k)
+{
+	return (uint64_t)((uint32_t)w + k[0]) * (uint32_t)((uint32_t)(w >> 32) + k[1]);
+}
+
+static inline uint32_t
+ct_hash_fold(uint64_t nh)
+{
+#ifdef __SSE4_2__
+	return (uint32_t)_mm_crc32_u64(ct_hash_key.crc, nh);
+#else
+	return rte_hash_crc_8byte(nh, ct_hash_key.crc);
+#endif
+}
+
+/* The hash of an IPv4 key from its two words (addresses, then ports/proto/family). */
+static inline uint32_t
+ct_hash_v4(uint64_t addrs, uint64_t q4)
+{
+	return ct_hash_fold(ct_nh(addrs, &ct_hash_key.nh[0]) + ct_nh(q4, &ct_hash_key.nh[2]));
+}
+
 static inline uint32_t
 ct_key_hash(const struct ct_key *k)
 {
-#ifdef __SSE4_2__
-	uint64_t h = 0x9e3779b9;
+	uint64_t nh = 0;
+	unsigned int i;
 
 	/* IPv4 addresses are the low 4 bytes of q[0] and q[2] (the rest is
-	 * zero): two CRC steps instead of five, the latency of every lookup */
-	if (k->family == CT_FAM_V4) {
-		h = _mm_crc32_u64(h, k->q[0] | k->q[2] << 32);
-		return (uint32_t)_mm_crc32_u64(h, k->q[4]);
-	}
-	h = _mm_crc32_u64(h, k->q[0]);
-	h = _mm_crc32_u64(h, k->q[1]);
-	h = _mm_crc32_u64(h, k->q[2]);
-	h = _mm_crc32_u64(h, k->q[3]);
-	h = _mm_crc32_u64(h, k->q[4]);
-	return (uint32_t)h;
-#else
-	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
-#endif
+	 * zero): two words instead of five, the latency of every lookup */
+	if (k->family == CT_FAM_V4)
+		return ct_hash_v4(k->q[0] | k->q[2] << 32, k->q[4]);
+	for (i = 0; i < 5; i++)
+		nh += ct_nh(k->q[i], &ct_hash_key.nh[2 * i]);
+	return ct_hash_fold(nh);
 }
 
 static inline bool
@@ -226,16 +275,8 @@ ct_key_v4_hash(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uin
 	k->q[2] = b;
 	k->q[3] = 0;
 	k->q[4] = q4;
-#ifdef __SSE4_2__
-	{
-		uint64_t h = 0x9e3779b9;
-
-		h = _mm_crc32_u64(h, a | b << 32);	/* as ct_key_hash() */
-		h = _mm_crc32_u64(h, q4);
-		*hash = (uint32_t)h;
-		return hi;
-	}
-#endif
+	*hash = ct_hash_v4(a | b << 32, q4);	/* as ct_key_hash() */
+	return hi;
 #else
 	k->q[0] = 0;
 	k->q[1] = 0;
@@ -330,10 +371,18 @@ struct ct_session *ct_lookup(const struct ct_table *t, const struct ct_key *k, u
 /*
  * Create a session for a packet that may open one (the caller checked
  * valid_new and looked up first). orig_hi: the packet's source is endpoint
- * 1. Returns NULL when the table is full (counted in table_full).
+ * 1. Returns NULL when the table is full (counted in table_full) or the
+ * new flow's buckets are (bucket_full: CT_MAX_PROBE).
  */
 struct ct_session *ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash,
 		bool orig_hi, const struct ct_pkt *p, uint32_t now);
+
+/* The protocol state beside session s. */
+static inline struct ct_l4_ext *
+ct_ext(const struct ct_table *t, const struct ct_session *s)
+{
+	return &t->ext[s - t->sessions];
+}
 
 /* Direction of a packet whose source is endpoint pkt_hi of the key. */
 static inline enum ct_dir
@@ -348,10 +397,10 @@ void ct_state_changed(struct ct_table *t, struct ct_session *s, uint8_t old, uin
 /*
  * A packet of session s: run its protocol's state machine. On CT_ACCEPT
  * the session is refreshed (last_seen = now); INVALID and REOPEN leave it
- * untouched (INVALID is counted).
+ * untouched (INVALID is counted, p->why says why).
  */
 static inline enum ct_verdict
-ct_packet(struct ct_table *t, struct ct_session *s, const struct ct_pkt *p, bool pkt_hi,
+ct_packet(struct ct_table *t, struct ct_session *s, struct ct_pkt *p, bool pkt_hi,
 		uint32_t now)
 {
 	uint8_t old = s->l4.state;
@@ -361,7 +410,7 @@ ct_packet(struct ct_table *t, struct ct_session *s, const struct ct_pkt *p, bool
 		s->last_seen = now;	/* UDP, no state change: ct_udp.c's answer, inline */
 		return CT_ACCEPT;
 	}
-	v = ct_l4_proto_get(p->proto)->update(&s->l4, p, ct_dir_of(s, pkt_hi));
+	v = ct_l4_proto_get(p->proto)->update(&s->l4, ct_ext(t, s), p, ct_dir_of(s, pkt_hi));
 	if (unlikely(v != CT_ACCEPT)) {
 		if (v == CT_INVALID)
 			dp_ctr_add(&t->ctr[CT_CTR_invalid], 1);

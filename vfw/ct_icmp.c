@@ -16,22 +16,25 @@ icmp_valid_new(const struct ct_pkt *p)
 }
 
 static void
-icmp_init(struct ct_l4_state *st, const struct ct_pkt *p)
+icmp_init(struct ct_l4_state *st, struct ct_l4_ext *x, const struct ct_pkt *p)
 {
+	(void)x;
 	(void)p;
 	st->state = CT_ICMP_FIRST;
 	st->priv = 0;
 }
 
 static enum ct_verdict
-icmp_update(struct ct_l4_state *st, const struct ct_pkt *p, enum ct_dir dir)
+icmp_update(struct ct_l4_state *st, struct ct_l4_ext *x, struct ct_pkt *p, enum ct_dir dir)
 {
+	(void)x;
 	if (dir == CT_DIR_ORIG && ct_icmp_is_echo_request(p->icmp_type, p->v6))
 		return CT_ACCEPT;
 	if (dir == CT_DIR_REPLY && ct_icmp_is_echo_reply(p->icmp_type, p->v6)) {
 		st->state = CT_ICMP_REPLY;
 		return CT_ACCEPT;
 	}
+	p->why = CT_WHY_STATE;
 	return CT_INVALID;
 }
 

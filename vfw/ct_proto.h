@@ -5,7 +5,7 @@
  * function pointers, and one list of session states for all of them, so
  * that per-state counters, timeouts and their option names are defined once.
  *
- *   ct_tcp.c    TCP, SYN to FIN/RST (flag-based, no sequence windows)
+ *   ct_tcp.c    TCP, SYN to FIN/RST, with sequence windows per direction
  *   ct_udp.c    UDP pseudo-state: first / established (seen both ways)
  *   ct_icmp.c   ICMP and ICMPv6 echo: request / reply
  *   ct_other.c  any other IP protocol: first / established
@@ -62,8 +62,20 @@ enum ct_dir {
 
 enum ct_verdict {
 	CT_ACCEPT = 0,	/* valid for the session's state (which may have changed) */
-	CT_INVALID,	/* not valid in this state: drop, session unchanged */
+	CT_INVALID,	/* not valid in this state: drop, session unchanged (ct_pkt.why says why) */
 	CT_REOPEN,	/* a new connection on a closed session's 5-tuple: classify as new */
+};
+
+/*
+ * Why a packet was CT_INVALID. The order is that of the drop counters
+ * state_invalid, tcp_seq_out_of_window... in vfw.h (checked there).
+ */
+enum ct_why {
+	CT_WHY_STATE = 0,	/* not a valid transition for the session's state */
+	CT_WHY_TCP_SEQ,		/* TCP: data or FIN outside the receiver's window */
+	CT_WHY_TCP_ACK,		/* TCP: acknowledges data never sent, or far too old */
+	CT_WHY_TCP_RST,		/* TCP: reset outside the window (or a wrong ack in SYN_SENT) */
+	CT_WHY_MAX
 };
 
 /* What the state machines look at. */
@@ -72,6 +84,9 @@ struct ct_pkt {
 	uint8_t tcp_flags;	/* TCP flags byte */
 	uint8_t icmp_type;	/* ICMP / ICMPv6 type */
 	uint8_t v6;		/* 1 for IPv6 */
+	uint8_t why;		/* out: enum ct_why when the verdict is CT_INVALID */
+	uint32_t l4len;		/* TCP: header and payload bytes (IP length minus IP headers) */
+	const uint8_t *l4;	/* TCP: the header with its options (in the first segment) */
 };
 
 /* The state a protocol keeps in a session (conntrack.h: struct ct_session). */
@@ -80,14 +95,41 @@ struct ct_l4_state {
 	uint8_t priv;		/* protocol private (TCP: FIN seen per direction) */
 };
 
+/*
+ * TCP window tracking, one per direction (the "Real Stateful TCP Packet
+ * Filtering" bounds, as in Linux and OVS): the sequence numbers a side may
+ * send lie in [end - the other side's maxwin, maxend]; the acks it may send
+ * in [the other side's end - max(maxwin, 66000), the other side's end].
+ */
+struct ct_tcp_peer {
+	uint32_t end;		/* highest seq + length sent: the next new byte */
+	uint32_t maxend;	/* highest ack + window the other side gave: the right edge */
+	uint32_t maxwin;	/* largest window this side advertised (scaled); 0 = not seen yet */
+	uint8_t scale;		/* window scale shift of this side's windows */
+	uint8_t flags;		/* CT_TCP_PEER_* */
+	uint16_t pad;
+};
+
+#define CT_TCP_PEER_WSCALE 0x01	/* sent a window scale option in its SYN */
+
+/*
+ * Protocol state that does not fit in the session's cache line: kept in a
+ * table beside the sessions (conntrack.h), read only by protocols that
+ * need it (TCP), so that other flows never touch it.
+ */
+struct ct_l4_ext {
+	struct ct_tcp_peer tcp[2];	/* by enum ct_dir */
+};
+
 struct ct_l4_proto {
 	const char *name;
 	/* may this packet open a session? (TCP: a SYN; ICMP: an echo request) */
 	bool (*valid_new)(const struct ct_pkt *p);
 	/* initial state of a session opened by p */
-	void (*init)(struct ct_l4_state *st, const struct ct_pkt *p);
-	/* p seen in direction dir: next state, or INVALID/REOPEN (st unchanged) */
-	enum ct_verdict (*update)(struct ct_l4_state *st, const struct ct_pkt *p, enum ct_dir dir);
+	void (*init)(struct ct_l4_state *st, struct ct_l4_ext *x, const struct ct_pkt *p);
+	/* p seen in direction dir: next state, or INVALID (p->why set) / REOPEN (st, x unchanged) */
+	enum ct_verdict (*update)(struct ct_l4_state *st, struct ct_l4_ext *x, struct ct_pkt *p,
+			enum ct_dir dir);
 };
 
 extern const struct ct_l4_proto ct_proto_tcp;

@@ -14,16 +14,18 @@ udp_valid_new(const struct ct_pkt *p)
 }
 
 static void
-udp_init(struct ct_l4_state *st, const struct ct_pkt *p)
+udp_init(struct ct_l4_state *st, struct ct_l4_ext *x, const struct ct_pkt *p)
 {
+	(void)x;
 	(void)p;
 	st->state = CT_UDP_FIRST;
 	st->priv = 0;
 }
 
 static enum ct_verdict
-udp_update(struct ct_l4_state *st, const struct ct_pkt *p, enum ct_dir dir)
+udp_update(struct ct_l4_state *st, struct ct_l4_ext *x, struct ct_pkt *p, enum ct_dir dir)
 {
+	(void)x;
 	(void)p;
 	if (dir == CT_DIR_REPLY)
 		st->state = CT_UDP_ESTABLISHED;

@@ -134,6 +134,8 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		if (unlikely(l4len < 20 || hlen < 20 || hlen > l4len || !ct_tcp_flags_valid(l4[13])))
 			return -1;
 		p->cp.tcp_flags = l4[13];
+		p->cp.l4 = l4;
+		p->cp.l4len = l4len;
 	} else {
 		return -1;
 	}
@@ -338,7 +340,7 @@ stateful(struct burst *b, struct pkt *p)
 			forward(b, p);
 			return;
 		case CT_INVALID:
-			drop(b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_invalid);
+			drop(b, p->m, VFW_CTR_dropped_state, vfw_ctr_state_why(p->cp.why));
 			return;
 		case CT_REOPEN:
 			break;
@@ -606,7 +608,7 @@ stage34(struct vfw_worker *w, const struct vfw_ruleset *rs, struct pipe_slot *sl
 			forward(&b, p);
 			break;
 		case CT_INVALID:
-			drop(&b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_invalid);
+			drop(&b, p->m, VFW_CTR_dropped_state, vfw_ctr_state_why(p->cp.why));
 			break;
 		case CT_REOPEN:
 			miss[nm++] = i;	/* a new connection: the rules decide */

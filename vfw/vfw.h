@@ -52,6 +52,9 @@
 	X(dropped_other,      "Other drops: not for this MAC, not IP, VLAN, multicast, to the firewall") \
 	X(state_no_session,   "State: no session for a packet that cannot open one (TCP without SYN, echo reply)") \
 	X(state_invalid,      "State: invalid for the session's state (TCP transition)") \
+	X(tcp_seq_out_of_window, "State: TCP data, FIN or SYN outside the receiver's window") \
+	X(tcp_ack_out_of_window, "State: TCP ack of data never sent, or older than a window") \
+	X(tcp_rst_out_of_window, "State: TCP reset outside the window (or not acking the SYN it answers)") \
 	X(malformed_trunc_eth,  "Malformed: truncated Ethernet header") \
 	X(malformed_trunc_vlan, "Malformed: truncated VLAN tag") \
 	X(malformed_trunc_l3,   "Malformed: truncated IP header") \
@@ -96,6 +99,18 @@ enum vfw_port_ctr {
 #undef VFW_CTR_ENUM
 
 extern const struct dp_counter_desc vfw_port_ctr_desc[VFW_CTR_MAX];
+
+/* The detail counter of a packet a session's state machine refused (ct_pkt.why). */
+static inline unsigned int
+vfw_ctr_state_why(uint8_t why)
+{
+	return VFW_CTR_state_invalid + why;
+}
+
+_Static_assert(VFW_CTR_tcp_seq_out_of_window - VFW_CTR_state_invalid == CT_WHY_TCP_SEQ &&
+	       VFW_CTR_tcp_ack_out_of_window - VFW_CTR_state_invalid == CT_WHY_TCP_ACK &&
+	       VFW_CTR_tcp_rst_out_of_window - VFW_CTR_state_invalid == CT_WHY_TCP_RST &&
+	       CT_WHY_MAX == CT_WHY_TCP_RST + 1, "drop counters in enum ct_why order");
 
 enum vfw_role {
 	VFW_ROLE_NONE = 0,

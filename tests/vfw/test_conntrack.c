@@ -86,7 +86,7 @@ ip(const char *s)
 	return a.s_addr;
 }
 
-static const struct ct_pkt udp = { .proto = IPPROTO_UDP };
+static struct ct_pkt udp = { .proto = IPPROTO_UDP };
 
 static void
 test_key_symmetric(void **state)
@@ -408,12 +408,24 @@ test_udp_timeouts(void **state)
 	ct_table_fini(&t);
 }
 
-static const struct ct_pkt *
-tcp(uint8_t flags)
+/* A segment without payload (window 1000, header only). */
+static struct ct_pkt *
+tcp(uint8_t flags, uint32_t seq, uint32_t ack)
 {
 	static struct ct_pkt p = { .proto = IPPROTO_TCP };
+	static uint8_t th[20];
+	uint32_t nseq = htonl(seq), nack = htonl(ack);
 
+	memset(th, 0, sizeof(th));
+	memcpy(th + 4, &nseq, 4);
+	memcpy(th + 8, &nack, 4);
+	th[12] = 5 << 4;
+	th[13] = flags;
+	th[14] = 1000 >> 8;
+	th[15] = 1000 & 0xff;
 	p.tcp_flags = flags;
+	p.l4 = th;
+	p.l4len = sizeof(th);
 	return &p;
 }
 
@@ -435,10 +447,11 @@ test_tcp_timeouts_shorten(void **state)
 	memcpy(t.timeouts, timeouts, sizeof(timeouts));
 	hi = ct_key_v4(&k, ip("192.168.20.1"), ip("192.168.10.1"), htons(40000), htons(80), IPPROTO_TCP);
 	h = ct_key_hash(&k);
-	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), now);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG, 100, 0), now);
 	assert_int_equal(s->l4.state, CT_TCP_SYN_SENT);
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG), !hi, now), CT_ACCEPT);
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG), hi, now), CT_ACCEPT);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 900, 101), !hi, now),
+			CT_ACCEPT);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG, 101, 901), hi, now), CT_ACCEPT);
 	assert_int_equal(s->l4.state, CT_TCP_ESTABLISHED);
 	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_ESTABLISHED], 1);
 	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_SYN_SENT], 0);
@@ -446,8 +459,14 @@ test_tcp_timeouts_shorten(void **state)
 	for (now = 50; now < 50 + 3 * CT_WHEEL_SLOTS; now += 97)
 		age_all(&t, now);
 	assert_ptr_equal(ct_lookup(&t, &k, h), s);
+	/* a forged FIN (out of the window) changes nothing, and says why */
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, 90101, 901), hi, now),
+			CT_INVALID);
+	assert_int_equal(tcp(0, 0, 0)->why, CT_WHY_TCP_SEQ);
+	assert_int_equal(s->l4.state, CT_TCP_ESTABLISHED);
 	/* the FIN shortens the timeout: the wheel entry moves earlier */
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG), hi, now), CT_ACCEPT);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, 101, 901), hi, now),
+			CT_ACCEPT);
 	assert_int_equal(s->l4.state, CT_TCP_FIN_WAIT);
 	assert_true((int32_t)(s->deadline - (now + 3 * TPS)) <= 0);
 	age_all(&t, now + 3 * TPS - 1);
@@ -474,8 +493,8 @@ test_invalid_does_not_refresh(void **state)
 	memcpy(t.timeouts, timeouts, sizeof(timeouts));
 	hi = ct_key_v4(&k, ip("1.1.1.1"), ip("2.2.2.2"), htons(1), htons(2), IPPROTO_TCP);
 	h = ct_key_hash(&k);
-	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), 0);
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG), !hi, TPS), CT_INVALID);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG, 1, 0), 0);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_ACK_FLAG, 7, 2), !hi, TPS), CT_INVALID);
 	assert_int_equal(ctr[CT_CTR_invalid], 1);
 	assert_int_equal(s->last_seen, 0);
 	age_all(&t, 2 * TPS);
@@ -496,18 +515,25 @@ test_reopen(void **state)
 	table_init(&t, 64, 0);
 	hi = ct_key_v4(&k, ip("1.1.1.1"), ip("2.2.2.2"), htons(1), htons(2), IPPROTO_TCP);
 	h = ct_key_hash(&k);
-	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG), 0);
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_RST_FLAG), !hi, 1), CT_ACCEPT);
+	s = ct_create(&t, &k, h, hi, tcp(RTE_TCP_SYN_FLAG, 1, 0), 0);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG, 0, 2), !hi, 1),
+			CT_ACCEPT);
 	assert_int_equal(s->l4.state, CT_TCP_CLOSED);
 	/* the other side now opens: new originator */
-	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG), !hi, 2), CT_REOPEN);
-	ct_reopen(&t, s, !hi, tcp(RTE_TCP_SYN_FLAG), 2);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG, 50, 0), !hi, 2), CT_REOPEN);
+	ct_reopen(&t, s, !hi, tcp(RTE_TCP_SYN_FLAG, 50, 0), 2);
 	assert_int_equal(s->l4.state, CT_TCP_SYN_SENT);
 	assert_int_equal(ct_dir_of(s, !hi), CT_DIR_ORIG);
 	assert_int_equal(ct_dir_of(s, hi), CT_DIR_REPLY);
 	assert_int_equal(ctr[CT_CTR_reopened], 1);
 	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_CLOSED], 0);
 	assert_int_equal(gauge[CT_G_STATE_BASE + CT_TCP_SYN_SENT], 1);
+	/* with the new connection's windows: its SYN+ACK must ack the new SYN */
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 5, 2), hi, 3),
+			CT_INVALID);
+	assert_int_equal(ct_packet(&t, s, tcp(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, 5, 51), hi, 3),
+			CT_ACCEPT);
+	assert_int_equal(s->l4.state, CT_TCP_SYN_RECV);
 	ct_table_fini(&t);
 }
 
@@ -575,7 +601,100 @@ test_bad_size(void **state)
 	(void)state;
 	assert_int_equal(ct_table_init(&t, 10, timeouts, ctr, gauge, 0, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "out of range"));
-	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 96);
+	/* 64-byte session, 32 bytes of TCP windows beside it, 16 bytes of index */
+	assert_true(ct_table_memsize(1u << 20) / (1u << 20) <= 112);
+}
+
+/* IPv4 UDP keys towards one server whose hash under the current key has home bucket home. */
+static uint32_t
+colliding_keys(struct ct_key *keys, uint32_t n, uint32_t mask, uint32_t home)
+{
+	uint32_t found = 0, i;
+
+	for (i = 0; found < n; i++) {
+		struct ct_key k;
+
+		ct_key_v4(&k, htonl(0x0a000000 + (i >> 16)), ip("192.168.20.7"),
+				htons((uint16_t)(1024 + (i & 0xffff))), htons(8080), IPPROTO_UDP);
+		if ((ct_key_hash(&k) & mask) == home)
+			keys[found++] = k;
+	}
+	return found;
+}
+
+/*
+ * Flows an outside host computed to share a bucket under one hash key
+ * spread under another: the key is a secret, not a constant (a seeded
+ * CRC alone would keep them together: it is linear in the key).
+ */
+static void
+test_seed_spreads_collisions(void **state)
+{
+	enum { N = 256, MASK = (1 << 14) - 1 };
+	static struct ct_key keys[N];
+	static uint8_t seen[MASK + 1];
+	uint32_t i, distinct = 0;
+
+	(void)state;
+	ct_hash_seed_set(1);
+	colliding_keys(keys, N, MASK, 1234);
+	for (i = 0; i < N; i++)
+		assert_int_equal(ct_key_hash(&keys[i]) & MASK, 1234);
+	ct_hash_seed_set(2);
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < N; i++) {
+		uint32_t b = ct_key_hash(&keys[i]) & MASK;
+
+		distinct += !seen[b];
+		seen[b] = 1;
+	}
+	/* 256 keys into 16384 buckets: about 254 distinct at random */
+	if (distinct < N * 9 / 10)
+		fail_msg("%u of %u colliding keys in distinct buckets under another key", distinct, N);
+	/* the drawn key is neither of them */
+	assert_int_equal(ct_hash_seed_random(), 0);
+	ct_hash_seed_set(1);
+}
+
+/*
+ * However the keys fall, a flow sits at most CT_MAX_PROBE buckets from its
+ * home: more flows of one bucket than that holds are refused (bucket_full)
+ * while the table has room, and the others are found.
+ */
+static void
+test_bucket_bound(void **state)
+{
+	enum { N = CT_MAX_PROBE * CT_BUCKET_ENTRIES + 50 };
+	static struct ct_key keys[N];
+	struct ct_table t;
+	uint32_t i, created = 0;
+
+	(void)state;
+	ct_hash_seed_set(3);
+	table_init(&t, 4096, 0);	/* 1024 buckets */
+	colliding_keys(keys, N, t.bucket_mask, 100);
+	for (i = 0; i < N; i++)
+		created += ct_create(&t, &keys[i], ct_key_hash(&keys[i]), false, &udp, 0) != NULL;
+	assert_int_equal(created, CT_MAX_PROBE * CT_BUCKET_ENTRIES);
+	assert_int_equal(ctr[CT_CTR_bucket_full], N - created);
+	assert_int_equal(ctr[CT_CTR_table_full], 0);
+	for (i = 0; i < N; i++) {
+		if (i < created)
+			assert_non_null(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
+		else
+			assert_null(ct_lookup(&t, &keys[i], ct_key_hash(&keys[i])));
+	}
+	/* the chain ends where the bound is: the bucket after it is untouched */
+	assert_int_equal(t.buckets[(100 + CT_MAX_PROBE) & t.bucket_mask].ovf, 0);
+	assert_int_equal(t.buckets[(100 + CT_MAX_PROBE - 1) & t.bucket_mask].ovf, 0);
+	assert_int_equal(t.buckets[100].ovf, (CT_MAX_PROBE - 1) * CT_BUCKET_ENTRIES);
+	/* a flow of another bucket still gets in */
+	assert_non_null(add_udp(&t, 1, 0));
+	/* a freed place takes the next one */
+	ct_delete(&t, ct_lookup(&t, &keys[0], ct_key_hash(&keys[0])));
+	assert_non_null(ct_create(&t, &keys[created], ct_key_hash(&keys[created]), false, &udp, 0));
+	ct_table_fini(&t);
+	ct_hash_seed_set(1);
 }
 
 int
@@ -594,7 +713,11 @@ main(void)
 		cmocka_unit_test(test_age_budget),
 		cmocka_unit_test(test_expired_on_lookup),
 		cmocka_unit_test(test_bad_size),
+		cmocka_unit_test(test_seed_spreads_collisions),
+		cmocka_unit_test(test_bucket_bound),
 	};
+
+	ct_hash_seed_set(1);	/* reproducible buckets */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@ import os
 import struct
 import sys
 import tempfile
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import vfwcl as v  # noqa: E402
@@ -47,9 +48,33 @@ def udp4(side, src, dst, sport, dport, payload=b"p" * 18, ttl=64, **kw):
     return e(side) + v.ipv4(src, dst, 17, v.udp(sport, dport, payload, src, dst), ttl=ttl, **kw)
 
 
-def tcp4(side, src, dst, sport, dport, fl, payload=b"", ttl=64, **kw):
-    return v.pad60(e(side) + v.ipv4(src, dst, 6, v.tcp(sport, dport, payload, flags(fl), src=src,
-                                                       dst=dst), ttl=ttl, **kw))
+# The next sequence number of each TCP sender (src, sport, dst, dport), so that
+# segments written with flags alone carry the seq and ack numbers a real stack
+# would (vfw checks them against its windows).
+TCP_NEXT = {}
+
+
+def tcp_seq_ack(src, dst, sport, dport, fl, payload=b"", seq=None, ack=None):
+    """seq and ack of this segment: the model's unless given (a given seq leaves
+    the model alone). A SYN starts its sender's stream at a fixed ISN."""
+    me, peer, f = (src, sport, dst, dport), (dst, dport, src, sport), flags(fl)
+    if seq is None:
+        if f & TCP_F["SYN"]:
+            seq = zlib.crc32(repr(me).encode()) | 0x80000000
+        else:
+            seq = TCP_NEXT.get(me, 1)
+        TCP_NEXT[me] = (seq + len(payload) + (f & (TCP_F["SYN"] | TCP_F["FIN"]) != 0)) & 0xFFFFFFFF
+    if ack is None:
+        ack = TCP_NEXT.get(peer, 0) if f & TCP_F["ACK"] else 0
+    return seq, ack
+
+
+def tcp4(side, src, dst, sport, dport, fl, payload=b"", ttl=64, seq=None, ack=None, window=65535,
+         **kw):
+    seq, ack = tcp_seq_ack(src, dst, sport, dport, fl, payload, seq, ack)
+    return v.pad60(e(side) + v.ipv4(src, dst, 6, v.tcp(sport, dport, payload, flags(fl), seq=seq,
+                                                       ack=ack, src=src, dst=dst, window=window),
+                                    ttl=ttl, **kw))
 
 
 def icmp4(side, src, dst, typ, code=0, body=b"\0\0\0\0", ttl=64):
@@ -74,9 +99,11 @@ def udp6(side, src, dst, sport, dport, payload=b"p" * 18, hlim=64):
                                     hlim=hlim)
 
 
-def tcp6(side, src, dst, sport, dport, fl, hlim=64):
-    return e(side, 0x86DD) + v.ipv6(src, dst, 6, v.tcp(sport, dport, b"", flags(fl), src=src,
-                                                      dst=dst, v6=True), hlim=hlim)
+def tcp6(side, src, dst, sport, dport, fl, hlim=64, payload=b"", seq=None, ack=None):
+    seq, ack = tcp_seq_ack(src, dst, sport, dport, fl, payload, seq, ack)
+    return e(side, 0x86DD) + v.ipv6(src, dst, 6, v.tcp(sport, dport, payload, flags(fl), seq=seq,
+                                                      ack=ack, src=src, dst=dst, v6=True),
+                                    hlim=hlim)
 
 
 def echo6(side, src, dst, ident, seq, reply=False, hlim=64, dst_mac=None):
@@ -285,7 +312,8 @@ class Scenario:
 CHECKED = [
     "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "forwarded", "local", "dropped",
     "dropped_rule", "dropped_state", "malformed", "table_full", "no_route", "dropped_other",
-    "state_no_session", "state_invalid", "malformed_trunc_eth", "malformed_trunc_vlan",
+    "state_no_session", "state_invalid", "tcp_seq_out_of_window", "tcp_ack_out_of_window",
+    "tcp_rst_out_of_window", "malformed_trunc_eth", "malformed_trunc_vlan",
     "malformed_trunc_l3", "malformed_bad_ip_ver", "malformed_bad_ihl", "malformed_bad_ip_len",
     "malformed_trunc_l4", "malformed_bad_l4_len", "malformed_trunc_ext", "bad_ip_cksum",
     "bad_l4_cksum", "bad_tcp_flags", "ip_options", "fragment", "martian", "route_missing",
