@@ -549,6 +549,13 @@ apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *p
 				break;
 			continue;
 		}
+		/* a flag takes no value on the command line: true or false only, not "false" */
+		if (o->arg == NULL && !json_is_boolean(val)) {
+			snprintf(err, errlen, "--config: %s: key '%s' is a flag: true or false", path,
+				 key);
+			rc = -EINVAL;
+			break;
+		}
 		if (json_is_string(val)) {
 			arg = json_string_value(val);
 		} else if (json_is_integer(val)) {

@@ -302,6 +302,22 @@ test_config_file(void **state)
 	assert_non_null(strstr(err, "'burst'"));
 	unlink(path);
 
+	/* a flag is true or false: "false", 0 or "yes" are refused, not taken as true */
+	path = write_tmp("{\"no-promisc\": \"false\"}");
+	assert_true(parse(&cfg, err, "--config", path, NULL) < 0);
+	assert_non_null(strstr(err, "'no-promisc' is a flag"));
+	assert_true(cfg.promisc);
+	unlink(path);
+	path = write_tmp("{\"flag\": 0}");
+	assert_true(parse(&cfg, err, "--config", path, NULL) < 0);
+	assert_non_null(strstr(err, "'flag' is a flag"));
+	assert_false(actx.flag);
+	unlink(path);
+	path = write_tmp("{\"no-promisc\": true}");
+	assert_int_equal(parse(&cfg, err, "--config", path, NULL), DP_PARSE_RUN);
+	assert_false(cfg.promisc);
+	unlink(path);
+
 	path = write_tmp("{\"streams\": 5}");
 	assert_true(parse(&cfg, err, "--config", path, NULL) < 0);
 	assert_non_null(strstr(err, "streams"));
