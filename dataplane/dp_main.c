@@ -149,7 +149,7 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 	}
 	eal_up = true;
 	dp_signals_install();
-	dp_clock_init(rte_get_tsc_hz());
+	dp_clock_init();
 }
 
 static uint64_t
@@ -182,6 +182,7 @@ dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks)
 			if (next_stats <= now)
 				next_stats = now + period;
 		}
+		dp_clock_discipline();
 		if (hooks->tick != NULL)
 			hooks->tick(hooks->ctx);
 		wake = min_u64(min_u64(end, next_stats), now + tick_ns);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dp_clock.h"
 #include "acl.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -227,6 +228,7 @@ vfw_stats_json(void *ctx)
 
 	RTE_SET_USED(ctx);
 	json_object_set_new(root, "program", json_string("vfw"));
+	json_object_set_new(root, "clock", dp_clock_json());
 	json_object_set_new(root, "ports", ports_json());
 	json_object_set_new(root, "totals", totals_json());
 	rules_json(root);

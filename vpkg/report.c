@@ -40,7 +40,7 @@ achieved_pps(const struct vpkg_slot *st, uint64_t pkts)
 
 	if (pkts < 2 || last <= first)
 		return 0;
-	return (double)(pkts - 1) * (double)dp_clock.tsc_hz / (double)(last - first);
+	return (double)(pkts - 1) * (double)dp_clock_tsc_hz() / (double)(last - first);
 }
 
 struct print_ctx {
@@ -186,6 +186,7 @@ vpkg_stats_json(void *ctx)
 	json_object_set_new(pol, "refused", json_string("drop"));
 	json_object_set_new(pol, "retries", json_integer(vpkg.opt.tx_retry));
 	json_object_set_new(root, "program", json_string("vpkg"));
+	json_object_set_new(root, "clock", dp_clock_json());
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "totals", tot);
 	json_object_set_new(root, "tx_policy", pol);

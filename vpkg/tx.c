@@ -198,6 +198,7 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 	struct rte_mbuf *m[DP_MAX_BURST];
 	uint16_t len[DP_MAX_BURST];
 	struct vpkg_stamp stamp;
+	uint64_t now_ns;
 	uint16_t i, k, run, port;
 	bool one_port = true;
 
@@ -213,7 +214,8 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 		}
 		return;
 	}
-	vpkg_stamp_init(&stamp, dp_clock_tsc_to_ns(now));
+	now_ns = dp_clock_ns_at(now);
+	vpkg_stamp_init(&stamp, now_ns);
 	port = vw->local[idx[0]].cs->port;
 	/* by runs of one stream (a whole burst at high rates) */
 	for (i = 0; i < n; i = run) {
@@ -224,7 +226,7 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 		vpkg_gen_burst(m + i, run - i, lo->cs, lo->st, &stamp, len + i);
 		if (unlikely(vw->txlog.rec != NULL))
 			for (k = i; k < run; k++)
-				vpkg_txlog_add(&vw->txlog, dp_clock_tsc_to_ns(now),
+				vpkg_txlog_add(&vw->txlog, now_ns,
 					       lo->st->seq - (run - k), lo->cs->id, len[k]);
 		if (lo->cs->port != port)
 			one_port = false;
@@ -284,7 +286,7 @@ static void
 idle_sleep(const struct tx_ctx *c, uint64_t now, uint32_t max_us)
 {
 	uint64_t next = vpkg_sched_next(c->vw->sched);
-	uint64_t hz = dp_clock.tsc_hz, us;
+	uint64_t hz = dp_clock_tsc_hz(), us;
 
 	if (next <= now)
 		return;
@@ -332,7 +334,7 @@ vpkg_tx_worker(void *arg)
 	struct dp_worker *w = arg;
 	struct vpkg_worker *vw = &vpkg.workers[w->index];
 	struct rte_rcu_qsbr *qs = vpkg_streams_qsbr();
-	const uint64_t rx_gap = dp_clock.tsc_hz * VPKG_RX_INTERVAL_US / 1000000;
+	const uint64_t rx_gap = dp_clock_tsc_hz() * VPKG_RX_INTERVAL_US / 1000000;
 	const uint32_t max_us = vpkg.cfg.idle_sleep_us;
 	struct tx_ctx c = {
 		.vw = vw,

@@ -91,7 +91,7 @@ vpkg_cleanup(void *ctx)
 static int
 setup_workers(char *err, size_t errlen)
 {
-	uint64_t max_lag = dp_clock.tsc_hz * vpkg.opt.max_lag_us / 1000000;
+	uint64_t max_lag = dp_clock_tsc_hz() * vpkg.opt.max_lag_us / 1000000;
 	unsigned int i, k;
 	uint16_t p;
 
@@ -180,7 +180,7 @@ make_env(struct vpkg_env *env, const struct vpkg_stream_spec *specs, unsigned in
 	uint16_t p;
 
 	memset(env, 0, sizeof(*env));
-	env->tsc_hz = dp_clock.tsc_hz;
+	env->tsc_hz = dp_clock_tsc_hz();
 	env->nb_ports = dp_nb_ports;
 	env->nb_workers = (uint16_t)dp_nb_workers;
 	for (p = 0; p < dp_nb_ports; p++) {

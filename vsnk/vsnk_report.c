@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "vsnk.h"
@@ -161,6 +162,7 @@ vsnk_stats_json(void *ctx)
 	for (k = 0; k < VSNK_CTR_MAX; k++)
 		json_object_set_new(tot, vsnk_port_ctr_desc[k].name, json_integer((json_int_t)sum[k]));
 	json_object_set_new(root, "program", json_string("vsnk"));
+	json_object_set_new(root, "clock", dp_clock_json());
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "totals", tot);
 	json_object_set_new(root, "streams", streams_json());

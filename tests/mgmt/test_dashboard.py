@@ -377,8 +377,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="vfwcl-mgmt-dash-")
     browser = False
     with Veth() as veth:
+        # history: enough intervals (2 min) that none of the plan's is dropped
+        # from the ring while Chromium renders on a slow, loaded machine
         v = mgmtlib.Vsnk(["net_af_packet0,iface=" + veth.b],
-                         ["--dashboard-interval", str(INTERVAL_MS / 1000), "--dashboard-history", "12"])
+                         ["--dashboard-interval", str(INTERVAL_MS / 1000), "--dashboard-history", "60"])
         with v:
             c = v.client()
             with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
