@@ -241,6 +241,8 @@ int
 mgmt_json_bool(const json_t *obj, const char *name, bool required, bool strings_ok,
 		bool *out, struct mgmt_reply *rep)
 {
+	const char *bool_forms = strings_ok ? "true or false (or \"true\"/\"false\")" :
+		"true or false";
 	json_t *v;
 	int rc = field(obj, name, required, &v, rep);
 
@@ -260,8 +262,14 @@ mgmt_json_bool(const json_t *obj, const char *name, bool required, bool strings_
 			return 0;
 		}
 	}
-	mgmt_reply_error(rep, 400, "field '%s' must be %s", name,
-			strings_ok ? "true or false (or \"true\"/\"false\")" : "true or false");
+	/* name the bad value: a short string as given (whole: valid UTF-8; jansson
+	 * escapes it in the reply), else its type */
+	if (json_is_string(v) && json_string_length(v) <= 40)
+		mgmt_reply_error(rep, 400, "field '%s' must be %s, not \"%s\"", name, bool_forms,
+				json_string_value(v));
+	else
+		mgmt_reply_error(rep, 400, "field '%s' must be %s, not %s", name, bool_forms,
+				json_is_string(v) ? "a long string" : type_name(v));
 	return -EINVAL;
 }
 

@@ -316,6 +316,7 @@ put_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	static const char *const keys[] = { "enabled", "rate", "size", NULL };
 	char name[VPKG_NAME_LEN], err[DP_ERR_LEN] = "";
 	struct apply_arg a;
+	bool on;
 	int rc;
 
 	RTE_SET_USED(ctx);
@@ -324,6 +325,9 @@ put_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 		return rep->status;
 	if (json_object_size(req->body) == 0)
 		return mgmt_reply_error(rep, 400, "give 'enabled', 'rate' or 'size'");
+	/* exactly the README's forms: the --config reader also takes "yes", "1"... */
+	if (mgmt_json_bool(req->body, "enabled", false, true, &on, rep) == -EINVAL)
+		return rep->status;
 	if (find_stream(req, &a.id, name, rep) != 0)
 		return rep->status;
 	a.body = req->body;

@@ -109,7 +109,7 @@ def test_url_and_headers(v):
                               b"Connection: close\r\n\r\n")
     check(out.startswith(b"HTTP/1.1 400") and b"control character" in out,
           "/api/v1/ports/0%00: 400, not port 0", out[:300])
-    out = mgmtlib.raw_request(v.port, b"GET /api/v1/health?x=%0a HTTP/1.1\r\nHost: x\r\n"
+    out = mgmtlib.raw_request(v.port, b"GET /api/v1/health?pretty=%0a HTTP/1.1\r\nHost: x\r\n"
                               b"Connection: close\r\n\r\n")
     check(out.startswith(b"HTTP/1.1 400"), "an encoded newline in the query: 400", out[:300])
     out = mgmtlib.raw_request(v.port, b"GET /api/v1/health HTTP/1.1\r\nConnection: close\r\n\r\n")

@@ -120,6 +120,11 @@ def test_change_errors(c):
         ("size above 1518", dict(body={"size": 2000}), 400, "size"),
         ("bad size", dict(body={"size": "big"}), 400, "size"),
         ("bad enabled", dict(body={"enabled": "maybe"}), 400, "enabled"),
+        ("enabled \"yes\"", dict(body={"enabled": "yes"}), 400, '"yes"'),
+        ("enabled \"no\"", dict(body={"enabled": "no"}), 400, '"no"'),
+        ("enabled \"TRUE\"", dict(body={"enabled": "TRUE"}), 400, '"TRUE"'),
+        ("enabled \"1\"", dict(body={"enabled": "1"}), 400, '"1"'),
+        ("enabled 1", dict(body={"enabled": 1}), 400, "enabled"),
         ("good rate, bad size: nothing applied", dict(body={"rate": 50, "size": 10}), 400, "size"),
         ("malformed JSON", dict(raw=b'{"rate":', headers={"Content-Type": "application/json"}),
          400, "JSON"),
@@ -133,6 +138,13 @@ def test_change_errors(c):
                   "%s %s: %d naming %s" % (method, what, code, needle), r)
     r = c.req("PUT", "/api/v1/streams/nope", body={"rate": 5})
     check(r.is_error(404), "PUT an unknown stream: 404", r)
+    for path in ("/api/v1/streams/fw_udp3%00", "/api/v1/streams/fw_udp3%00x",
+                 "/api/v1/streams/fw_udp3%0a", "/api/v1/streams/fw_udp3%7f"):
+        r = c.req("PUT", path, body={"rate": 5})
+        check(r.status in (400, 404) and r.json is not None and "error" in r.json,
+              "PUT %s: 400/404, never stream fw_udp3" % path, r)
+        r = c.get(path)
+        check(r.status in (400, 404), "GET %s: 400/404, never stream fw_udp3" % path, r)
     r = c.req("POST", "/api/v1/streams/nope/enable")
     check(r.is_error(404), "POST enable an unknown stream: 404", r)
     r = c.req("POST", "/api/v1/streams/0/disable", body={"now": True})
