@@ -130,6 +130,35 @@ parse_ipv4(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 	return DP_PKT_OK;
 }
 
+/*
+ * Offset of the final destination given a routing header of elen bytes at
+ * off (rh points there) and the current one at dst_off. Segments left 0:
+ * the IPv6 header's (dst_off). Otherwise the last address of a type 0
+ * (RFC 5095 deprecated it, but its format is plain) or type 2 (RFC 6275)
+ * header; for type 4 (SRH, RFC 8754) Segment List[0], the list being in
+ * reverse order. 0 (not known) for other types: RPL's compressed addresses
+ * (type 3, never outside its domain) and unknown ones.
+ */
+static uint16_t
+rh_final_dst(const uint8_t *rh, uint32_t off, uint32_t elen, uint16_t dst_off)
+{
+	uint32_t naddr = (elen - 8) / 16;
+
+	if (rh[3] == 0)
+		return dst_off;
+	if (naddr == 0)
+		return 0;
+	switch (rh[2]) {
+	case 0:
+	case 2:
+		return (uint16_t)(off + 8 + 16 * (naddr - 1));
+	case 4:
+		return (uint16_t)(off + 8);
+	default:
+		return 0;
+	}
+}
+
 static enum dp_pkt_status
 parse_ipv6(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 {
@@ -147,6 +176,7 @@ parse_ipv6(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 			plen > UINT16_MAX - IPV6_HDR_LEN)
 		return DP_PKT_BAD_IP_LEN;
 	info->l3_len = (uint16_t)(IPV6_HDR_LEN + plen);
+	info->l4_dst_off = (uint16_t)(info->l3_off + 24);
 	off = info->l3_off + IPV6_HDR_LEN;
 	end = info->l3_off + info->l3_len;
 	nh = ip[6];
@@ -162,6 +192,11 @@ parse_ipv6(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 			info->fragment = 1;
 			info->first_fragment =
 				(rd16(c->p + off + 2) & RTE_IPV6_EHDR_FO_MASK) == 0;
+		} else if (nh == IPPROTO_ROUTING) {
+			/* a second one makes the final destination ambiguous */
+			info->l4_dst_off = info->rh_off != 0 ? 0 : rh_final_dst(c->p + off, off, elen,
+					info->l4_dst_off);
+			info->rh_off = (uint16_t)off;
 		}
 		nh = c->p[off];
 		off += elen;
@@ -323,12 +358,18 @@ phdr_sum_ipv4(const struct rte_ipv4_hdr *ip, uint32_t l4_len, uint8_t proto)
 }
 
 static uint64_t
-phdr_sum_ipv6(const struct rte_ipv6_hdr *ip, uint32_t l4_len, uint8_t proto)
+phdr_sum_v6(const uint8_t *src, const uint8_t *dst, uint32_t l4_len, uint8_t proto)
 {
-	uint64_t sum = dp_cksum_add(0, ip->src_addr, 32);
+	uint64_t sum = dp_cksum_add(dp_cksum_add(0, src, 16), dst, 16);
 
 	return dp_cksum_add64(sum, (uint64_t)rte_cpu_to_be_16(proto) +
 			rte_cpu_to_be_16((uint16_t)(l4_len >> 16)) + rte_cpu_to_be_16((uint16_t)l4_len));
+}
+
+static uint64_t
+phdr_sum_ipv6(const struct rte_ipv6_hdr *ip, uint32_t l4_len, uint8_t proto)
+{
+	return phdr_sum_v6(ip->src_addr, ip->dst_addr, l4_len, proto);
 }
 
 /* The value to store: the complement, a UDP 0 sent as 0xffff. */
@@ -393,27 +434,95 @@ l4_span(const struct dp_pkt_info *info)
 	return end - info->l4_off;
 }
 
+/*
+ * The pseudo-header sum (0 for ICMPv4) of a parsed packet whose headers are
+ * at f, and its L4 length; false when there is no checksum to compute (see
+ * l4_span()) or the IPv6 final destination is not known.
+ */
+static bool
+l4_cksum_start(const uint8_t *f, const struct dp_pkt_info *info, uint64_t *sum,
+		uint32_t *l4_len)
+{
+	const uint8_t *ip = f + info->l3_off;
+	uint8_t proto = info->l4_proto;
+
+	*l4_len = l4_span(info);
+	if (*l4_len == 0)
+		return false;
+	if (info->l3_type == DP_L3_IPV4)
+		*sum = proto == IPPROTO_ICMP ? 0 :
+		       phdr_sum_ipv4((const struct rte_ipv4_hdr *)ip, *l4_len, proto);
+	else if (info->l3_type == DP_L3_IPV6 && info->l4_dst_off != 0)
+		*sum = phdr_sum_v6(ip + 8, f + info->l4_dst_off, *l4_len, proto);
+	else
+		return false;
+	return true;
+}
+
+/* After l4_cksum_start(): UDP without a checksum (none sent; mandatory in IPv6). */
+static inline bool
+udp_no_cksum(const uint8_t *f, const struct dp_pkt_info *info)
+{
+	return info->l4_proto == IPPROTO_UDP && rd16(f + info->l4_off + 6) == 0;
+}
+
 bool
 dp_l4_cksum_ok(const void *frame, const struct dp_pkt_info *info)
 {
-	const uint8_t *f = frame;
-	const void *ip = f + info->l3_off;
-	const uint8_t *l4 = f + info->l4_off;
-	uint32_t l4_len = l4_span(info);
-	uint8_t proto = info->l4_proto;
 	uint64_t sum;
+	uint32_t len;
 
-	if (l4_len == 0 || info->l3_type == DP_L3_NONE)
+	if (!l4_cksum_start(frame, info, &sum, &len))
 		return false;
-	if (proto == IPPROTO_UDP && rd16(l4 + 6) == 0)
-		return info->l3_type == DP_L3_IPV4;	/* none sent; mandatory in IPv6 */
-	if (proto == IPPROTO_ICMP)
-		sum = 0;
-	else if (info->l3_type == DP_L3_IPV4)
-		sum = phdr_sum_ipv4(ip, l4_len, proto);
-	else
-		sum = phdr_sum_ipv6(ip, l4_len, proto);
-	return dp_cksum_fold(dp_cksum_add(sum, l4, l4_len)) == 0xffff;
+	if (udp_no_cksum(frame, info))
+		return info->l3_type == DP_L3_IPV4;
+	return dp_cksum_fold(dp_cksum_add(sum, (const uint8_t *)frame + info->l4_off, len)) ==
+	       0xffff;
+}
+
+bool
+dp_l4_cksum_ok_mbuf(const struct rte_mbuf *m, const void *frame, const struct dp_pkt_info *info)
+{
+	uint64_t sum;
+	uint32_t len;
+
+	if (!l4_cksum_start(frame, info, &sum, &len))
+		return false;
+	if (udp_no_cksum(frame, info))
+		return info->l3_type == DP_L3_IPV4;
+	/* the L4 bytes from the mbuf: frame may be a copy of the headers only */
+	if (likely((uint32_t)info->l4_off + len <= rte_pktmbuf_data_len(m)))
+		sum = dp_cksum_add(sum, rte_pktmbuf_mtod_offset(m, const uint8_t *, info->l4_off), len);
+	else if (!dp_cksum_add_mbuf(m, info->l4_off, len, &sum))
+		return false;
+	return dp_cksum_fold(sum) == 0xffff;
+}
+
+bool
+dp_cksum_add_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint64_t *sum)
+{
+	bool odd = false;	/* the next byte is the second of a 16-bit word */
+
+	for (; m != NULL && len != 0; m = m->next) {
+		uint32_t dlen = rte_pktmbuf_data_len(m), n;
+		uint16_t part;
+
+		if (off >= dlen) {
+			off -= dlen;
+			continue;
+		}
+		n = RTE_MIN(dlen - off, len);
+		part = dp_cksum_fold(dp_cksum_add(0, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+				n));
+		/* summed from an odd position: its words are byte-swapped (RFC 1071 2.B) */
+		if (odd)
+			part = (uint16_t)(part << 8 | part >> 8);
+		*sum = dp_cksum_add64(*sum, part);
+		odd ^= n & 1;
+		len -= n;
+		off = 0;
+	}
+	return len == 0;
 }
 
 uint16_t
@@ -428,27 +537,24 @@ void
 dp_pkt_fix_cksums(void *frame, const struct dp_pkt_info *info)
 {
 	uint8_t *f = frame;
-	void *ip = f + info->l3_off;
 	uint8_t *l4 = f + info->l4_off;
-	uint32_t l4_len = l4_span(info);
+	int coff = l4_cksum_off(info->l4_proto);	/* >= 0 when there is a checksum */
+	uint64_t sum;
+	uint32_t l4_len;
 	uint16_t ck;
 
 	if (info->l3_type == DP_L3_IPV4) {
-		struct rte_ipv4_hdr *ip4 = ip;
+		struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)(f + info->l3_off);
 
 		ip4->hdr_checksum = dp_ipv4_hdr_cksum(ip4);
 	} else if (info->l3_type != DP_L3_IPV6) {
 		return;
 	}
-	if (l4_len == 0)
+	if (!l4_cksum_start(f, info, &sum, &l4_len))
 		return;
-	if (info->l4_proto == IPPROTO_ICMP)
-		ck = dp_icmp_cksum(l4, l4_len);
-	else if (info->l3_type == DP_L3_IPV4)
-		ck = dp_l4_cksum_ipv4(ip, l4, l4_len, info->l4_proto);
-	else
-		ck = dp_l4_cksum_ipv6(ip, l4, l4_len, info->l4_proto);
-	memcpy(l4 + l4_cksum_off(info->l4_proto), &ck, 2);
+	memset(l4 + coff, 0, 2);	/* computed with the field as 0 */
+	ck = l4_cksum_final(dp_cksum_add(sum, l4, l4_len), info->l4_proto);
+	memcpy(l4 + coff, &ck, 2);
 }
 
 /* --- builder --- */
@@ -529,6 +635,7 @@ dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info
 		ip[7] = ttl;
 		memcpy(ip + 8, spec->src_ip6, 16);
 		memcpy(ip + 24, spec->dst_ip6, 16);
+		pi.l4_dst_off = (uint16_t)(off + 24);
 		off += IPV6_HDR_LEN;
 	}
 

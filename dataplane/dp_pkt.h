@@ -67,6 +67,15 @@ struct dp_pkt_info {
 	uint16_t payload_off;	/* offset of the L4 payload (UDP/TCP data, ICMP echo data) */
 	uint16_t payload_len;	/* bytes of payload inside the IP length and the frame */
 	uint16_t l3_len;	/* IP total length (header + payload) per the header */
+	uint16_t rh_off;	/* IPv6: offset of the routing header, 0 when none */
+	/*
+	 * IPv6: offset of the final destination, the address the L4 checksum's
+	 * pseudo-header uses (RFC 8200 8.1): the IPv6 header's, or with
+	 * segments left the last one of a type 0, 2 or 4 (SRH) routing header.
+	 * 0 when it is not known (segments left in another type, or two
+	 * routing headers): the L4 checksum then cannot be verified.
+	 */
+	uint16_t l4_dst_off;
 };
 
 /*
@@ -107,10 +116,28 @@ uint16_t dp_l4_cksum_ipv6(const struct rte_ipv6_hdr *ip, const void *l4, uint32_
 /* ICMPv4 checksum over len bytes (no pseudo header). */
 uint16_t dp_icmp_cksum(const void *icmp, uint32_t len);
 /*
- * Verify the L4 checksum of a parsed, whole, unfragmented packet. UDP over
- * IPv4 with checksum 0 is valid (none sent). Returns true when it verifies.
+ * Verify the L4 checksum of a parsed, whole, unfragmented packet, all of it
+ * at frame. UDP over IPv4 with checksum 0 is valid (none sent). Returns
+ * true when it verifies; false also when it cannot be verified (an IPv6
+ * final destination not known: see l4_dst_off).
  */
 bool dp_l4_cksum_ok(const void *frame, const struct dp_pkt_info *info);
+/*
+ * The same for a packet in an mbuf, which may be a chain of segments: the
+ * headers are read at frame (the first segment, or dp_pkt_parse_mbuf()'s
+ * copy), the L4 bytes from the mbuf, across its segments; false when the
+ * chain holds fewer bytes than the IP length says.
+ */
+bool dp_l4_cksum_ok_mbuf(const struct rte_mbuf *m, const void *frame,
+		const struct dp_pkt_info *info);
+/*
+ * Add the one's complement sum of len bytes at offset off of the packet in
+ * m (across its segments) to *sum, as dp_cksum_add() does for contiguous
+ * bytes (the byte at off starts a 16-bit word). Never reads past the
+ * data of a segment. Returns false (*sum then meaningless) when the chain
+ * holds fewer than off + len bytes.
+ */
+bool dp_cksum_add_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint64_t *sum);
 /* Incremental update (RFC 1624) of a 16-bit checksum when a 16-bit word changes. */
 uint16_t dp_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word);
 

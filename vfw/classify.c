@@ -64,31 +64,49 @@ parse_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 	pi->l3_len = (uint16_t)tot;
 	pi->payload_off = (uint16_t)(pi->l4_off + hlen);
 	pi->payload_len = (uint16_t)(l4len - hlen);
+	pi->rh_off = 0;
+	pi->l4_dst_off = 0;	/* IPv6 only */
 	return true;
 }
 
+/*
+ * The L4 checksum of a parsed packet (TCP, UDP, ICMP of its family; others
+ * are not checked): the port's verdict where it gave one, else summed in
+ * software over the IP length, across the mbuf's segments.
+ */
 static inline bool
-cksum_v4_ok(const struct rte_mbuf *m, const uint8_t *ip, const uint8_t *l4, uint8_t proto,
-		uint32_t l4len)
+l4_cksum_ok(const struct rte_mbuf *m, const uint8_t *d, const struct dp_pkt_info *pi)
 {
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint8_t proto = pi->l4_proto;
 
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+	    proto != (pi->l3_type == DP_L3_IPV4 ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
-	switch (proto) {
-	case IPPROTO_UDP:
-		if (l4[6] == 0 && l4[7] == 0)
-			return true;	/* no checksum sent */
-		/* fall through */
-	case IPPROTO_TCP:
-		return rte_ipv4_udptcp_cksum_verify((const struct rte_ipv4_hdr *)ip, l4) == 0;
-	case IPPROTO_ICMP:
-		return rte_raw_cksum(l4, l4len) == 0xffff;
-	default:
-		return true;
-	}
+	return dp_l4_cksum_ok_mbuf(m, d, pi);
+}
+
+/* L4 bytes of a parsed packet, per the IP length. */
+static inline uint32_t
+l4_len(const struct dp_pkt_info *pi)
+{
+	return pi->l3_len - (uint32_t)(pi->l4_off - pi->l3_off);
+}
+
+/*
+ * Of the l4len L4 bytes at l4, those in the first segment (the parser found
+ * the L4 header there; a longer packet continues in further segments).
+ */
+static inline uint32_t
+l4_first_seg(const struct rte_mbuf *m, const uint8_t *l4, uint32_t l4len)
+{
+	const uint8_t *end = rte_pktmbuf_mtod(m, const uint8_t *) + rte_pktmbuf_data_len(m);
+
+	return RTE_MIN(l4len, (uint32_t)(end - l4));
 }
 
 /* The session key of an ICMP error: the flow it quotes (IPv4). */
@@ -146,20 +164,25 @@ related_v6(struct pkt *p, const uint8_t *l4, uint32_t l4len)
 	return true;
 }
 
+/* Sources no packet can come from: this network, loopback, multicast, class E, broadcast. */
 static inline bool
-martian_v4(const uint8_t *src, const uint8_t *dst)
+martian_src_v4(const uint8_t *src)
 {
-	return src[0] == 0 || src[0] == 127 || src[0] >= 224 ||
-	       dst[0] == 0 || dst[0] == 127 || dst[0] >= 240;
+	return src[0] == 0 || src[0] == 127 || src[0] >= 224;
 }
 
 static inline bool
-mcast_v4(const uint8_t *dst, uint32_t d)
+martian_dst_v4(const uint8_t *dst)
+{
+	return dst[0] == 0 || dst[0] == 127 || dst[0] >= 240;
+}
+
+/* d is the directed broadcast of a port's subnet. */
+static inline bool
+bcast_v4(uint32_t d)
 {
 	uint16_t i;
 
-	if (dst[0] >= 224)	/* multicast, and 255.255.255.255 */
-		return true;
 	for (i = 0; i < dp_nb_ports; i++)
 		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].bcast4)
 			return true;
@@ -167,12 +190,19 @@ mcast_v4(const uint8_t *dst, uint32_t d)
 }
 
 static inline bool
-local_v4(uint32_t d)
+mcast_v4(const uint8_t *dst, uint32_t d)
+{
+	return dst[0] >= 224 || bcast_v4(d);	/* multicast, and 255.255.255.255 */
+}
+
+/* a is one of our IPv4 addresses */
+static inline bool
+local_v4(uint32_t a)
 {
 	uint16_t i;
 
 	for (i = 0; i < dp_nb_ports; i++)
-		if (vfw.ports[i].has_ip4 && d == vfw.ports[i].ip4)
+		if (vfw.ports[i].has_ip4 && a == vfw.ports[i].ip4)
 			return true;
 	return false;
 }
@@ -188,13 +218,34 @@ local_v6(const uint8_t *dst)
 	return false;
 }
 
+/* a is one of our IPv6 unicast addresses (global or link-local) */
+static bool
+own_v6(const uint8_t *a)
+{
+	uint16_t i;
+
+	for (i = 0; i < dp_nb_ports; i++)
+		if (vfw.ports[i].has_ip6 &&
+		    (memcmp(a, vfw.ports[i].ip6, 16) == 0 || memcmp(a, vfw.ports[i].ip6_ll, 16) == 0))
+			return true;
+	return false;
+}
+
+static const uint8_t v6_zero[16], v6_loop[16] = { [15] = 1 };
+
+/* Sources no packet can come from, even one for us: loopback, multicast. */
+static inline bool
+martian_src_v6(const uint8_t *src)
+{
+	return src[0] == 0xff || memcmp(src, v6_loop, 16) == 0;
+}
+
+/* What may not be forwarded: the above, unspecified (DAD uses it: local only), link-local. */
 static inline bool
 martian_v6(const uint8_t *src, const uint8_t *dst)
 {
-	static const uint8_t zero[16], loop[16] = { [15] = 1 };
-
-	return src[0] == 0xff || memcmp(src, zero, 16) == 0 || memcmp(src, loop, 16) == 0 ||
-	       memcmp(dst, zero, 16) == 0 || memcmp(dst, loop, 16) == 0 ||
+	return martian_src_v6(src) || memcmp(src, v6_zero, 16) == 0 ||
+	       memcmp(dst, v6_zero, 16) == 0 || memcmp(dst, v6_loop, 16) == 0 ||
 	       (src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
 	       (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80);
 }
@@ -239,7 +290,8 @@ l4_key(struct burst *b, struct rte_mbuf *m, struct pkt *p, uint8_t *ip, const ui
 		} else {
 			key = false;
 			if (ct_icmp_is_error(l4[0], v6) &&
-			    (v6 ? related_v6(p, l4, l4len) : related_v4(p, l4, l4len)))
+			    (v6 ? related_v6(p, l4, l4_first_seg(m, l4, l4len)) :
+				  related_v4(p, l4, l4_first_seg(m, l4, l4len))))
 				p->kind = K_RELATED;	/* related_*() built the quoted flow's key */
 			else
 				p->kind = K_NOLOOKUP;
@@ -269,9 +321,8 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		struct pkt *p, bool l2_mcast)
 {
 	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
-	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off), src, dst;
 	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint8_t proto = pi->l4_proto;
+	uint32_t src, dst;
 
 	if (unlikely(pi->fragment)) {
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
@@ -286,12 +337,21 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_ip_cksum);
 		return 0;
 	}
-	if (vfw.opt.verify_cksum && unlikely(!cksum_v4_ok(m, ip, l4, proto, l4len))) {
+	if (vfw.opt.verify_cksum && unlikely(!l4_cksum_ok(m, d, pi))) {
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
 		return 0;
 	}
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
+	/* spoofed sources, also towards the firewall itself */
+	if (unlikely(local_v4(src))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian_self);
+		return 0;
+	}
+	if (unlikely(martian_src_v4(ip + 12) || bcast_v4(src))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
+		return 0;
+	}
 	if (unlikely(local_v4(dst))) {
 		p->kind = K_LOCAL;
 		return 1;
@@ -300,7 +360,7 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_multicast);
 		return 0;
 	}
-	if (unlikely(martian_v4(ip + 12, ip + 16))) {
+	if (unlikely(martian_dst_v4(ip + 16))) {
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
 		return 0;
 	}
@@ -308,7 +368,25 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
 		return 0;
 	}
-	return l4_key(b, m, p, ip, l4, l4len, proto, false);
+	return l4_key(b, m, p, ip, l4, l4_len(pi), pi->l4_proto, false);
+}
+
+/*
+ * A routing header: type 0 is dropped (RFC 5095: amplification, and it
+ * steers past the firewall); one whose final destination is not known
+ * (dp_pkt_info.l4_dst_off) is dropped too, since neither its L4 checksum
+ * nor where it ends can be told. Returns the detail counter, 0 to go on.
+ */
+static inline unsigned int
+rh_check(const uint8_t *d, const struct dp_pkt_info *pi)
+{
+	if (likely(pi->rh_off == 0))
+		return 0;
+	if (d[pi->rh_off + 2] == 0)
+		return VFW_CTR_rh0;
+	if (pi->l4_dst_off == 0)
+		return VFW_CTR_rh_unknown;
+	return 0;
 }
 
 static int
@@ -316,25 +394,36 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		struct pkt *p, bool l2_mcast)
 {
 	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
-	uint32_t l4len = pi->l3_len - (pi->l4_off - pi->l3_off);
-	uint8_t proto = pi->l4_proto;
 	const uint8_t *src = ip + 8, *dst = ip + 24;
+	unsigned int rh;
 
 	if (unlikely(pi->fragment)) {
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_fragment);
 		return 0;
 	}
-	if (vfw.opt.verify_cksum &&
-	    (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMPV6)) {
-		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD ||
-		    (f != RTE_MBUF_F_RX_L4_CKSUM_GOOD && !dp_l4_cksum_ok(d, pi))) {
-			drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
-			return 0;
-		}
+	rh = rh_check(d, pi);
+	if (unlikely(rh != 0)) {
+		drop(b, m, VFW_CTR_malformed, rh);
+		return 0;
+	}
+	if (vfw.opt.verify_cksum && unlikely(!l4_cksum_ok(m, d, pi))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_l4_cksum);
+		return 0;
+	}
+	if (unlikely(own_v6(src))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian_self);
+		return 0;
+	}
+	if (unlikely(martian_src_v6(src))) {
+		drop(b, m, VFW_CTR_malformed, VFW_CTR_martian);
+		return 0;
 	}
 	if (unlikely(local_v6(dst))) {
+		/* arp_nd.c reads the frame as one buffer: not answered in several segments */
+		if (unlikely(m->nb_segs != 1)) {
+			drop(b, m, VFW_CTR_dropped_other, VFW_CTR_to_self);
+			return 0;
+		}
 		p->kind = K_LOCAL;
 		return 1;
 	}
@@ -350,7 +439,7 @@ ip6_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_no_route, VFW_CTR_ttl_exceeded);
 		return 0;
 	}
-	return l4_key(b, m, p, ip, l4, l4len, proto, true);
+	return l4_key(b, m, p, ip, l4, l4_len(pi), pi->l4_proto, true);
 }
 
 /* Everything but the common case: parse fully, check, count what is dropped. */

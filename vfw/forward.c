@@ -85,21 +85,26 @@ static const uint8_t octet_check[256] = {
 	[224 ... 255] = O_SRC | O_DST,	/* multicast, class E, broadcast */
 };
 
-/* dst is one of our addresses or subnet broadcasts. */
+/*
+ * src or dst is one of our addresses or subnet broadcasts: for the general
+ * path (to us; a spoofed or martian source).
+ */
 static inline bool
-v4_special(uint32_t dst)
+v4_special(uint32_t src, uint32_t dst)
 {
 	unsigned int i;
 #ifdef __SSE2__
-	__m128i d = _mm_set1_epi32((int)dst);
+	__m128i d = _mm_set1_epi32((int)dst), s = _mm_set1_epi32((int)src);
 
-	for (i = 0; i < vfw.nb_v4_special; i += 4)
-		if (_mm_movemask_epi8(_mm_cmpeq_epi32(d, _mm_loadu_si128(
-				(const __m128i *)(const void *)&vfw.v4_special[i]))) != 0)
+	for (i = 0; i < vfw.nb_v4_special; i += 4) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)&vfw.v4_special[i]);
+
+		if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(d, a), _mm_cmpeq_epi32(s, a))) != 0)
 			return true;
+	}
 #else
 	for (i = 0; i < vfw.nb_v4_special; i++)
-		if (dst == vfw.v4_special[i])
+		if (dst == vfw.v4_special[i] || src == vfw.v4_special[i])
 			return true;
 #endif
 	return false;
@@ -107,7 +112,8 @@ v4_special(uint32_t dst)
 
 /*
  * The common case, inline: IPv4 without options or fragmentation, TCP or
- * UDP, one segment, for our MAC, to be forwarded, with good checksums.
+ * UDP, one segment (the caller checks), for our MAC, to be forwarded, with
+ * good checksums.
  * Returns 1 with p filled, or -1 (nothing done: the general path decides).
  */
 static inline int
@@ -141,9 +147,9 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 	}
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
-	/* not to us, not multicast/broadcast, not martian */
+	/* not to us, not multicast/broadcast, not martian, not from us */
 	if (unlikely(((octet_check[ip[12]] & O_SRC) | (octet_check[ip[16]] & O_DST)) != 0 ||
-		     v4_special(dst)))
+		     v4_special(src, dst)))
 		return -1;
 	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
 		uint64_t a, b;

@@ -71,6 +71,9 @@
 	X(ip_options,         "Malformed: IPv4 header with options (policy: dropped)") \
 	X(fragment,           "Malformed: IP fragment (policy: dropped, no reassembly)") \
 	X(martian,            "Malformed: impossible address (loopback, unspecified, multicast source, link-local)") \
+	X(martian_self,       "Malformed: source address is one of the firewall's own (spoofed)") \
+	X(rh0,                "Malformed: IPv6 type 0 routing header (deprecated, RFC 5095)") \
+	X(rh_unknown,         "Malformed: IPv6 routing header with segments left of a type vfw cannot follow") \
 	X(route_missing,      "No route: no route to the destination") \
 	X(unresolved,         "No route: next hop MAC unknown (ARP/ND sent; --eth-peer sets it)") \
 	X(ttl_exceeded,       "No route: TTL or hop limit 1 or less") \

@@ -59,13 +59,16 @@ cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
 		return 0;
 	sw_ip = c->verify_cksum && pi->l3_type == DP_L3_IPV4 &&
 		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
-	sw_l4 = c->verify_cksum && !pi->fragment && m->nb_segs == 1 &&
+	/* an IPv6 final destination not known (routing header): not checkable */
+	sw_l4 = c->verify_cksum && !pi->fragment &&
 		(pi->l4_proto == IPPROTO_UDP || pi->l4_proto == IPPROTO_TCP ||
 		 pi->l4_proto == IPPROTO_ICMPV6 || pi->l4_proto == IPPROTO_ICMP) &&
+		!(pi->l3_type == DP_L3_IPV6 && pi->l4_dst_off == 0) &&
 		l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	if (sw_ip && !dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)(frame + pi->l3_off)))
 		return 0;
-	if (sw_l4 && !dp_l4_cksum_ok(frame, pi))
+	/* across the segments of a chained frame (frame: the first one, or a copy of the headers) */
+	if (sw_l4 && !dp_l4_cksum_ok_mbuf(m, frame, pi))
 		return 0;
 	return 1;
 }
@@ -159,7 +162,7 @@ handle_pkt_fast(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 	bool sw_ip, sw_l4;
 	uint32_t tot;
 
-	/* multi-segment frames: the general path skips the L4 checksum there */
+	/* multi-segment frames: the general path (it sums across the segments) */
 	if (unlikely(c->no_fast_path || m->nb_segs != 1))
 		return false;
 	tot = dp_pkt_udp4_simple(f, RTE_MIN(m->data_len, m->pkt_len));

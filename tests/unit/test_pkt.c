@@ -1023,6 +1023,225 @@ test_cksum_sum(void **state)
 	assert_int_equal(dp_cksum_fold(UINT64_C(0xffff0000ffff0000)), 0xffff);
 }
 
+/* --- chained mbufs (fake ones: no EAL; the fields the mbuf accessors read) --- */
+
+#define CHAIN_MAX 12
+#define GUARD 64	/* poison after each segment's data: reading it changes a sum */
+
+struct chain {
+	struct rte_mbuf m[CHAIN_MAX];
+	uint8_t data[CHAIN_MAX][BUF_LEN + GUARD];
+};
+
+static struct chain ch;
+
+/* Spread len bytes of f over n segments of random lengths (some odd, some empty). */
+static void
+chain_build(const uint8_t *f, uint32_t len, unsigned int n)
+{
+	uint32_t off = 0;
+	unsigned int i;
+
+	memset(ch.m, 0, sizeof(ch.m));
+	for (i = 0; i < n; i++) {
+		uint32_t left = len - off;
+		uint32_t dl = i == n - 1 ? left : RTE_MIN(left, rnd() % (2 * len / n + 1));
+
+		if (i == 0 && dl < 128)
+			dl = RTE_MIN(left, 128u);	/* the headers in the first one */
+		memcpy(ch.data[i], f + off, dl);
+		memset(ch.data[i] + dl, 0xa5, GUARD);
+		ch.m[i].buf_addr = ch.data[i];
+		ch.m[i].data_off = 0;
+		ch.m[i].data_len = (uint16_t)dl;
+		ch.m[i].next = i + 1 < n ? &ch.m[i + 1] : NULL;
+		off += dl;
+	}
+	ch.m[0].nb_segs = (uint16_t)n;
+	ch.m[0].pkt_len = len;
+}
+
+/* Change byte off of the chain. */
+static void
+chain_flip(uint32_t off)
+{
+	struct rte_mbuf *m;
+
+	for (m = &ch.m[0]; off >= m->data_len; m = m->next)
+		off -= m->data_len;
+	ch.data[m - ch.m][off] ^= 0x5a;
+}
+
+/*
+ * dp_cksum_add_mbuf() and dp_l4_cksum_ok_mbuf() over chains against the
+ * contiguous sum: every protocol and family, frames of 2090..9002 bytes in
+ * 1..CHAIN_MAX segments of random, also odd and empty, lengths; a byte
+ * changed anywhere in the L4 bytes is seen; a chain shorter than its
+ * lengths say is refused; nothing past a segment's data is read (the
+ * guard bytes would change the sums).
+ */
+static void
+test_cksum_mbuf_chain(void **state)
+{
+	static const uint16_t sizes[] = { 2090, 2100, 3001, 4097, 6000, 9002 };
+	struct dp_pkt_spec spec;
+	struct dp_pkt_info pi;
+	unsigned int si, l3, k, n, r;
+
+	(void)state;
+	for (si = 0; si < RTE_DIM(sizes); si++) {
+		for (l3 = DP_L3_IPV4; l3 <= DP_L3_IPV6; l3++) {
+			for (k = 0; k < L4_KINDS; k++) {
+				uint16_t len = sizes[si];
+				uint32_t i, end;
+
+				spec_init(&spec, (uint8_t)l3, k, 0, len);
+				assert_int_equal(dp_pkt_build(frame, &spec, &pi), len);
+				for (i = pi.payload_off; i < len; i++)
+					frame[i] = (uint8_t)rnd();
+				dp_pkt_fix_cksums(frame, &pi);
+				assert_true(dp_l4_cksum_ok(frame, &pi));
+				end = (uint32_t)pi.l3_off + pi.l3_len;
+				for (n = 1; n <= CHAIN_MAX; n++) {
+					for (r = 0; r < 4; r++) {
+						uint32_t off = pi.l4_off + rnd() % (end - pi.l4_off);
+						uint64_t sum = 0;
+
+						chain_build(frame, len, n);
+						assert_true(dp_cksum_add_mbuf(&ch.m[0], pi.l4_off,
+								end - pi.l4_off, &sum));
+						assert_int_equal(dp_cksum_fold(sum), dp_cksum_fold(
+								dp_cksum_add(0, frame + pi.l4_off,
+									end - pi.l4_off)));
+						assert_true(dp_l4_cksum_ok_mbuf(&ch.m[0], ch.data[0], &pi));
+						chain_flip(off);
+						assert_false(dp_l4_cksum_ok_mbuf(&ch.m[0], ch.data[0], &pi));
+					}
+				}
+				/* the chain holds less than pkt_len says, or than asked */
+				chain_build(frame, len, 4);
+				if (ch.m[3].data_len != 0) {
+					ch.m[3].data_len = (uint16_t)(ch.m[3].data_len / 2);
+					uint64_t sum = 0;
+
+					assert_false(dp_l4_cksum_ok_mbuf(&ch.m[0], ch.data[0], &pi));
+					assert_false(dp_cksum_add_mbuf(&ch.m[0], 0, len, &sum));
+				}
+			}
+		}
+	}
+}
+
+/*
+ * An IPv6 UDP frame behind a routing header (rh_len bytes at rh; its next
+ * header filled in when 0), the UDP checksum for csum_dst.
+ */
+static uint32_t
+build_v6_rh(const uint8_t *rh, uint32_t rh_len, const uint8_t *csum_dst)
+{
+	struct dp_pkt_spec spec;
+	struct dp_pkt_info bi;
+	uint8_t *ip = frame + RTE_ETHER_HDR_LEN, save[16];
+	uint32_t len;
+
+	spec_init(&spec, DP_L3_IPV6, L4_UDP, 0, 200);
+	len = dp_pkt_build(frame2, &spec, &bi);
+	/* the UDP part after the routing header; its checksum for csum_dst */
+	memcpy(frame, frame2, bi.l4_off);
+	memcpy(frame + bi.l4_off, rh, rh_len);
+	memcpy(frame + bi.l4_off + rh_len, frame2 + bi.l4_off, len - bi.l4_off);
+	if (rh[0] == 0)
+		frame[bi.l4_off] = ip[6];	/* else the caller chained headers */
+	ip[6] = IPPROTO_ROUTING;
+	wr16(ip + 4, (uint16_t)(rd16(ip + 4) + rh_len));
+	memcpy(save, ip + 24, 16);
+	memcpy(ip + 24, csum_dst, 16);
+	bi.l4_off = (uint16_t)(bi.l4_off + rh_len);
+	bi.l3_len = (uint16_t)(bi.l3_len + rh_len);
+	bi.l4_dst_off = RTE_ETHER_HDR_LEN + 24;
+	dp_pkt_fix_cksums(frame, &bi);
+	memcpy(ip + 24, save, 16);
+	return len + rh_len;
+}
+
+/*
+ * RFC 8200 8.1: with a routing header and segments left, the pseudo-header
+ * has the final destination (types 0 and 2: the last address; SRH:
+ * Segment List[0]); none left: the IPv6 header's; other types with
+ * segments left, or two routing headers: not known (l4_dst_off 0).
+ */
+static void
+test_ipv6_routing_header(void **state)
+{
+	static const uint8_t final[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 9, [15] = 9 };
+	static const uint8_t mid[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 8, [15] = 8 };
+	const uint8_t *hdr_dst = frame + RTE_ETHER_HDR_LEN + 24;
+	struct {
+		uint8_t type, segleft, naddr;
+		int final_at;	/* address index of the final destination; -1 header's, -2 unknown */
+	} cases[] = {
+		{ 4, 1, 2, 0 }, { 4, 2, 2, 0 }, { 4, 0, 2, -1 }, { 2, 1, 1, 0 }, { 0, 1, 2, 1 },
+		{ 0, 0, 2, -1 }, { 3, 1, 1, -2 }, { 253, 0, 1, -1 }, { 253, 1, 1, -2 },
+	};
+	uint8_t rh[8 + 2 * 16 + 8];
+	struct dp_pkt_info pi;
+	uint32_t len, c, a;
+
+	(void)state;
+	for (c = 0; c < RTE_DIM(cases); c++) {
+		uint32_t rh_len = 8 + 16u * cases[c].naddr;
+		const uint8_t *csum_dst;
+
+		memset(rh, 0, sizeof(rh));
+		rh[1] = (uint8_t)(2 * cases[c].naddr);
+		rh[2] = cases[c].type;
+		rh[3] = cases[c].segleft;
+		for (a = 0; a < cases[c].naddr; a++)
+			memcpy(rh + 8 + 16 * a, a == (cases[c].type == 4 ? 0u : cases[c].naddr - 1u) ?
+			       final : mid, 16);
+		csum_dst = cases[c].final_at >= 0 ? final : mid;	/* mid: any wrong one */
+		len = build_v6_rh(rh, rh_len, csum_dst);
+		assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
+		assert_int_equal(pi.rh_off, RTE_ETHER_HDR_LEN + 40);
+		assert_int_equal(pi.l4_proto, IPPROTO_UDP);
+		if (cases[c].final_at == -2) {
+			assert_int_equal(pi.l4_dst_off, 0);
+			assert_false(dp_l4_cksum_ok(frame, &pi));
+			continue;
+		}
+		if (cases[c].final_at == -1) {
+			assert_int_equal(pi.l4_dst_off, RTE_ETHER_HDR_LEN + 24);
+			len = build_v6_rh(rh, rh_len, hdr_dst);
+			assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
+			assert_true(dp_l4_cksum_ok(frame, &pi));
+			len = build_v6_rh(rh, rh_len, final);
+			assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
+			assert_false(dp_l4_cksum_ok(frame, &pi));
+			continue;
+		}
+		assert_int_equal(memcmp(frame + pi.l4_dst_off, final, 16), 0);
+		assert_true(dp_l4_cksum_ok(frame, &pi));
+		len = build_v6_rh(rh, rh_len, hdr_dst);	/* checksum for the header's: wrong */
+		assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
+		assert_false(dp_l4_cksum_ok(frame, &pi));
+	}
+	/* two routing headers: the final destination is ambiguous */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = IPPROTO_ROUTING;
+	rh[1] = 2;
+	rh[2] = 4;
+	rh[3] = 1;
+	memcpy(rh + 8, final, 16);
+	rh[24] = IPPROTO_UDP;
+	rh[24 + 1] = 0;
+	rh[24 + 2] = 253;
+	len = build_v6_rh(rh, 32, final);
+	assert_int_equal(dp_pkt_parse(frame, len, &pi), DP_PKT_OK);
+	assert_int_equal(pi.l4_proto, IPPROTO_UDP);
+	assert_int_equal(pi.l4_dst_off, 0);
+	assert_false(dp_l4_cksum_ok(frame, &pi));
+}
+
 /*
  * The fast path (dp_pkt_udp4_simple + dp_pkt_udp4_cksum_ok) against the
  * general parser and checksum checks, on random IPv4/UDP frames (valid,
@@ -1124,6 +1343,8 @@ main(void)
 		cmocka_unit_test(test_cksum_update16),
 		cmocka_unit_test(test_cksum_sum),
 		cmocka_unit_test(test_udp4_fast_path),
+		cmocka_unit_test(test_cksum_mbuf_chain),
+		cmocka_unit_test(test_ipv6_routing_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

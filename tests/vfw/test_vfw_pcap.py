@@ -308,6 +308,188 @@ def test_live_reload():
     print("live reload: %d reloads under %d packets, none lost, counters carried" %
           (n, p0["rx_packets"]))
 
+# ------------------------------------------------------------ jumbo frames (several mbuf segments)
+
+JUMBO_SIZES = [2090, 2100, 2500, 3000, 4000, 4097, 5000, 6001, 7000, 8000, 9000, 9002]
+
+
+def filled(n, seed):
+    """n payload bytes that differ from frame to frame."""
+    return bytes((i * 7 + seed) & 0xFF for i in range(n))
+
+
+def jumbo(kind, size, side=0, seed=0):
+    """A valid frame of size bytes: kind is udp4, tcp4, icmp4, udp6, tcp6 or icmp6
+    (echo requests), from side to a host on the other side."""
+    src, dst = (U, P) if kind.endswith("4") else (U6, P6)
+    if side == 1:
+        src, dst = dst, src
+    hdr = 14 + (20 if kind.endswith("4") else 40) + (20 if kind.startswith("tcp") else 8)
+    pl = filled(size - hdr, seed)
+    if kind == "udp4":
+        f = t.udp4(side, src, dst, 30000 + seed, 9, payload=pl)
+    elif kind == "tcp4":
+        f = t.tcp4(side, src, dst, 30000 + seed, 9, "ACK|PSH", pl)
+    elif kind == "icmp4":
+        f = t.e(side) + v.ipv4(src, dst, 1, v.icmp_echo(seed, 1, pl))
+    elif kind == "udp6":
+        f = t.udp6(side, src, dst, 30000 + seed, 9, payload=pl)
+    elif kind == "tcp6":
+        f = t.e(side, 0x86DD) + v.ipv6(src, dst, 6, v.tcp(30000 + seed, 9, pl, 0x18, src=src,
+                                                          dst=dst, v6=True))
+    else:
+        f = t.e(side, 0x86DD) + v.ipv6(src, dst, 58, t.icmp6_msg(src, dst, 128, 0,
+                                                                 struct.pack("!HH", seed, 1) + pl))
+    assert len(f) == size, (kind, size, len(f))
+    return f
+
+
+def corrupt_tail(frame):
+    """The frame with its last byte changed (far past the first 2048-byte segment):
+    the L4 checksum no longer matches."""
+    return frame[:-1] + bytes([frame[-1] ^ 0x5A])
+
+
+KINDS = ["udp4", "tcp4", "icmp4", "udp6", "tcp6", "icmp6"]
+
+
+def test_jumbo_checksums():
+    """Frames over 2048 bytes arrive in several mbuf segments (net_pcap chains them):
+    the L4 checksum is summed across the segments, never past them. Every valid one
+    is forwarded unchanged but for MACs and TTL; every one with a byte changed in a
+    later segment is dropped as bad_l4_cksum."""
+    sc = t.Scenario()
+    n = 0
+    for i, size in enumerate(JUMBO_SIZES):
+        for j, kind in enumerate(KINDS):
+            side = (i + j) % 2
+            good = jumbo(kind, size, side, seed=i * len(KINDS) + j)
+            sc.fwd(side, good, 1 - side, "%s %d" % (kind, size), extra=["stateless"])
+            sc.drop(side, corrupt_tail(good), "malformed", "bad_l4_cksum", "%s %d, corrupted" % (kind, size))
+            n += 1
+    # the IP length may not claim more than the chain holds
+    f = jumbo("udp4", 3000)
+    sc.drop(0, f[:-10], "malformed", "malformed_bad_ip_len", "3000-byte IP packet in 2990 bytes")
+    # a jumbo ping to the firewall: answered (v4); in IPv6 not (the reply is built in one buffer)
+    req = t.e(0) + v.ipv4(U, t.FW4[0], 1, v.icmp_echo(77, 1, filled(4000, 1)))
+    sc.local(0, req, t.echo4_reply_expected(req, 0), ["echo_reply_tx"], "jumbo ping the firewall")
+    req = t.e(0, 0x86DD) + v.ipv6(U6, t.FW6[0], 58, t.icmp6_msg(U6, t.FW6[0], 128, 0, filled(4000, 2)))
+    sc.drop(0, req, "dropped_other", "to_self", "jumbo ping6 the firewall")
+    js = t.run_scenario(sc, ["--rules", os.path.join(t.RULES_DIR, "allow-all.rules")] + PEERS,
+                        "jumbo")
+    assert js["sessions"]["created"] == 0
+    print("jumbo frames: %d valid forwarded, %d corrupted dropped (%d..%d bytes, %s)" %
+          (n, n, JUMBO_SIZES[0], JUMBO_SIZES[-1], ", ".join(KINDS)))
+
+
+# ------------------------------------------------------------ martian and spoofed sources
+
+def eui64_ll(mac):
+    b = bytearray(v.mac(mac))
+    b[0] ^= 2
+    iid = bytes(b[:3]) + b"\xff\xfe" + bytes(b[3:])
+    return v.socket.inet_ntop(v.socket.AF_INET6, b"\xfe\x80" + b"\0" * 6 + iid)
+
+
+def test_martian_sources():
+    """A packet claiming to come from one of the firewall's own addresses (any port's,
+    IPv4 and IPv6, also its link-local one) is dropped as martian_self, also when it is
+    addressed to the firewall; the classic impossible sources as martian, also towards
+    the firewall. Each would be allowed by the rules otherwise (the last one shows it)."""
+    sc = t.Scenario()
+    for side in (0, 1):
+        dst, dst6 = (S, S6) if side == 0 else (R, "2001:db8:99::1")
+        for fw in t.FW4:
+            sc.drop(side, t.udp4(side, fw, dst, 1000, 8080), "malformed", "martian_self",
+                    "UDP from %s" % fw)
+            sc.drop(side, t.tcp4(side, fw, P if side == 0 else R, 1000, 80, "SYN"), "malformed",
+                    "martian_self", "TCP from %s" % fw)
+        for fw in t.FW6:
+            sc.drop(side, t.udp6(side, fw, dst6, 1000, 8080), "malformed", "martian_self",
+                    "UDP from %s" % fw)
+    sc.drop(0, t.udp6(0, eui64_ll(t.MAC[0]), S6, 1000, 8080), "malformed", "martian_self",
+            "from our link-local address")
+    sc.drop(0, t.echo4(0, t.FW4[1], t.FW4[0], 5, 1), "malformed", "martian_self",
+            "ping the firewall from itself")
+    sc.drop(0, t.echo6(0, t.FW6[0], t.FW6[0], 5, 1), "malformed", "martian_self",
+            "ping6 the firewall from itself")
+    for src in ["0.0.0.0", "0.1.2.3", "127.0.0.1", "224.0.0.1", "239.1.2.3", "240.0.0.1",
+                "255.255.255.255", "192.168.10.255"]:
+        sc.drop(0, t.udp4(0, src, S, 1000, 8080), "malformed", "martian", "from %s" % src)
+    sc.drop(0, t.echo4(0, "127.0.0.1", t.FW4[0], 6, 1), "malformed", "martian",
+            "ping the firewall from loopback")
+    for src in ["::", "::1", "ff02::1", "ff0e::5"]:
+        sc.drop(0, t.udp6(0, src, S6, 1000, 8080), "malformed", "martian", "from %s" % src)
+    sc.drop(0, t.echo6(0, "::1", t.FW6[0], 6, 1), "malformed", "martian",
+            "ping6 the firewall from loopback")
+    sc.fwd(0, t.udp4(0, U, S, 1000, 8080), 1, "the same flow from a real host")
+    sc.fwd(0, t.udp6(0, U6, S6, 1000, 8080), 1, "the same v6 flow from a real host")
+    with tempfile.TemporaryDirectory() as tmp:
+        t.run_scenario(sc, ["--rules", write_rules(tmp, RULES), "--route", "0.0.0.0/0,192.168.10.1"] +
+                       PEERS, "martians")
+    print("martian sources: own addresses and impossible ones dropped, %d packets" % len(sc.seq))
+
+
+# ------------------------------------------------------------ IPv6 routing headers
+
+FINAL6 = "2001:db8:20::77"
+
+
+def rh(nh, typ, segleft, addrs, data4=b"\0\0\0\0"):
+    """A routing header: type, segments left, 4 type-specific bytes, addresses."""
+    body = data4 + b"".join(v.ip6(a) for a in addrs)
+    return struct.pack("!BBBB", nh, len(body) // 8, typ, segleft) + body
+
+
+def srh(nh, segleft, segments):
+    """Segment routing header (type 4): Segment List[0] is the last segment."""
+    return rh(nh, 4, segleft, segments, struct.pack("!BBH", len(segments) - 1, 0, 0))
+
+
+def udp6_rh(src, dst, sport, routing, csum_dst, payload=b"r" * 18):
+    """UDP over IPv6 behind routing header bytes, its checksum computed for csum_dst."""
+    return t.e(0, 0x86DD) + v.ipv6(src, dst, 43, routing +
+                                   v.udp(sport, 8080, payload, src, csum_dst, v6=True))
+
+
+def test_routing_header():
+    """RFC 8200 8.1: with a routing header and segments left, the L4 checksum's
+    pseudo-header has the final destination (type 2: its address; SRH: Segment
+    List[0]); with none left, the IPv6 header's. Type 0 (RFC 5095) is dropped (rh0),
+    a type whose final destination vfw cannot find, with segments left, too
+    (rh_unknown)."""
+    sc = t.Scenario()
+    cases = [
+        (srh(17, 1, [FINAL6, S6]), "SRH, 1 segment left"),
+        (srh(17, 2, [FINAL6, "2001:db8:20::88", S6]), "SRH, 2 segments left"),
+        (rh(17, 2, 1, [FINAL6]), "type 2 (mobile IPv6 home address)"),
+    ]
+    for i, (r, note) in enumerate(cases):
+        sc.fwd(0, udp6_rh(U6, S6, 2000 + i, r, FINAL6), 1, note)
+        sc.drop(0, udp6_rh(U6, S6, 2100 + i, r, S6), "malformed", "bad_l4_cksum",
+                note + ", checksum for the header's destination")
+    r = srh(17, 0, [S6, FINAL6])
+    sc.fwd(0, udp6_rh(U6, S6, 2200, r, S6), 1, "SRH, no segment left: the header's destination")
+    sc.drop(0, udp6_rh(U6, S6, 2201, r, FINAL6), "malformed", "bad_l4_cksum",
+            "SRH, no segment left, checksum for the last segment")
+    r = rh(17, 253, 0, [FINAL6])
+    sc.fwd(0, udp6_rh(U6, S6, 2300, r, S6), 1, "experimental type, no segment left")
+    for segleft in (1, 0):
+        r = rh(17, 0, segleft, [FINAL6])
+        sc.drop(0, udp6_rh(U6, S6, 2400 + segleft, r, FINAL6 if segleft else S6), "malformed", "rh0",
+                "type 0, %d segments left" % segleft)
+    sc.drop(1, t.e(1, 0x86DD) + v.ipv6(P6, U6, 43, rh(17, 0, 1, [U6]) +
+                                       v.udp(5, 53, b"x" * 18, P6, U6, v6=True)),
+            "malformed", "rh0", "type 0 outbound")
+    r = rh(17, 3, 1, [FINAL6])
+    sc.drop(0, udp6_rh(U6, S6, 2500, r, FINAL6), "malformed", "rh_unknown", "RPL (type 3), 1 left")
+    r = srh(43, 1, [FINAL6, S6]) + rh(17, 2, 1, [FINAL6])
+    sc.drop(0, udp6_rh(U6, S6, 2600, r, FINAL6), "malformed", "rh_unknown", "two routing headers")
+    with tempfile.TemporaryDirectory() as tmp:
+        t.run_scenario(sc, ["--rules", write_rules(tmp, RULES)] + PEERS, "routing headers")
+    print("routing headers: %d packets, checksums against the final destination" % len(sc.seq))
+
+
 
 if __name__ == "__main__":
     for name, fn in sorted(globals().items()):
