@@ -60,6 +60,7 @@ struct ves_config {
 	char user[VES_NAME_MAX];	/* "" = no authentication */
 	char password[VES_SECRET_MAX];	/* never logged */
 	bool password_set;
+	const char *password_option;	/* the option that set it, for messages */
 	char ca_file[PATH_MAX];		/* "" = the system's CA store */
 	bool insecure;			/* no TLS peer/host verification */
 	char source_name[VES_NAME_MAX];	/* "" = host name */

@@ -258,6 +258,7 @@ store_password(struct ves_config *cfg, const char *name, const char *shown, cons
 	memcpy(cfg->password, pw, len);
 	cfg->password[len] = '\0';
 	cfg->password_set = true;
+	cfg->password_option = name;
 	return 0;
 }
 
@@ -393,7 +394,7 @@ ves_config_finalize(struct ves_config *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	if (cfg->user[0] == '\0' && cfg->password_set) {
-		snprintf(err, errlen, "--ves-password-file: needs --ves-user");
+		snprintf(err, errlen, "--%s: needs --ves-user", cfg->password_option);
 		return -EINVAL;
 	}
 	https = ves_url_is_https(cfg->url);

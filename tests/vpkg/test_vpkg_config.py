@@ -157,6 +157,10 @@ def test_mgmt_options_need_mgmt():
     for opt, val in (("--mgmt-password", "x"), ("--mgmt-user", "u"),
                      ("--mgmt-timeout", "5")):
         expect_usage([opt, val], opt, "need --mgmt")
+    # the same for the VES password without --ves-user
+    for opt, val in (("--ves-password", "x"),
+                     ("--ves-password-file", secret_file("pw\n", 0o600, "vespw"))):
+        expect_usage(["--ves-url", "http://127.0.0.1:1/", opt, val], opt + ": needs --ves-user")
     p = config({"mgmt-max-body": 4096})
     expect_usage(["--config", p], "--mgmt-max-body", "need --mgmt")
 
