@@ -226,6 +226,11 @@ def main():
     v = mgmtlib.Vsnk(["net_null0"], ["--mgmt-request-timeout", str(REQUEST_TIMEOUT)])
     with v:
         c = v.client()
+        opts = c.json("/api/v1/config")["options"]
+        check(opts.get("mgmt-request-timeout") == REQUEST_TIMEOUT and
+              opts.get("mgmt-max-connections-per-ip") == 8,
+              "config: mgmt-request-timeout as given, mgmt-max-connections-per-ip 8 by default",
+              {k: opts.get(k) for k in opts if k.startswith("mgmt")})
         test_url_and_headers(v)
         test_mhd_errors(v, c)
         test_slowloris(v)

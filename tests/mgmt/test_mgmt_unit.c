@@ -256,6 +256,11 @@ test_json_validators(void **state)
 	assert_int_equal(mgmt_json_bool(o, "bs", true, false, &b, &rep), -EINVAL);
 	assert_int_equal(mgmt_json_bool(o, "bs", true, true, &b, &rep), 0);
 	assert_false(b);
+	/* only the JSON booleans and exactly "true"/"false"; the error names the value */
+	assert_int_equal(mgmt_json_bool(o, "str", true, true, &b, &rep), -EINVAL);
+	assert_non_null(strstr(error_message(&rep), "not \"x\""));
+	assert_int_equal(mgmt_json_bool(o, "n", true, true, &b, &rep), -EINVAL);
+	assert_non_null(strstr(error_message(&rep), "'n'"));
 
 	assert_int_equal(mgmt_json_string(o, "name", true, 16, &sv, &rep), 0);
 	assert_string_equal(sv, "fw_udp1");
