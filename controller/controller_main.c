@@ -28,6 +28,7 @@
 
 #include "action.h"
 #include "dp_options.h"
+#include "dp_secret.h"
 #include "mgmt.h"
 #include "onap_request.h"
 #include "policy.h"
@@ -62,6 +63,7 @@ struct ctl {
 	bool action_pending;		/* an action waits for the action thread */
 	struct tca_reading pending;	/* the reading that caused it */
 	bool stopping;
+	bool held;			/* SIGUSR1: decide and log, but act no more */
 	uint64_t events, ignored, low, high, normal, actions, action_ok, action_failed;
 	uint64_t suppressed;
 	uint64_t rejected;		/* requests refused (400) */
@@ -72,12 +74,21 @@ struct ctl {
 
 static struct ctl ctl;
 static atomic_bool quit;
+static atomic_bool hold_requested;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&quit, true);
+}
+
+/* SIGUSR1: open the loop before the generator stops (the demo's stop). */
+static void
+on_hold(int sig)
+{
+	(void)sig;
+	atomic_store(&hold_requested, true);
 }
 
 /* --- options --- */
@@ -135,29 +146,17 @@ set_vpkg_user(void *ctx, const char *name, const char *value, char *err, size_t 
 	return 0;
 }
 
+/* The password file follows the rule of every secret file (dp_secret.h). */
 static int
 set_vpkg_password_file(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ctl_options *o = ctx;
-	char line[sizeof(o->target.password) + 2];
-	FILE *f;
-	size_t n;
+	size_t len;
 
-	f = value != NULL ? fopen(value, "r") : NULL;
-	if (f == NULL)
-		return dp_opt_error(err, errlen, name, value, "%s", strerror(errno));
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	if (n == 0 || n >= sizeof(o->target.password)) {
-		memset(line, 0, sizeof(line));
-		return dp_opt_error(err, errlen, name, value, "the first line must hold the password");
-	}
-	snprintf(o->target.password, sizeof(o->target.password), "%s", line);
-	memset(line, 0, sizeof(line));
-	return 0;
+	if (value == NULL)
+		return dp_opt_error(err, errlen, name, value, "a file name");
+	return dp_secret_read(name, value, o->target.password, sizeof(o->target.password), &len,
+			      err, errlen);
 }
 
 static int
@@ -261,6 +260,9 @@ static struct dp_app ctl_app = {
 		"VES schema for its version (a batch with one bad event included) gets 400\n"
 		"with the reason and changes nothing. --mgmt-user/--mgmt-password-file set\n"
 		"the Basic auth the VES agents must present. Every decision is one JSON line.\n"
+		"SIGUSR1 holds the loop: events are still received, checked and logged, but\n"
+		"no further action is taken (an action already started completes); the stats\n"
+		"show \"held\" and \"in_flight\". Stop a closed loop this way before its generator.\n"
 		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
 	.options = ctl_options,
 	.nb_options = RTE_DIM(ctl_options),
@@ -409,7 +411,10 @@ act_on(const struct tca_reading *r)
 		ctl.low++;
 	else
 		ctl.high++;
-	if (r->suspect && !ctl.policy.act_on_suspect) {
+	if (ctl.held) {
+		ctl.suppressed++;
+		log_decision(r, "none", "held: no more actions (SIGUSR1)");
+	} else if (r->suspect && !ctl.policy.act_on_suspect) {
 		ctl.suspect++;
 		log_decision(r, "none", "values are suspect (policy act-on-suspect is false)");
 	} else if (tca_guard_allows(&ctl.guard, &why)) {
@@ -523,7 +528,7 @@ ctl_stats_json(void *ctx)
 
 	(void)ctx;
 	pthread_mutex_lock(&ctl.lock);
-	j = json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I,s:b}}",
+	j = json_pack("{s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I,s:b,s:b}}",
 			"program", "vfwcl-controller",
 			"events", "received", (json_int_t)ctl.events, "ignored", (json_int_t)ctl.ignored,
 			"low", (json_int_t)ctl.low, "high", (json_int_t)ctl.high,
@@ -531,7 +536,8 @@ ctl_stats_json(void *ctx)
 			"replayed", (json_int_t)ctl.replayed, "suspect", (json_int_t)ctl.suspect,
 			"actions", "started", (json_int_t)ctl.actions, "ok", (json_int_t)ctl.action_ok,
 			"failed", (json_int_t)ctl.action_failed, "suppressed", (json_int_t)ctl.suppressed,
-			"last_status", (json_int_t)ctl.last_status, "in_flight", ctl.guard.in_flight);
+			"last_status", (json_int_t)ctl.last_status, "in_flight", ctl.guard.in_flight,
+			"held", ctl.held);
 	pthread_mutex_unlock(&ctl.lock);
 	return j;
 }
@@ -636,6 +642,8 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hold;
+	sigaction(SIGUSR1, &sa, NULL);
 	if (pthread_create(&action_tid, NULL, action_thread, NULL) != 0) {
 		fprintf(stderr, "vfwcl-controller: cannot start the action thread\n");
 		return 1;
@@ -652,6 +660,14 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!atomic_load(&quit)) {
 		usleep(50000);
+		if (atomic_load(&hold_requested) && !ctl.held) {
+			pthread_mutex_lock(&ctl.lock);
+			ctl.held = true;
+			log_line(json_pack("{s:I,s:s,s:s,s:s,s:s}", "time_ms", now_ms(),
+					   "verdict", "held", "reason", "SIGUSR1",
+					   "action", "none", "result", "no more actions"));
+			pthread_mutex_unlock(&ctl.lock);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (ctl.opt.duration > 0 &&
 		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= ctl.opt.duration)

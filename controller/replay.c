@@ -41,8 +41,8 @@ replay_seen(struct replay_table *t, const char *source, int64_t sequence, double
 	if (!found) {
 		snprintf(s->name, sizeof(s->name), "%s", source);
 		s->run_start_us = start_us;
-	} else if (end_us > s->run_start_us && sequence > s->highest_sequence) {
-		/* the next event of the current run */
+	} else if (end_us >= s->run_start_us && sequence > s->highest_sequence) {
+		/* the next event of the current run (instant events may share its start) */
 	} else if (start_us >= s->last_end_us && end_us > s->last_end_us) {
 		s->run_start_us = start_us;	/* a new run */
 	} else {

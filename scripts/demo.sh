@@ -78,8 +78,20 @@ STOPPING=0
 stop_all() {
 	[ "$STOPPING" = 1 ] && return
 	STOPPING=1
-	echo "stopping: generator, firewall, sink, controller (each drained first)..."
+	echo "stopping: controller's actions held, then generator, firewall, sink, controller (each drained first)..."
 	local p
+	# open the loop first: the controller keeps receiving vfw's last events
+	# but acts no more, and its action in flight (if any) completes, so that
+	# no action targets a stopped generator
+	if [ -n "${PID[controller]:-}" ] && kill -USR1 "${PID[controller]}" 2>/dev/null; then
+		for _ in $(seq 100); do
+			curl -s -m 1 "http://127.0.0.1:$VES_PORT/api/v1/stats" 2>/dev/null | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["actions"]
+sys.exit(0 if a["held"] and not a["in_flight"] else 1)' 2>/dev/null && break
+			sleep 0.1
+		done
+	fi
 	# in data-path order, with time for the rings to drain in between:
 	# nothing in flight is lost (the generator, the firewall, the sink)
 	for p in "${STOP_ORDER[@]}"; do
@@ -174,6 +186,14 @@ for line in sys.stdin:
     try:
         d = json.loads(line)
     except ValueError:
+        continue
+    if d.get("verdict") == "held":
+        print("%-8s %-9s %10s  %-7s %s" % (time.strftime("%H:%M:%S"), "-", "-", "held",
+              "(no more actions: stopping)"), flush=True)
+        continue
+    if "sequence" not in d or "value" not in d:
+        print("%-8s %-9s %10s  %-7s (%s)" % (time.strftime("%H:%M:%S"), "-", "-",
+              d.get("verdict", "?"), str(d.get("reason", ""))[:60]), flush=True)
         continue
     act = "-" if d["action"] == "none" else "streams -> 5: " + d["result"]
     if d["action"] == "none" and d["result"] != "within thresholds":

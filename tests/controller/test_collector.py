@@ -226,6 +226,16 @@ def main():
                              capture_output=True, text=True, timeout=60)
     check(vfwcl.one_line_error(p, 2, "missing.json", "No such file", prog="vfwcl-controller") and
           "line -1" not in p.stderr, "--policy of a missing file: no 'line -1'")
+    # --vpkg-password-file follows the rule of every secret file (mode 600)
+    pw = os.path.join(tmp, "vpkg.pw")
+    with open(pw, "w") as f:
+        f.write("admin\n")
+    os.chmod(pw, 0o644)
+    p = subprocess.run([CTL, "--vpkg-user", "admin", "--vpkg-password-file", pw],
+                       capture_output=True, text=True, timeout=60)
+    check(vfwcl.one_line_error(p, 2, "--vpkg-password-file", pw, "mode 644",
+                               prog="vfwcl-controller"),
+          "--vpkg-password-file at mode 644: refused like every secret file")
     for name in os.listdir(tmp):
         os.unlink(os.path.join(tmp, name))
     os.rmdir(tmp)

@@ -199,6 +199,10 @@ test_replay(void **state)
 	assert_true(replay_seen(&t, "a", 1, 40, 50));
 	assert_true(replay_seen(&t, "a", 3, 20, 30));		/* the previous run's, replayed */
 	/* a source that always sends sequence 0 */
+	/* two instant events (faults) at the agent's start: both new (the demo's two linkDown) */
+	assert_false(replay_seen(&t, "f", 0, 100, 100));
+	assert_false(replay_seen(&t, "f", 1, 100, 100));
+	assert_true(replay_seen(&t, "f", 1, 100, 100));
 	assert_false(replay_seen(&t, "z", 0, 0, 10));
 	assert_false(replay_seen(&t, "z", 0, 10, 20));
 	assert_true(replay_seen(&t, "z", 0, 10, 20));

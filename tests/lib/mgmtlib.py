@@ -52,6 +52,13 @@ def skip(why):
     sys.exit(SKIP)
 
 
+def without_clock(stats):
+    """A stats JSON without its "clock" section, the one part that moves by
+    itself (the clock's reading and its discipline), for comparing two
+    snapshots of counters."""
+    return {k: v for k, v in stats.items() if k != "clock"} if isinstance(stats, dict) else stats
+
+
 def free_port(host="127.0.0.1", family=socket.AF_INET):
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))

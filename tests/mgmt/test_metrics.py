@@ -93,7 +93,8 @@ def test_reset(c):
                            ("text/plain", dict(raw=b"{}", headers={"Content-Type": "text/plain"}), 415)):
         r = c.req("POST", "/api/v1/stats/reset", **kw)
         check(r.is_error(code), "reset with %s: %d" % (what, code), r)
-    check(c.json("/api/v1/stats") == before, "the refused resets changed nothing")
+    check(mgmtlib.without_clock(c.json("/api/v1/stats")) == mgmtlib.without_clock(before),
+          "the refused resets changed nothing")
     r = c.req("POST", "/api/v1/stats/reset")
     check(r.status == 200 and r.json["status"] == "reset requested" and "next loop" in r.json["note"],
           "POST /api/v1/stats/reset: 200 once requested", r)

@@ -155,8 +155,14 @@ def main():
         dec = [json.loads(l) for l in open(os.path.join(run, "decisions.log"))]
         verdicts = [d["verdict"] for d in dec]
         check("high" in verdicts and "low" in verdicts, "the controller saw high and low: %s" % verdicts)
+        check(not any(v in ("replayed", "rejected") for v in verdicts),
+              "no event of the demo's own agent was taken for a replay or refused")
         check(all(d["result"] == "HTTP 200" for d in dec if d["action"] != "none"),
               "every action answered 200")
+        held = [i for i, d in enumerate(dec) if d["verdict"] == "held"]
+        check(len(held) == 1 and all(d["action"] == "none" for d in dec[held[0]:]),
+              "the demo held the controller's actions (SIGUSR1) before stopping the generator, "
+              "and no action followed (%d line(s) after)" % (len(dec) - 1 - held[0] if held else -1))
         check_events(os.path.join(run, "events.log"))
 
         vfw = json.load(open(os.path.join(run, "vfw.json")))
