@@ -24,6 +24,12 @@
 
 #define VFW_RULES_MAX 65536		/* rules in one file */
 #define VFW_RULE_TEXT_MAX 160		/* canonical text of one rule */
+/*
+ * Size limit of a rule file: room for VFW_RULES_MAX rules of about 250
+ * characters (the longest IPv6 rules are about 150) with comments; a path
+ * to an endless file (/dev/zero) must not eat the memory.
+ */
+#define VFW_RULES_FILE_MAX (16u << 20)
 
 enum vfw_action {
 	VFW_DENY = 0,
@@ -82,7 +88,13 @@ struct vfw_rule_list {
 int vfw_rules_parse(const char *text, const char *name, struct vfw_rule_list *out,
 		char *err, size_t errlen);
 
-/* Read and parse a file; errors name the file (cannot open: -errno). */
+/*
+ * Read and parse a file; errors name the file: cannot open: -errno; not a
+ * regular file: -EISDIR or -EINVAL; larger than VFW_RULES_FILE_MAX: -EFBIG.
+ * Never blocks on a FIFO and never reads more than the limit. A UTF-8 byte
+ * order mark at the start of the text is skipped. Input quoted in messages
+ * is escaped (dp_escape.h).
+ */
 int vfw_rules_parse_file(const char *path, struct vfw_rule_list *out, char *err, size_t errlen);
 
 void vfw_rule_list_free(struct vfw_rule_list *l);

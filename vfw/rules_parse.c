@@ -16,13 +16,17 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "dp_escape.h"
 #include "rules.h"
 
 enum proto_kw {
@@ -76,18 +80,39 @@ vfw_icmp_type_name(uint8_t family, uint8_t type)
 	return NULL;
 }
 
+#define QUOTE_SLOTS 3	/* input pieces one message may quote */
+#define QUOTE_LEN 72	/* escaped length of one, "..." when cut */
+
+#define NAME_LEN 160	/* escaped file name in messages */
+
 struct parser {
-	const char *name;
+	char name[NAME_LEN];	/* escaped */
 	uint32_t line;
 	char *err;
 	size_t errlen;
+	char quoted[QUOTE_SLOTS][QUOTE_LEN];
+	unsigned int next_quote;
 };
 
-static int
-perr(const struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A piece of the input made safe to print (dp_escape.h): rule files are
+ * untrusted and their errors go to a terminal. Valid until QUOTE_SLOTS
+ * more calls.
+ */
+static const char *
+q(struct parser *p, const char *s)
+{
+	char *slot = p->quoted[p->next_quote];
+
+	p->next_quote = (p->next_quote + 1) % QUOTE_SLOTS;
+	return dp_escape_str(slot, QUOTE_LEN, s);
+}
 
 static int
-perr(const struct parser *p, const char *fmt, ...)
+perr(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+perr(struct parser *p, const char *fmt, ...)
 {
 	char why[200];
 	va_list ap;
@@ -118,7 +143,7 @@ parse_uint(const char *s, unsigned long max, unsigned long *out)
 }
 
 static int
-parse_prefix(const struct parser *p, const char *tok, struct vfw_prefix *pfx)
+parse_prefix(struct parser *p, const char *tok, struct vfw_prefix *pfx)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
@@ -129,7 +154,7 @@ parse_prefix(const struct parser *p, const char *tok, struct vfw_prefix *pfx)
 	if (strcmp(tok, "any") == 0)
 		return 0;
 	if (strlen(tok) >= sizeof(buf))
-		return perr(p, "invalid address '%s'", tok);
+		return perr(p, "invalid address '%s'", q(p, tok));
 	strcpy(buf, tok);
 	slash = strchr(buf, '/');
 	if (slash != NULL)
@@ -138,17 +163,18 @@ parse_prefix(const struct parser *p, const char *tok, struct vfw_prefix *pfx)
 		pfx->family = VFW_FAM_V6;
 		maxlen = 128;
 		if (inet_pton(AF_INET6, buf, pfx->addr) != 1)
-			return perr(p, "invalid IPv6 address '%s'", buf);
+			return perr(p, "invalid IPv6 address '%s'", q(p, buf));
 	} else {
 		pfx->family = VFW_FAM_V4;
 		maxlen = 32;
 		if (inet_pton(AF_INET, buf, pfx->addr) != 1)
 			return perr(p, "invalid IPv4 address '%s' (dotted quad, e.g. 192.168.20.0/24)",
-					buf);
+					q(p, buf));
 	}
 	len = maxlen;
 	if (slash != NULL && parse_uint(slash + 1, maxlen, &len) != 0)
-		return perr(p, "invalid prefix length '%s' in '%s' (0 to %lu)", slash + 1, tok, maxlen);
+		return perr(p, "invalid prefix length '%s' in '%s' (0 to %lu)", q(p, slash + 1),
+				q(p, tok), maxlen);
 	pfx->len = (uint8_t)len;
 	/* host bits must be zero: a typo in a mask is a policy hole */
 	for (i = 0; i < maxlen / 8; i++) {
@@ -166,14 +192,15 @@ parse_prefix(const struct parser *p, const char *tok, struct vfw_prefix *pfx)
 				a[j] &= (uint8_t)(bits == 0 ? 0 : 0xff << (8 - bits));
 			}
 			inet_ntop(pfx->family == VFW_FAM_V6 ? AF_INET6 : AF_INET, a, fixed, sizeof(fixed));
-			return perr(p, "host bits set in '%s' (did you mean %s/%lu?)", tok, fixed, len);
+			return perr(p, "host bits set in '%s' (did you mean %s/%lu?)", q(p, tok), fixed,
+					len);
 		}
 	}
 	return 0;
 }
 
 static int
-parse_ports(const struct parser *p, const char *tok, uint16_t *lo, uint16_t *hi)
+parse_ports(struct parser *p, const char *tok, uint16_t *lo, uint16_t *hi)
 {
 	char buf[16];
 	char *dash;
@@ -185,25 +212,25 @@ parse_ports(const struct parser *p, const char *tok, uint16_t *lo, uint16_t *hi)
 		return 0;
 	}
 	if (strlen(tok) >= sizeof(buf))
-		return perr(p, "invalid port '%s' (N, N-M or any, 0 to 65535)", tok);
+		return perr(p, "invalid port '%s' (N, N-M or any, 0 to 65535)", q(p, tok));
 	strcpy(buf, tok);
 	dash = strchr(buf, '-');
 	if (dash != NULL)
 		*dash = '\0';
 	if (parse_uint(buf, 65535, &a) != 0 ||
 	    (dash != NULL && parse_uint(dash + 1, 65535, &b) != 0))
-		return perr(p, "invalid port '%s' (N, N-M or any, 0 to 65535)", tok);
+		return perr(p, "invalid port '%s' (N, N-M or any, 0 to 65535)", q(p, tok));
 	if (dash == NULL)
 		b = a;
 	if (a > b)
-		return perr(p, "empty port range '%s' (%lu > %lu)", tok, a, b);
+		return perr(p, "empty port range '%s' (%lu > %lu)", q(p, tok), a, b);
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
 	return 0;
 }
 
 static int
-parse_icmp_type(const struct parser *p, const char *tok, uint8_t family, int16_t *type)
+parse_icmp_type(struct parser *p, const char *tok, uint8_t family, int16_t *type)
 {
 	unsigned long v;
 	size_t i;
@@ -219,12 +246,12 @@ parse_icmp_type(const struct parser *p, const char *tok, uint8_t family, int16_t
 			continue;
 		t = family == VFW_FAM_V6 ? icmp_names[i].v6 : icmp_names[i].v4;
 		if (t < 0)
-			return perr(p, "ICMP type '%s' does not exist in %s", tok,
+			return perr(p, "ICMP type '%s' does not exist in %s", q(p, tok),
 					family == VFW_FAM_V6 ? "ICMPv6" : "ICMP (IPv4)");
 		*type = (int16_t)t;
 		return 0;
 	}
-	return perr(p, "unknown ICMP type '%s' (a number 0-255 or a name like echo-request)", tok);
+	return perr(p, "unknown ICMP type '%s' (a number 0-255 or a name like echo-request)", q(p, tok));
 }
 
 static int
@@ -239,7 +266,7 @@ parse_action(const char *tok)
 
 /* Protocol keyword at tokens[*i]; advances *i past it (and past N of proto N). */
 static int
-parse_proto(const struct parser *p, char **tok, unsigned int nt, unsigned int *i,
+parse_proto(struct parser *p, char **tok, unsigned int nt, unsigned int *i,
 		struct vfw_rule *r)
 {
 	static const struct {
@@ -272,7 +299,7 @@ parse_proto(const struct parser *p, char **tok, unsigned int nt, unsigned int *i
 		if (*i + 1 >= nt)
 			return perr(p, "'proto' needs a protocol number (0-255)");
 		if (parse_uint(tok[*i + 1], 255, &v) != 0)
-			return perr(p, "invalid protocol number '%s' (0-255)", tok[*i + 1]);
+			return perr(p, "invalid protocol number '%s' (0-255)", q(p, tok[*i + 1]));
 		r->proto_kw = PK_NUM;
 		r->proto = (int16_t)v;
 		r->families = VFW_FAM_ANY;
@@ -296,7 +323,7 @@ proto_is_icmp(const struct vfw_rule *r)
 
 /* One rule line, already split in tokens (tok[0] is the action). */
 static int
-parse_rule(const struct parser *p, char **tok, unsigned int nt, struct vfw_rule *r)
+parse_rule(struct parser *p, char **tok, unsigned int nt, struct vfw_rule *r)
 {
 	bool have_from = false, have_to = false, have_type = false;
 	bool sport = false, dport = false;
@@ -311,7 +338,7 @@ parse_rule(const struct parser *p, char **tok, unsigned int nt, struct vfw_rule 
 	r->icmp_type = r->icmp_code = -1;
 	a = parse_action(tok[0]);
 	if (a < 0)
-		return perr(p, "unknown action '%s' (expected allow, deny or default)", tok[0]);
+		return perr(p, "unknown action '%s' (expected allow, deny or default)", q(p, tok[0]));
 	r->action = (uint8_t)a;
 	if (i < nt && (strcmp(tok[i], "in") == 0 || strcmp(tok[i], "out") == 0)) {
 		r->dir = tok[i][0] == 'i' ? VFW_DIR_IN : VFW_DIR_OUT;
@@ -388,7 +415,7 @@ parse_rule(const struct parser *p, char **tok, unsigned int nt, struct vfw_rule 
 
 			if (parse_proto(p, tok, nt, &j, &tmp) > 0)
 				return perr(p, "the protocol '%s' must come before from/to/type", kw);
-			return perr(p, "unexpected '%s' (expected from, to, type or stateless)", kw);
+			return perr(p, "unexpected '%s' (expected from, to, type or stateless)", q(p, kw));
 		}
 	}
 	if ((sport || dport) && !proto_has_ports(r))
@@ -432,7 +459,7 @@ tokenize(char *line, char **tok)
 }
 
 static int
-parse_default(const struct parser *p, char **tok, int nt, struct vfw_rule_list *l)
+parse_default(struct parser *p, char **tok, int nt, struct vfw_rule_list *l)
 {
 	int a;
 
@@ -444,15 +471,30 @@ parse_default(const struct parser *p, char **tok, int nt, struct vfw_rule_list *
 	l->default_stateless = false;
 	if (nt >= 3) {
 		if (strcmp(tok[2], "stateless") != 0)
-			return perr(p, "unexpected '%s' after 'default %s'", tok[2], tok[1]);
+			return perr(p, "unexpected '%s' after 'default %s'", q(p, tok[2]),
+					q(p, tok[1]));
 		if (a != VFW_ALLOW)
 			return perr(p, "'stateless' only applies to allow");
 		l->default_stateless = true;
 	}
 	if (nt > 3)
-		return perr(p, "unexpected '%s' after 'default %s stateless'", tok[3], tok[1]);
+		return perr(p, "unexpected '%s' after 'default %s stateless'",
+				q(p, tok[3]), q(p, tok[1]));
 	l->default_line = p->line;
 	return 0;
+}
+
+/*
+ * Editors on Windows start UTF-8 files with a byte order mark; it carries
+ * no meaning in UTF-8, so it is skipped (elsewhere it is an error like any
+ * stray byte, shown as \xEF\xBB\xBF).
+ */
+static const char *
+skip_bom(const char *text)
+{
+	static const char bom[] = "\xEF\xBB\xBF";
+
+	return strncmp(text, bom, sizeof(bom) - 1) == 0 ? text + sizeof(bom) - 1 : text;
 }
 
 void
@@ -468,7 +510,7 @@ int
 vfw_rules_parse(const char *text, const char *name, struct vfw_rule_list *out,
 		char *err, size_t errlen)
 {
-	struct parser p = { .name = name != NULL ? name : "<rules>", .err = err, .errlen = errlen };
+	struct parser p = { .err = err, .errlen = errlen };
 	struct vfw_rule_list l;
 	char *copy, *line, *next;
 	uint32_t cap = 0;
@@ -477,7 +519,9 @@ vfw_rules_parse(const char *text, const char *name, struct vfw_rule_list *out,
 	memset(out, 0, sizeof(*out));
 	memset(&l, 0, sizeof(l));
 	l.default_action = VFW_DENY;
-	copy = strdup(text != NULL ? text : "");
+	dp_escape_str(p.name, sizeof(p.name), name != NULL ? name : "<rules>");
+	text = skip_bom(text != NULL ? text : "");
+	copy = strdup(text);
 	if (copy == NULL) {
 		snprintf(err, errlen, "%s: out of memory", p.name);
 		return -ENOMEM;
@@ -530,46 +574,137 @@ vfw_rules_parse(const char *text, const char *name, struct vfw_rule_list *out,
 	return 0;
 }
 
-int
-vfw_rules_parse_file(const char *path, struct vfw_rule_list *out, char *err, size_t errlen)
+/* What a file that is not a regular file is, for the message. */
+static const char *
+file_kind(mode_t mode)
 {
-	FILE *f = fopen(path, "r");
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/*
+ * Read at most VFW_RULES_FILE_MAX bytes of the open file fd into a malloc'd,
+ * NUL-terminated buffer. size_hint is the size fstat saw; the file may grow
+ * or shrink while it is read, the bound holds either way.
+ */
+static int
+read_bounded(int fd, size_t size_hint, const char *name, char **text, size_t *len,
+		char *err, size_t errlen)
+{
+	size_t cap = size_hint + 1, n = 0;
 	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	int rc;
 
-	memset(out, 0, sizeof(*out));
-	if (f == NULL) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return rc;
-	}
-	do {
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap + 65536);
+	for (;;) {
+		ssize_t got;
 
+		if (n + 1 >= cap || buf == NULL) {
+			/* one byte past the limit tells a file that grew too large */
+			size_t ncap = buf == NULL ? cap : cap * 2;
+			char *nb;
+
+			if (ncap > (size_t)VFW_RULES_FILE_MAX + 2)
+				ncap = (size_t)VFW_RULES_FILE_MAX + 2;
+			nb = realloc(buf, ncap);
 			if (nb == NULL) {
 				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
+				snprintf(err, errlen, "%s: out of memory", name);
 				return -ENOMEM;
 			}
 			buf = nb;
-			cap += 65536;
+			cap = ncap;
 		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		fclose(f);
-		return -EIO;
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(buf);
+			snprintf(err, errlen, "%s: read error: %s", name, strerror(e));
+			return -e;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > VFW_RULES_FILE_MAX) {
+			free(buf);
+			snprintf(err, errlen, "%s: too large (more than %u bytes, the limit of a "
+					"rule file)", name, VFW_RULES_FILE_MAX);
+			return -EFBIG;
+		}
 	}
-	fclose(f);
-	buf[len] = '\0';
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/*
+ * Open and check with fstat on the descriptor (no window between a check
+ * and the open): only a regular file of at most VFW_RULES_FILE_MAX bytes.
+ * O_NONBLOCK so that a FIFO is refused instead of waiting for a writer.
+ */
+static int
+open_rules_file(const char *path, const char *name, size_t *size, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", name, strerror(e));
+		return -e;
+	}
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		close(fd);
+		snprintf(err, errlen, "%s: cannot stat: %s", name, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "%s: not a regular file (%s)", name, file_kind(st.st_mode));
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if (st.st_size > VFW_RULES_FILE_MAX) {
+		close(fd);
+		snprintf(err, errlen, "%s: too large (%lld bytes, a rule file has at most %u)",
+				name, (long long)st.st_size, VFW_RULES_FILE_MAX);
+		return -EFBIG;
+	}
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+int
+vfw_rules_parse_file(const char *path, struct vfw_rule_list *out, char *err, size_t errlen)
+{
+	char name[NAME_LEN], *buf = NULL;
+	size_t size = 0, len = 0;
+	int fd, rc;
+
+	memset(out, 0, sizeof(*out));
+	dp_escape_str(name, sizeof(name), path);
+	fd = open_rules_file(path, name, &size, err, errlen);
+	if (fd < 0)
+		return fd;
+	rc = read_bounded(fd, size, name, &buf, &len, err, errlen);
+	close(fd);
+	if (rc != 0)
+		return rc;
 	if (strlen(buf) != len) {
-		snprintf(err, errlen, "%s: not a text file (NUL byte)", path);
+		snprintf(err, errlen, "%s: not a text file (NUL byte at offset %zu)", name,
+				strlen(buf));
 		free(buf);
 		return -EINVAL;
 	}

@@ -15,6 +15,7 @@
 #include <rte_lcore.h>
 
 #include "acl.h"
+#include "dp_escape.h"
 #include "dp_main.h"
 #include "neigh.h"
 #include "vfw.h"
@@ -23,10 +24,14 @@ static pthread_t ctl_tid;
 static bool ctl_started;	/* main only */
 static atomic_bool ctl_stop;	/* written: main; read: control thread */
 
+/*
+ * A reload that fails (bad rules, not a regular file, too large) keeps the
+ * current set and says so in one line; the next SIGHUP tries again.
+ */
 static void
 reload(void)
 {
-	char err[DP_ERR_LEN];
+	char err[DP_ERR_LEN], name[DP_ERR_LEN];
 	int rc;
 
 	if (vfw.opt.rules_file[0] == '\0') {
@@ -39,7 +44,8 @@ reload(void)
 		fprintf(stderr, "%s: SIGHUP: rules not reloaded, the current set stays: %s\n",
 			dp_prog, err);
 	else
-		printf("%s: SIGHUP: rules reloaded from %s\n", dp_prog, vfw.opt.rules_file);
+		printf("%s: SIGHUP: rules reloaded from %s\n", dp_prog,
+		       dp_escape_str(name, sizeof(name), vfw.opt.rules_file));
 	fflush(stdout);
 }
 

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "acl.h"
+#include "dp_escape.h"
 #include "dp_main.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -237,7 +238,8 @@ set_max_packets(void *ctx, const char *name, const char *value, char *err, size_
 }
 
 static const struct dp_option vfw_options[] = {
-	{ "rules", "FILE", "rule file (default: the built-in policy, vfw/rules/example.rules)", set_rules },
+	{ "rules", "FILE", "rule file, a regular file of at most 16 MiB (default: the built-in "
+	  "policy, vfw/rules/example.rules)", set_rules },
 	{ "unprotected-port", "PORT", "port id of the unprotected side (default: the first port)", set_role_port },
 	{ "protected-port", "PORT", "port id of the protected side (default: the second port)", set_role_port },
 	{ "port-ip", "PORT,ADDR/LEN", "address of a port, IPv4 or IPv6, repeatable (defaults below)", set_port_ip },
@@ -322,8 +324,10 @@ build_usage(void)
 		"unless --port-ip says otherwise. vfw answers ARP, neighbour solicitations and\n"
 		"ping for them and forwards between the ports: connected subnets plus --route.\n"
 		"Next hops are resolved by ARP/ND unless --eth-peer gives the MAC.\n"
-		"Rules: see vfw/README.md; SIGHUP reloads --rules live. Without --rules the\n"
-		"built-in policy: protected side out, replies back, inbound only UDP 8080 and ping.\n"
+		"Rules: see vfw/README.md; SIGHUP reloads --rules live (a bad file keeps the\n"
+		"current set; a SIGHUP during start-up reloads once the first set is live).\n"
+		"A rule file is a regular file of at most 16 MiB. Without --rules the built-in\n"
+		"policy: protected side out, replies back, inbound only UDP 8080 and ping.\n"
 		"Session timeouts (--timeout STATE=SEC):\n");
 	for (s = 0; s < CT_STATE_MAX; s++)
 		o += (size_t)snprintf(usage_extra + o, sizeof(usage_extra) - o,
@@ -657,6 +661,24 @@ on_sighup(int sig)
 	atomic_store(&vfw.reload_req, true);
 }
 
+/*
+ * First thing in main: until a handler is installed, SIGHUP's default
+ * action ends the process, and EAL initialisation alone takes a good part
+ * of a second. The request waits in reload_req; the control thread, started
+ * once the first rule set is live, carries it out and logs it.
+ */
+static void
+install_sighup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sighup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void
 load_rules(void)
 {
@@ -667,10 +689,11 @@ load_rules(void)
 		rc = vfw_rules_replace_from_file(vfw.opt.rules_file, err, sizeof(err));
 	else
 		rc = vfw_rules_replace_from_text(vfw_rules_builtin, "<built-in>", err, sizeof(err));
-	if (rc == -EINVAL || rc == -ENOENT || rc == -EACCES || rc == -EISDIR)
-		dp_die(DP_EXIT_USAGE, "--rules: %s", err);
-	if (rc != 0)
+	/* whatever is wrong with the file (missing, not regular, too large, bad rules) is the user's */
+	if (rc == -ENOMEM)
 		dp_die(DP_EXIT_FAIL, "rules: %s", err);
+	if (rc != 0)
+		dp_die(DP_EXIT_USAGE, "--rules: %s", err);
 }
 
 static void
@@ -679,6 +702,7 @@ print_summary(void)
 	struct vfw_rules_info info;
 	struct vfw_rule_stat *st = NULL;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	char source[DP_ERR_LEN];
 	uint16_t p;
 
 	for (p = 0; p < dp_nb_ports; p++) {
@@ -701,7 +725,8 @@ print_summary(void)
 		printf("\n");
 	}
 	if (vfw_rules_stats(&info, &st) == 0)
-		printf("vfw: rules from %s: %u rule(s), %s\n", info.source, info.nb_rules,
+		printf("vfw: rules from %s: %u rule(s), %s\n",
+		       dp_escape_str(source, sizeof(source), info.source), info.nb_rules,
 		       st[info.nb_rules].text);
 	free(st);
 	printf("vfw: %u worker(s), %u session(s) per worker (%zu MiB each, %zu bytes per session)\n",
@@ -725,10 +750,10 @@ main(int argc, char **argv)
 		.tick = vfw_tick,
 		.cleanup = free_all,
 	};
-	struct sigaction sa;
 	char err[DP_ERR_LEN];
 	int rc, wrc, s;
 
+	install_sighup();
 	vfw.opt.max_sessions = CT_DEFAULT_MAX_SESSIONS;
 	vfw.opt.verify_cksum = true;
 	vfw.opt.unprotected_port = -1;
@@ -771,10 +796,6 @@ main(int argc, char **argv)
 	setup_workers();
 	print_summary();
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sighup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
 	if (vfw_ctl_start() != 0)
 		dp_die(DP_EXIT_FAIL, "cannot start the control thread");
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -290,6 +291,216 @@ test_files(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.rules: cannot open"));
 }
 
+/* No byte a terminal would act on: controls, DEL, anything outside printable ASCII. */
+static void
+assert_printable(const char *msg, const char *input)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)msg; *c != '\0'; c++)
+		if (*c < 0x20 || *c >= 0x7f)
+			fail_msg("input '%s': message has byte 0x%02x: %s", input, *c, msg);
+}
+
+/* Every place the parser quotes input escapes it (dp_escape.h). */
+static void
+test_messages_escape_input(void **state)
+{
+	static const char *const prefixes[] = {
+		"", "allow ", "allow from ", "allow from ::", "allow from 1.2.3.",
+		"allow from 1.2.3.0/", "allow from ::/", "allow tcp to any port ",
+		"allow tcp to any port 1-", "allow icmp type ", "allow icmp6 type ",
+		"allow proto ", "default allow ", "default allow stateless ",
+		"allow out ", "allow udp from any port ",
+	};
+	static const char *const garbage[] = {
+		"\x1b]0;owned\x07", "\x1b[2J\xff\xfe", "\xc2\x9b" "31m", "x\xe2\x80\xae" "yz",
+	};
+	struct vfw_rule_list named;
+	char text[256];
+	size_t t, g;
+
+	(void)state;
+	for (t = 0; t < sizeof(prefixes) / sizeof(prefixes[0]); t++) {
+		for (g = 0; g < sizeof(garbage) / sizeof(garbage[0]); g++) {
+			struct vfw_rule_list l;
+
+			snprintf(text, sizeof(text), "%s%s", prefixes[t], garbage[g]);
+			err[0] = '\0';
+			assert_int_equal(vfw_rules_parse(text, "t.rules", &l, err, sizeof(err)), -EINVAL);
+			assert_printable(err, text);
+		}
+	}
+	expect_error("\x1b[31mallow any", "unknown action '\\x1B[31mallow'");
+	expect_error("allow from 10.0.0.\xff", "invalid IPv4 address '10.0.0.\\xFF'");
+	/* the file name too */
+	assert_int_equal(vfw_rules_parse("bogus", "a\nb\x1b.rules", &named, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "a\\x0Ab\\x1B.rules:1: unknown action 'bogus'"));
+}
+
+/* A quoted piece is bounded: the rest of the message stays readable. */
+static void
+test_long_token_bounded(void **state)
+{
+	char text[4096];
+	struct vfw_rule_list l;
+
+	(void)state;
+	strcpy(text, "allow tcp to any port ");
+	memset(text + strlen(text), '\x01', 3000);
+	text[sizeof(text) - 1] = '\0';
+	text[22 + 3000] = '\0';
+	assert_int_equal(vfw_rules_parse(text, "t.rules", &l, err, sizeof(err)), -EINVAL);
+	assert_printable(err, "long token");
+	assert_non_null(strstr(err, "...' (N, N-M or any, 0 to 65535)"));
+}
+
+/* A UTF-8 byte order mark at the start is skipped; anywhere else it is shown. */
+static void
+test_bom(void **state)
+{
+	struct vfw_rule_list l = parse_ok("\xEF\xBB\xBF" "default allow\nallow out any\n");
+
+	(void)state;
+	assert_int_equal(l.nb_rules, 1);
+	assert_int_equal(l.default_action, VFW_ALLOW);
+	vfw_rule_list_free(&l);
+	expect_error("allow out any\n\xEF\xBB\xBF" "deny in any\n",
+			"t.rules:2: unknown action '\\xEF\\xBB\\xBFdeny'");
+}
+
+static char tmpdir[64];
+
+static const char *
+tmp_path(const char *name)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return path;
+}
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+expect_file_error(const char *path, int rc, const char *msg)
+{
+	struct vfw_rule_list l;
+
+	err[0] = '\0';
+	/* a FIFO must not block: fail instead of hanging until the test's timeout */
+	alarm(20);
+	assert_int_equal(vfw_rules_parse_file(path, &l, err, sizeof(err)), rc);
+	alarm(0);
+	if (strstr(err, msg) == NULL)
+		fail_msg("%s: error '%s' does not contain '%s'", path, err, msg);
+	assert_null(l.rules);
+}
+
+/* Only regular files; never a read that does not end. */
+static void
+test_file_not_regular(void **state)
+{
+	char msg[256];
+
+	(void)state;
+	expect_file_error("/dev/zero", -EINVAL, "/dev/zero: not a regular file (a character device)");
+	assert_int_equal(mkfifo(tmp_path("fifo.rules"), 0600), 0);
+	snprintf(msg, sizeof(msg), "%s: not a regular file (a FIFO)", tmp_path("fifo.rules"));
+	expect_file_error(tmp_path("fifo.rules"), -EINVAL, msg);
+	unlink(tmp_path("fifo.rules"));
+	snprintf(msg, sizeof(msg), "%s: not a regular file (a directory)", tmpdir);
+	expect_file_error(tmpdir, -EISDIR, msg);
+	/* a symbolic link is followed: what counts is the file it names */
+	assert_int_equal(symlink("/dev/zero", tmp_path("live.rules")), 0);
+	expect_file_error(tmp_path("live.rules"), -EINVAL, "(a character device)");
+	unlink(tmp_path("live.rules"));
+	write_file(tmp_path("nul.rules"), "allow any\n\0x", 12);
+	expect_file_error(tmp_path("nul.rules"), -EINVAL, "not a text file (NUL byte at offset 10)");
+	unlink(tmp_path("nul.rules"));
+}
+
+/* At most VFW_RULES_FILE_MAX bytes: exactly the limit loads, one byte more does not. */
+static void
+test_file_size_limit(void **state)
+{
+	size_t len = VFW_RULES_FILE_MAX, i;
+	char *text = malloc(len + 1);
+	struct vfw_rule_list l;
+
+	(void)state;
+	assert_non_null(text);
+	/* comment lines of 64 bytes, a rule on the last one */
+	for (i = 0; i < len; i += 64) {
+		memset(text + i, '#', 63);
+		text[i + 63] = '\n';
+	}
+	memset(text + len - 64, ' ', 63);
+	memcpy(text + len - 64, "allow any", 9);
+	write_file(tmp_path("max.rules"), text, len);
+	if (vfw_rules_parse_file(tmp_path("max.rules"), &l, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(l.nb_rules, 1);
+	vfw_rule_list_free(&l);
+	text[len] = '\n';
+	write_file(tmp_path("max.rules"), text, len + 1);
+	expect_file_error(tmp_path("max.rules"), -EFBIG, "too large (16777217 bytes");
+	unlink(tmp_path("max.rules"));
+	free(text);
+}
+
+/* The largest rule set (VFW_RULES_MAX rules of the longest kind) fits in the limit. */
+static void
+test_file_largest_set(void **state)
+{
+	size_t cap = VFW_RULES_FILE_MAX, o = 0;
+	char *text = malloc(cap);
+	struct vfw_rule_list l;
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < VFW_RULES_MAX; i++) {
+		int n = snprintf(text + o, cap - o,
+				"allow in tcp from 2001:db8:aaaa:bbbb:cccc:dddd:%x:0/112 port 10000-20000 "
+				"to 2001:db8:1111:2222:3333:4444:5555:0/112 port 30000-40000 stateless"
+				" # rule %u\n", i, i + 1);
+
+		assert_true(n > 0 && (size_t)n < cap - o);
+		o += (size_t)n;
+	}
+	write_file(tmp_path("largest.rules"), text, o);
+	if (vfw_rules_parse_file(tmp_path("largest.rules"), &l, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(l.nb_rules, VFW_RULES_MAX);
+	vfw_rule_list_free(&l);
+	unlink(tmp_path("largest.rules"));
+	free(text);
+}
+
+static int
+make_tmpdir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_rules_parse.XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+remove_tmpdir(void **state)
+{
+	(void)state;
+	return rmdir(tmpdir);
+}
+
 /* The built-in policy is the example file (generated from it at build time). */
 extern const char vfw_rules_builtin[];
 
@@ -326,7 +537,13 @@ main(void)
 		cmocka_unit_test(test_too_many_rules),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_builtin_is_example),
+		cmocka_unit_test(test_messages_escape_input),
+		cmocka_unit_test(test_long_token_bounded),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_file_not_regular),
+		cmocka_unit_test(test_file_size_limit),
+		cmocka_unit_test(test_file_largest_set),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
