@@ -10,6 +10,7 @@ PACKAGES="
 	libbpf-dev libcurl4-openssl-dev libmicrohttpd-dev
 	iproute2 ethtool curl openssl
 	chromium prometheus wrk
+	clang libfuzzer-14-dev
 "
 
 missing=""
