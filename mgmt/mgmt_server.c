@@ -32,6 +32,7 @@
 #include <microhttpd.h>
 #include <rte_log.h>
 
+#include "dp_secret.h"
 #include "mgmt_internal.h"
 
 #define MGMT_LISTEN_BACKLOG 128
@@ -632,10 +633,10 @@ read_pem(const char *opt, const char *path, bool secret, char **out, char *err, 
 		close(fd);
 		return dp_opt_error(err, errlen, opt, path, "not a PEM file of 1 byte to 1 MiB");
 	}
-	if (secret && (st.st_mode & (S_IROTH | S_IWOTH))) {
+	/* a private key follows the rule of every secret file (dp_secret.h) */
+	if (secret && dp_secret_check_stat(&st, MGMT_PEM_MAX, opt, path, err, errlen) != 0) {
 		close(fd);
-		return dp_opt_error(err, errlen, opt, path,
-				"readable or writable by others; chmod 600 it");
+		return -EINVAL;
 	}
 	buf = calloc(1, (size_t)st.st_size + 1);
 	if (buf == NULL) {

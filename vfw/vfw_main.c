@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "acl.h"
+#include "dp_clock.h"
 #include "dp_escape.h"
 #include "dp_main.h"
 #include "dp_port.h"
@@ -766,7 +767,7 @@ main(int argc, char **argv)
 	ves_ports_set_stats_json(vfw_stats_json);
 	dp_main_init(&vfw_app, &vfw.cfg, argc, argv);
 	ves_ports_check();
-	vfw.tsc_hz = rte_get_tsc_hz();
+	vfw.tsc_hz = dp_clock_tsc_hz();
 
 	rc = dp_workers_select(&vfw.cfg, err, sizeof(err));
 	if (rc < 0)

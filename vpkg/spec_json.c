@@ -247,9 +247,15 @@ parse_bool(struct jctx *c, const char *key, json_t *v, bool *out)
 		*out = json_is_true(v);
 		return 0;
 	}
-	/* ONAP's pg-streams use "true"/"false" strings */
-	if (json_is_string(v) && dp_parse_bool(json_string_value(v), out) == 0)
+	/* ONAP's pg-streams use "true"/"false" strings; nothing else ("yes", "1") */
+	if (json_is_string(v) && strcmp(json_string_value(v), "true") == 0) {
+		*out = true;
 		return 0;
+	}
+	if (json_is_string(v) && strcmp(json_string_value(v), "false") == 0) {
+		*out = false;
+		return 0;
+	}
 	return bad(c, key, v, "must be true or false");
 }
 

@@ -214,6 +214,11 @@ def test_tls(tmp):
                           "--mgmt-tls-key", key])
     check(mgmtlib.one_line_error(p, 2, "--mgmt-tls-key", "others"),
           "a TLS key readable by others: exit 2")
+    os.chmod(key, 0o640)
+    p = mgmtlib.run_vsnk(["--mgmt", ":%d" % mgmtlib.free_port(), "--mgmt-tls-cert", cert,
+                          "--mgmt-tls-key", key])
+    check(mgmtlib.one_line_error(p, 2, "--mgmt-tls-key", "group or others"),
+          "a TLS key readable by its group: exit 2, like every secret file")
     os.chmod(key, 0o600)
     os.chmod(cert, 0o600)
     p = mgmtlib.run_vsnk(["--mgmt", ":%d" % mgmtlib.free_port(), "--mgmt-tls-cert", key,

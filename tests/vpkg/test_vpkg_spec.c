@@ -286,6 +286,11 @@ test_json_bad(void **state)
 		{ "{\"streams\":[{\"rate\":2e9}]}", "above 1Gpps" },
 		{ "{\"streams\":[{\"count\":-1}]}", "streams[0].count" },
 		{ "{\"streams\":[{\"enabled\":\"maybe\"}]}", "streams[0].enabled" },
+		/* README: true/false or "true"/"false", nothing else */
+		{ "{\"streams\":[{\"enabled\":\"yes\"}]}", "streams[0].enabled" },
+		{ "{\"streams\":[{\"enabled\":\"TRUE\"}]}", "streams[0].enabled" },
+		{ "{\"streams\":[{\"enabled\":\"1\"}]}", "streams[0].enabled" },
+		{ "{\"streams\":[{\"enabled\":1}]}", "streams[0].enabled" },
 		{ "{\"streams\":[{\"duration\":-1}]}", "streams[0].duration" },
 		{ "{\"streams\":[{\"name\":\"has space\"}]}", "streams[0].name" },
 		{ "{\"streams\":[{\"src_mac\":\"zz\"}]}", "streams[0].src_mac" },
