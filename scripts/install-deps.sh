@@ -11,6 +11,7 @@ PACKAGES="
 	iproute2 ethtool curl openssl
 	chromium prometheus wrk
 	clang libfuzzer-14-dev
+	debhelper dpkg-dev fakeroot lintian help2man
 	libnetconf2-dev libyang2-dev libyang2-tools libssh-dev python3-ncclient
 "
 
