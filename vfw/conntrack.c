@@ -25,7 +25,8 @@ _Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line
 _Static_assert(sizeof(struct ct_key) == 40, "key size");
 _Static_assert(sizeof(struct ct_l4_ext) == 32, "two protocol states per cache line");
 
-struct ct_hash_key ct_hash_key;
+/* read by every lookup: a line of its own, never next to data that is written */
+struct ct_hash_key ct_hash_key __rte_cache_aligned;
 static bool hash_key_set;
 
 int

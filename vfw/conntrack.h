@@ -200,7 +200,7 @@ struct ct_hash_key {
 	uint32_t crc;
 };
 
-extern struct ct_hash_key ct_hash_key;
+extern struct ct_hash_key ct_hash_key __rte_cache_aligned;
 
 /* Draw the hash key from getrandom(): 0 or -errno. */
 int ct_hash_seed_random(void);
