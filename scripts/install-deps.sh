@@ -12,7 +12,7 @@ PACKAGES="
 	chromium prometheus wrk
 	clang libfuzzer-14-dev
 	debhelper dpkg-dev fakeroot lintian help2man
-	libnetconf2-dev libyang2-dev libyang2-tools libssh-dev python3-ncclient
+	libnetconf2-dev libyang2-dev libyang2-tools libssh-dev python3-ncclient libyuma-base
 "
 
 missing=""
