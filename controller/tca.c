@@ -25,7 +25,7 @@ tca_verdict_name(enum tca_verdict v)
 	}
 }
 
-static void
+static void __attribute__((format(printf, 3, 4)))
 not_evaluated(struct tca_reading *r, enum tca_verdict v, const char *fmt, ...)
 {
 	va_list ap;

@@ -230,7 +230,7 @@ static const struct object_rules schema_v7[] = {
 
 enum { S_EVENT, S_HEADER, S_MEASUREMENT, S_NIC };
 
-static int
+static int __attribute__((format(printf, 3, 4)))
 failf(char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;

@@ -76,6 +76,7 @@ worker(void *arg)
 			rte_rcu_qsbr_thread_online(qs, id);
 		}
 	}
+	(void)sink;	/* only read by the table walk above (clang: set but not used) */
 	rte_rcu_qsbr_thread_offline(qs, id);
 	rte_rcu_qsbr_thread_unregister(qs, id);
 	return NULL;
