@@ -58,26 +58,6 @@ dp_pkt_status_name(enum dp_pkt_status s)
 	return (unsigned int)s < DP_PKT_STATUS_MAX ? status_name[s] : "unknown";
 }
 
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-	wr16(p, (uint16_t)(v >> 16));
-	wr16(p + 2, (uint16_t)v);
-}
-
 /* --- parser --- */
 
 struct parse_ctx {
@@ -114,13 +94,13 @@ parse_ipv4(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 		return DP_PKT_BAD_IHL;
 	if (!have(c, info->l3_off, ihl))
 		return DP_PKT_TRUNC_L3;
-	tot = rd16(ip + 2);
+	tot = dp_rd16(ip + 2);
 	if (tot < ihl || tot > c->len - info->l3_off)
 		return DP_PKT_BAD_IP_LEN;
 	info->l3_len = (uint16_t)tot;
 	info->l4_proto = ip[9];
 	info->ip_options = ihl > IPV4_HDR_LEN;
-	frag = rd16(ip + 6);
+	frag = dp_rd16(ip + 6);
 	if (frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
 		info->fragment = 1;
 		info->first_fragment = (frag & RTE_IPV4_HDR_OFFSET_MASK) == 0;
@@ -171,7 +151,7 @@ parse_ipv6(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 		return DP_PKT_TRUNC_L3;
 	if (ip[0] >> 4 != 6)
 		return DP_PKT_BAD_IP_VER;
-	plen = rd16(ip + 4);
+	plen = dp_rd16(ip + 4);
 	if (plen > c->len - info->l3_off - IPV6_HDR_LEN ||
 			plen > UINT16_MAX - IPV6_HDR_LEN)
 		return DP_PKT_BAD_IP_LEN;
@@ -191,7 +171,7 @@ parse_ipv6(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t *l4_len)
 		if (nh == IPPROTO_FRAGMENT) {
 			info->fragment = 1;
 			info->first_fragment =
-				(rd16(c->p + off + 2) & RTE_IPV6_EHDR_FO_MASK) == 0;
+				(dp_rd16(c->p + off + 2) & RTE_IPV6_EHDR_FO_MASK) == 0;
 		} else if (nh == IPPROTO_ROUTING) {
 			/* a second one makes the final destination ambiguous */
 			info->l4_dst_off = info->rh_off != 0 ? 0 : rh_final_dst(c->p + off, off, elen,
@@ -211,7 +191,7 @@ static enum dp_pkt_status
 parse_l4(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t l4_len)
 {
 	const uint8_t *l4 = c->p + info->l4_off;
-	bool v4 = info->l3_type == DP_L3_IPV4;
+	bool v4 = info->l3_type == DP_FAM_V4;
 	uint32_t hlen;
 
 	info->payload_off = info->l4_off;
@@ -230,7 +210,7 @@ parse_l4(struct parse_ctx *c, struct dp_pkt_info *info, uint32_t l4_len)
 	if (l4_len < hlen || !have(c, info->l4_off, hlen))
 		return DP_PKT_TRUNC_L4;
 	/* A first fragment's UDP length covers the whole datagram. */
-	if (info->l4_proto == IPPROTO_UDP && !info->fragment && rd16(l4 + 4) != l4_len)
+	if (info->l4_proto == IPPROTO_UDP && !info->fragment && dp_rd16(l4 + 4) != l4_len)
 		return DP_PKT_BAD_L4_LEN;
 	if (info->l4_proto == IPPROTO_TCP) {
 		hlen = (l4[12] >> 4) * 4u;
@@ -254,23 +234,23 @@ parse(struct parse_ctx *c, struct dp_pkt_info *info)
 	memset(info, 0, sizeof(*info));
 	if (!have(c, 0, RTE_ETHER_HDR_LEN))
 		return DP_PKT_TRUNC_ETH;
-	et = rd16(c->p + 12);
+	et = dp_rd16(c->p + 12);
 	while ((et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ) && info->nb_vlan < 2) {
 		info->ethertype = et;
 		if (!have(c, off, VLAN_LEN))
 			return DP_PKT_TRUNC_VLAN;
 		if (info->nb_vlan++ == 0)
-			info->vlan_tci = rd16(c->p + off);
-		et = rd16(c->p + off + 2);
+			info->vlan_tci = dp_rd16(c->p + off);
+		et = dp_rd16(c->p + off + 2);
 		off += VLAN_LEN;
 	}
 	info->ethertype = et;
 	info->l3_off = (uint16_t)off;
 	if (et == RTE_ETHER_TYPE_IPV4) {
-		info->l3_type = DP_L3_IPV4;
+		info->l3_type = DP_FAM_V4;
 		st = parse_ipv4(c, info, &l4_len);
 	} else if (et == RTE_ETHER_TYPE_IPV6) {
-		info->l3_type = DP_L3_IPV6;
+		info->l3_type = DP_FAM_V6;
 		st = parse_ipv6(c, info, &l4_len);
 	} else {
 		return DP_PKT_OK;	/* ARP, LLDP, ...: l3_off only */
@@ -429,7 +409,7 @@ l4_span(const struct dp_pkt_info *info)
 
 	if (info->fragment || coff < 0 || info->l4_off + (uint32_t)coff + 2 > end)
 		return 0;
-	if (info->l4_proto == (info->l3_type == DP_L3_IPV4 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
+	if (info->l4_proto == (info->l3_type == DP_FAM_V4 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		return 0;
 	return end - info->l4_off;
 }
@@ -449,10 +429,10 @@ l4_cksum_start(const uint8_t *f, const struct dp_pkt_info *info, uint64_t *sum,
 	*l4_len = l4_span(info);
 	if (*l4_len == 0)
 		return false;
-	if (info->l3_type == DP_L3_IPV4)
+	if (info->l3_type == DP_FAM_V4)
 		*sum = proto == IPPROTO_ICMP ? 0 :
 		       phdr_sum_ipv4((const struct rte_ipv4_hdr *)ip, *l4_len, proto);
-	else if (info->l3_type == DP_L3_IPV6 && info->l4_dst_off != 0)
+	else if (info->l3_type == DP_FAM_V6 && info->l4_dst_off != 0)
 		*sum = phdr_sum_v6(ip + 8, f + info->l4_dst_off, *l4_len, proto);
 	else
 		return false;
@@ -463,7 +443,7 @@ l4_cksum_start(const uint8_t *f, const struct dp_pkt_info *info, uint64_t *sum,
 static inline bool
 udp_no_cksum(const uint8_t *f, const struct dp_pkt_info *info)
 {
-	return info->l4_proto == IPPROTO_UDP && rd16(f + info->l4_off + 6) == 0;
+	return info->l4_proto == IPPROTO_UDP && dp_rd16(f + info->l4_off + 6) == 0;
 }
 
 bool
@@ -475,7 +455,7 @@ dp_l4_cksum_ok(const void *frame, const struct dp_pkt_info *info)
 	if (!l4_cksum_start(frame, info, &sum, &len))
 		return false;
 	if (udp_no_cksum(frame, info))
-		return info->l3_type == DP_L3_IPV4;
+		return info->l3_type == DP_FAM_V4;
 	return dp_cksum_fold(dp_cksum_add(sum, (const uint8_t *)frame + info->l4_off, len)) ==
 	       0xffff;
 }
@@ -489,7 +469,7 @@ dp_l4_cksum_ok_mbuf(const struct rte_mbuf *m, const void *frame, const struct dp
 	if (!l4_cksum_start(frame, info, &sum, &len))
 		return false;
 	if (udp_no_cksum(frame, info))
-		return info->l3_type == DP_L3_IPV4;
+		return info->l3_type == DP_FAM_V4;
 	/* the L4 bytes from the mbuf: frame may be a copy of the headers only */
 	if (likely((uint32_t)info->l4_off + len <= rte_pktmbuf_data_len(m)))
 		sum = dp_cksum_add(sum, rte_pktmbuf_mtod_offset(m, const uint8_t *, info->l4_off), len);
@@ -543,11 +523,11 @@ dp_pkt_fix_cksums(void *frame, const struct dp_pkt_info *info)
 	uint32_t l4_len;
 	uint16_t ck;
 
-	if (info->l3_type == DP_L3_IPV4) {
+	if (info->l3_type == DP_FAM_V4) {
 		struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)(f + info->l3_off);
 
 		ip4->hdr_checksum = dp_ipv4_hdr_cksum(ip4);
-	} else if (info->l3_type != DP_L3_IPV6) {
+	} else if (info->l3_type != DP_FAM_V6) {
 		return;
 	}
 	if (!l4_cksum_start(f, info, &sum, &l4_len))
@@ -563,9 +543,9 @@ dp_pkt_fix_cksums(void *frame, const struct dp_pkt_info *info)
 static uint32_t
 spec_l4_hdr_len(const struct dp_pkt_spec *spec)
 {
-	bool v4 = spec->l3_type == DP_L3_IPV4;
+	bool v4 = spec->l3_type == DP_FAM_V4;
 
-	if (!v4 && spec->l3_type != DP_L3_IPV6)
+	if (!v4 && spec->l3_type != DP_FAM_V6)
 		return 0;
 	if (spec->l4_proto == IPPROTO_UDP)
 		return UDP_HDR_LEN;
@@ -584,7 +564,7 @@ dp_pkt_min_len(const struct dp_pkt_spec *spec, bool with_probe)
 	if (l4 == 0)
 		return 0;
 	return (uint16_t)(RTE_ETHER_HDR_LEN + (spec->vlan_tci ? VLAN_LEN : 0) +
-		(spec->l3_type == DP_L3_IPV4 ? IPV4_HDR_LEN : IPV6_HDR_LEN) + l4 +
+		(spec->l3_type == DP_FAM_V4 ? IPV4_HDR_LEN : IPV6_HDR_LEN) + l4 +
 		(with_probe ? DP_PROBE_LEN : 0));
 }
 
@@ -593,7 +573,7 @@ dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info
 {
 	uint16_t min = dp_pkt_min_len(spec, false), len = spec->frame_len;
 	uint8_t ttl = spec->ttl ? spec->ttl : 64, proto = spec->l4_proto;
-	bool v4 = spec->l3_type == DP_L3_IPV4;
+	bool v4 = spec->l3_type == DP_FAM_V4;
 	uint32_t off = RTE_ETHER_HDR_LEN, hlen = spec_l4_hdr_len(spec);
 	struct dp_pkt_info pi;
 	uint8_t *b = buf, *ip, *l4;
@@ -605,14 +585,14 @@ dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info
 	memcpy(b, spec->dst_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	memcpy(b + RTE_ETHER_ADDR_LEN, spec->src_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	if (spec->vlan_tci) {
-		wr16(b + 12, RTE_ETHER_TYPE_VLAN);
-		wr16(b + 14, spec->vlan_tci);
+		dp_wr16(b + 12, RTE_ETHER_TYPE_VLAN);
+		dp_wr16(b + 14, spec->vlan_tci);
 		off += VLAN_LEN;
 		pi.nb_vlan = 1;
 		pi.vlan_tci = spec->vlan_tci;
 	}
 	pi.ethertype = v4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
-	wr16(b + off - 2, pi.ethertype);
+	dp_wr16(b + off - 2, pi.ethertype);
 	pi.l3_type = spec->l3_type;
 	pi.l4_proto = proto;
 	pi.l3_off = (uint16_t)off;
@@ -622,15 +602,15 @@ dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info
 	if (v4) {
 		ip[0] = 0x45;
 		ip[1] = spec->tos;
-		wr16(ip + 2, pi.l3_len);
+		dp_wr16(ip + 2, pi.l3_len);
 		ip[8] = ttl;
 		ip[9] = proto;
-		wr32(ip + 12, spec->src_ip4);
-		wr32(ip + 16, spec->dst_ip4);
+		dp_wr32(ip + 12, spec->src_ip4);
+		dp_wr32(ip + 16, spec->dst_ip4);
 		off += IPV4_HDR_LEN;
 	} else {
-		wr32(ip, 6u << 28 | (uint32_t)spec->tos << 20);
-		wr16(ip + 4, (uint16_t)(pi.l3_len - IPV6_HDR_LEN));
+		dp_wr32(ip, 6u << 28 | (uint32_t)spec->tos << 20);
+		dp_wr16(ip + 4, (uint16_t)(pi.l3_len - IPV6_HDR_LEN));
 		ip[6] = proto;
 		ip[7] = ttl;
 		memcpy(ip + 8, spec->src_ip6, 16);
@@ -644,21 +624,21 @@ dp_pkt_build(void *buf, const struct dp_pkt_spec *spec, struct dp_pkt_info *info
 	pi.payload_off = (uint16_t)(off + hlen);
 	pi.payload_len = (uint16_t)(len - off - hlen);
 	if (proto == IPPROTO_UDP) {
-		wr16(l4, spec->src_port);
-		wr16(l4 + 2, spec->dst_port);
-		wr16(l4 + 4, (uint16_t)(len - off));
+		dp_wr16(l4, spec->src_port);
+		dp_wr16(l4 + 2, spec->dst_port);
+		dp_wr16(l4 + 4, (uint16_t)(len - off));
 	} else if (proto == IPPROTO_TCP) {
-		wr16(l4, spec->src_port);
-		wr16(l4 + 2, spec->dst_port);
-		wr32(l4 + 4, TCP_BUILD_SEQ);
-		wr32(l4 + 8, TCP_BUILD_ACK);
+		dp_wr16(l4, spec->src_port);
+		dp_wr16(l4 + 2, spec->dst_port);
+		dp_wr32(l4 + 4, TCP_BUILD_SEQ);
+		dp_wr32(l4 + 8, TCP_BUILD_ACK);
 		l4[12] = (TCP_HDR_LEN / 4) << 4;
 		l4[13] = spec->tcp_flags ? spec->tcp_flags : RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG;
-		wr16(l4 + 14, 0xffff);
+		dp_wr16(l4 + 14, 0xffff);
 	} else {
 		l4[0] = v4 ? 8 : 128;	/* echo request */
-		wr16(l4 + 4, spec->src_port);
-		wr16(l4 + 6, spec->icmp_seq);
+		dp_wr16(l4 + 4, spec->src_port);
+		dp_wr16(l4 + 6, spec->icmp_seq);
 	}
 	dp_pkt_fix_cksums(b, &pi);
 	if (info != NULL)

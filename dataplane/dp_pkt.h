@@ -22,6 +22,8 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "dp_net.h"
+
 /* What dp_pkt_parse() found; DP_PKT_OK means every header up to L4 is whole. */
 #define DP_PKT_STATUS(X) \
 	X(OK,            "ok") \
@@ -47,17 +49,11 @@ const char *dp_pkt_status_str(enum dp_pkt_status s);
 /* Short identifier of a status ("trunc_eth"...), for counter names. */
 const char *dp_pkt_status_name(enum dp_pkt_status s);
 
-enum dp_l3_type {
-	DP_L3_NONE = 0,	/* not IP: ARP, LLDP, ... (see ethertype) */
-	DP_L3_IPV4,
-	DP_L3_IPV6,
-};
-
 struct dp_pkt_info {
 	uint16_t ethertype;	/* innermost, host order */
 	uint16_t vlan_tci;	/* outermost VLAN TCI, host order; 0 if none */
 	uint8_t nb_vlan;	/* 0, 1 or 2 tags */
-	uint8_t l3_type;	/* enum dp_l3_type */
+	uint8_t l3_type;	/* enum dp_family; DP_FAM_NONE: not IP (ARP, LLDP, ...: see ethertype) */
 	uint8_t l4_proto;	/* IPPROTO_*, 0 when not IP */
 	uint8_t ip_options;	/* IPv4 with IHL > 5 */
 	uint8_t fragment;	/* 1 for any fragment (IPv4 MF/offset, IPv6 frag hdr) */
@@ -281,7 +277,7 @@ dp_pkt_udp4_cksum_ok(const uint8_t *f, uint32_t tot, bool check_ip, bool check_u
 struct dp_pkt_spec {
 	struct rte_ether_addr src_mac, dst_mac;
 	uint16_t vlan_tci;	/* 0 = untagged */
-	uint8_t l3_type;	/* DP_L3_IPV4 or DP_L3_IPV6 */
+	uint8_t l3_type;	/* DP_FAM_V4 or DP_FAM_V6 */
 	uint8_t l4_proto;	/* IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP (v4) / IPPROTO_ICMPV6 (v6) */
 	uint8_t ttl;		/* TTL / hop limit; 0 = 64 */
 	uint8_t tos;		/* TOS / traffic class */

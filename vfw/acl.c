@@ -157,7 +157,7 @@ static int
 build_family(const struct vfw_rule_list *l, unsigned int fam, uint64_t gen,
 		struct rte_acl_ctx **ctx, uint32_t *count, char *err, size_t errlen)
 {
-	uint8_t famflag = fam == 0 ? VFW_FAM_V4 : VFW_FAM_V6;
+	uint8_t famflag = fam == 0 ? DP_FAM_V4 : DP_FAM_V6;
 	unsigned int nf = fam == 0 ? F4_NUM : F6_NUM;
 	struct rte_acl_param prm;
 	struct rte_acl_config cfg;
@@ -527,8 +527,8 @@ vfw_rules_stats(struct vfw_rules_info *info, struct vfw_rule_stat **stats)
 		st[i].packets = t.packets;
 		st[i].bytes = t.bytes;
 		if (!st[i].is_default) {
-			info->nb_v4 += (rs->list.rules[i].families & VFW_FAM_V4) != 0;
-			info->nb_v6 += (rs->list.rules[i].families & VFW_FAM_V6) != 0;
+			info->nb_v4 += (rs->list.rules[i].families & DP_FAM_V4) != 0;
+			info->nb_v6 += (rs->list.rules[i].families & DP_FAM_V6) != 0;
 		}
 	}
 	pthread_mutex_unlock(&rules_lock);

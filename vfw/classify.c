@@ -30,13 +30,13 @@ parse_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 
 	if (dlen != plen || dlen < RTE_ETHER_HDR_LEN + 28 || ip[0] != 0x45)
 		return false;
-	tot = rd16(ip + 2);
-	if (tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (rd16(ip + 6) & 0x3fff) != 0)
+	tot = dp_rd16(ip + 2);
+	if (tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (dp_rd16(ip + 6) & 0x3fff) != 0)
 		return false;
 	l4len = tot - 20;
 	switch (ip[9]) {
 	case IPPROTO_UDP:
-		if (rd16(l4 + 4) != l4len)
+		if (dp_rd16(l4 + 4) != l4len)
 			return false;
 		hlen = 8;
 		break;
@@ -55,7 +55,7 @@ parse_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 	pi->vlan_tci = 0;
 	pi->nb_vlan = 0;
 	pi->first_fragment = 0;
-	pi->l3_type = DP_L3_IPV4;
+	pi->l3_type = DP_FAM_V4;
 	pi->l4_proto = ip[9];
 	pi->ip_options = 0;
 	pi->fragment = 0;
@@ -81,7 +81,7 @@ l4_cksum_ok(const struct rte_mbuf *m, const uint8_t *d, const struct dp_pkt_info
 	uint8_t proto = pi->l4_proto;
 
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
-	    proto != (pi->l3_type == DP_L3_IPV4 ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+	    proto != (pi->l3_type == DP_FAM_V4 ? IPPROTO_ICMP : IPPROTO_ICMPV6))
 		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 		return true;
@@ -275,7 +275,7 @@ l4_key(struct burst *b, struct rte_mbuf *m, struct pkt *p, uint8_t *ip, const ui
 			p->cp.tcp_flags = l4[13];
 			p->cp.l4 = l4;
 			/* from the IP header: the frame may go on in further segments */
-			p->cp.l4len = (v6 ? rd16(ip + 4) + 40u : rd16(ip + 2)) - (uint32_t)(l4 - ip);
+			p->cp.l4len = (v6 ? dp_rd16(ip + 4) + 40u : dp_rd16(ip + 2)) - (uint32_t)(l4 - ip);
 			if (unlikely(!ct_tcp_flags_valid(l4[13]))) {
 				drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_tcp_flags);
 				return 0;
@@ -472,7 +472,7 @@ vfw_classify_slow(struct burst *b, struct rte_mbuf *m, struct pkt *p, bool l2_mc
 		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_vlan);
 		return 0;
 	}
-	if (pi.l3_type == DP_L3_NONE) {
+	if (pi.l3_type == DP_FAM_NONE) {
 		drop(b, m, VFW_CTR_dropped_other, VFW_CTR_not_ip);
 		return 0;
 	}
@@ -480,7 +480,7 @@ vfw_classify_slow(struct burst *b, struct rte_mbuf *m, struct pkt *p, bool l2_mc
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_malformed_split);
 		return 0;
 	}
-	if (pi.l3_type == DP_L3_IPV4)
+	if (pi.l3_type == DP_FAM_V4)
 		return ip4_checks(b, m, d, &pi, p, l2_mcast);
 	return ip6_checks(b, m, d, &pi, p, l2_mcast);
 }

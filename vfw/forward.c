@@ -127,12 +127,12 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 
 	if (unlikely(ip[0] != 0x45 || ip[8] <= 1))
 		return -1;
-	tot = rd16(ip + 2);
-	if (unlikely(tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (rd16(ip + 6) & 0x3fff) != 0))
+	tot = dp_rd16(ip + 2);
+	if (unlikely(tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (dp_rd16(ip + 6) & 0x3fff) != 0))
 		return -1;
 	l4len = tot - 20;
 	if (proto == IPPROTO_UDP) {
-		if (unlikely(rd16(l4 + 4) != l4len))
+		if (unlikely(dp_rd16(l4 + 4) != l4len))
 			return -1;
 	} else if (proto == IPPROTO_TCP) {
 		uint32_t hlen = (l4[12] >> 4) * 4u;
@@ -555,9 +555,9 @@ local_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);	/* cannot happen: stage 1 parsed it */
 		return;
 	}
-	if (pi.l3_type == DP_L3_IPV4)
+	if (pi.l3_type == DP_FAM_V4)
 		vfw_local_v4(w, in, m, d, &pi);
-	else if (pi.l3_type == DP_L3_IPV6)
+	else if (pi.l3_type == DP_FAM_V6)
 		vfw_local_v6(w, in, m, d, &pi);
 	else
 		vfw_arp_input(w, in, m, d, rte_pktmbuf_data_len(m));

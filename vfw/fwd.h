@@ -14,6 +14,7 @@
 
 #include "acl.h"
 #include "conntrack.h"
+#include "dp_net.h"
 #include "dp_options.h"
 #include "vfw.h"
 
@@ -59,12 +60,6 @@ drop(struct burst *b, struct rte_mbuf *m, unsigned int cls, unsigned int detail)
 	vfw_ctr_inc(b->w, b->in, cls);
 	if (detail != cls)
 		vfw_ctr_inc(b->w, b->in, detail);
-}
-
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /*

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dp_net.h"
+
 #define VFW_RULES_MAX 65536		/* rules in one file */
 #define VFW_RULE_TEXT_MAX 160		/* canonical text of one rule */
 /*
@@ -43,14 +45,13 @@ enum vfw_dir {
 	VFW_DIR_OUT = 2,	/* arrived on the protected port (toward the unprotected side) */
 };
 
-#define VFW_FAM_V4 0x1
-#define VFW_FAM_V6 0x2
-#define VFW_FAM_ANY (VFW_FAM_V4 | VFW_FAM_V6)
+/* a rule's families: a set of dp_family bits */
+#define VFW_FAM_ANY (DP_FAM_V4 | DP_FAM_V6)
 
 #define VFW_PROTO_ANY (-1)
 
 struct vfw_prefix {
-	uint8_t family;		/* 0 = any address, else VFW_FAM_V4 or VFW_FAM_V6 */
+	uint8_t family;		/* 0 = any address, else DP_FAM_V4 or DP_FAM_V6 */
 	uint8_t len;		/* prefix length */
 	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes; host bits zero */
 };
@@ -109,7 +110,7 @@ int vfw_rule_format(const struct vfw_rule *r, char *buf, size_t len);
 /* "default allow" / "default deny [stateless]" */
 int vfw_rule_default_format(const struct vfw_rule_list *l, char *buf, size_t len);
 
-/* Name of an ICMP (family VFW_FAM_V4) or ICMPv6 type, NULL when unnamed. */
+/* Name of an ICMP (family DP_FAM_V4) or ICMPv6 type, NULL when unnamed. */
 const char *vfw_icmp_type_name(uint8_t family, uint8_t type);
 
 #endif /* VFW_RULES_H */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "dp_escape.h"
+#include "dp_net.h"
 #include "rules.h"
 
 enum proto_kw {
@@ -72,7 +73,7 @@ vfw_icmp_type_name(uint8_t family, uint8_t type)
 	size_t i;
 
 	for (i = 0; i < sizeof(icmp_names) / sizeof(icmp_names[0]); i++) {
-		int t = family == VFW_FAM_V6 ? icmp_names[i].v6 : icmp_names[i].v4;
+		int t = family == DP_FAM_V6 ? icmp_names[i].v6 : icmp_names[i].v4;
 
 		if (t == type)
 			return icmp_names[i].name;
@@ -145,57 +146,18 @@ parse_uint(const char *s, unsigned long max, unsigned long *out)
 static int
 parse_prefix(struct parser *p, const char *tok, struct vfw_prefix *pfx)
 {
-	char buf[INET6_ADDRSTRLEN + 8];
-	char *slash;
-	unsigned long len, maxlen;
-	unsigned int i;
+	struct dp_prefix dp;
+	char why[200];
 
 	memset(pfx, 0, sizeof(*pfx));
 	if (strcmp(tok, "any") == 0)
 		return 0;
-	if (strlen(tok) >= sizeof(buf))
-		return perr(p, "invalid address '%s'", q(p, tok));
-	strcpy(buf, tok);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (strchr(buf, ':') != NULL) {
-		pfx->family = VFW_FAM_V6;
-		maxlen = 128;
-		if (inet_pton(AF_INET6, buf, pfx->addr) != 1)
-			return perr(p, "invalid IPv6 address '%s'", q(p, buf));
-	} else {
-		pfx->family = VFW_FAM_V4;
-		maxlen = 32;
-		if (inet_pton(AF_INET, buf, pfx->addr) != 1)
-			return perr(p, "invalid IPv4 address '%s' (dotted quad, e.g. 192.168.20.0/24)",
-					q(p, buf));
-	}
-	len = maxlen;
-	if (slash != NULL && parse_uint(slash + 1, maxlen, &len) != 0)
-		return perr(p, "invalid prefix length '%s' in '%s' (0 to %lu)", q(p, slash + 1),
-				q(p, tok), maxlen);
-	pfx->len = (uint8_t)len;
 	/* host bits must be zero: a typo in a mask is a policy hole */
-	for (i = 0; i < maxlen / 8; i++) {
-		unsigned int bits = len >= (i + 1) * 8 ? 8 : (len > i * 8 ? len - i * 8 : 0);
-		uint8_t mask = (uint8_t)(bits == 0 ? 0 : 0xff << (8 - bits));
-
-		if (pfx->addr[i] & ~mask) {
-			char fixed[INET6_ADDRSTRLEN];
-			uint8_t a[16];
-			unsigned int j;
-
-			memcpy(a, pfx->addr, sizeof(a));
-			for (j = i; j < maxlen / 8; j++) {
-				bits = len >= (j + 1) * 8 ? 8 : (len > j * 8 ? len - j * 8 : 0);
-				a[j] &= (uint8_t)(bits == 0 ? 0 : 0xff << (8 - bits));
-			}
-			inet_ntop(pfx->family == VFW_FAM_V6 ? AF_INET6 : AF_INET, a, fixed, sizeof(fixed));
-			return perr(p, "host bits set in '%s' (did you mean %s/%lu?)", q(p, tok), fixed,
-					len);
-		}
-	}
+	if (dp_prefix_parse(tok, DP_PFX_HOST_ZERO, &dp, why, sizeof(why)) != 0)
+		return perr(p, "%s", why);
+	pfx->family = dp.family;
+	pfx->len = dp.len;
+	memcpy(pfx->addr, dp.addr, sizeof(pfx->addr));
 	return 0;
 }
 
@@ -244,10 +206,10 @@ parse_icmp_type(struct parser *p, const char *tok, uint8_t family, int16_t *type
 
 		if (strcmp(tok, icmp_names[i].name) != 0)
 			continue;
-		t = family == VFW_FAM_V6 ? icmp_names[i].v6 : icmp_names[i].v4;
+		t = family == DP_FAM_V6 ? icmp_names[i].v6 : icmp_names[i].v4;
 		if (t < 0)
 			return perr(p, "ICMP type '%s' does not exist in %s", q(p, tok),
-					family == VFW_FAM_V6 ? "ICMPv6" : "ICMP (IPv4)");
+					family == DP_FAM_V6 ? "ICMPv6" : "ICMP (IPv4)");
 		*type = (int16_t)t;
 		return 0;
 	}
@@ -276,12 +238,12 @@ parse_proto(struct parser *p, char **tok, unsigned int nt, unsigned int *i,
 		uint8_t fam;
 	} kws[] = {
 		{ "any", PK_ANY, VFW_PROTO_ANY, VFW_FAM_ANY },
-		{ "ip4", PK_IP4, VFW_PROTO_ANY, VFW_FAM_V4 },
-		{ "ip6", PK_IP6, VFW_PROTO_ANY, VFW_FAM_V6 },
+		{ "ip4", PK_IP4, VFW_PROTO_ANY, DP_FAM_V4 },
+		{ "ip6", PK_IP6, VFW_PROTO_ANY, DP_FAM_V6 },
 		{ "tcp", PK_TCP, IPPROTO_TCP, VFW_FAM_ANY },
 		{ "udp", PK_UDP, IPPROTO_UDP, VFW_FAM_ANY },
-		{ "icmp", PK_ICMP, IPPROTO_ICMP, VFW_FAM_V4 },
-		{ "icmp6", PK_ICMP6, IPPROTO_ICMPV6, VFW_FAM_V6 },
+		{ "icmp", PK_ICMP, IPPROTO_ICMP, DP_FAM_V4 },
+		{ "icmp6", PK_ICMP6, IPPROTO_ICMPV6, DP_FAM_V6 },
 	};
 	unsigned long v;
 	size_t k;
@@ -385,7 +347,7 @@ parse_rule(struct parser *p, char **tok, unsigned int nt, struct vfw_rule *r)
 			if (i + 1 >= nt)
 				return perr(p, "'type' needs an ICMP type");
 			rc = parse_icmp_type(p, tok[i + 1],
-					r->proto_kw == PK_ICMP6 ? VFW_FAM_V6 : VFW_FAM_V4, &r->icmp_type);
+					r->proto_kw == PK_ICMP6 ? DP_FAM_V6 : DP_FAM_V4, &r->icmp_type);
 			if (rc != 0)
 				return rc;
 			have_type = true;
@@ -722,8 +684,8 @@ format_prefix(const struct vfw_prefix *p, char *buf, size_t len)
 		snprintf(buf, len, "any");
 		return;
 	}
-	inet_ntop(p->family == VFW_FAM_V6 ? AF_INET6 : AF_INET, p->addr, a, sizeof(a));
-	if (p->len == (p->family == VFW_FAM_V6 ? 128 : 32))
+	inet_ntop(p->family == DP_FAM_V6 ? AF_INET6 : AF_INET, p->addr, a, sizeof(a));
+	if (p->len == (p->family == DP_FAM_V6 ? 128 : 32))
 		snprintf(buf, len, "%s", a);
 	else
 		snprintf(buf, len, "%s/%u", a, p->len);
@@ -782,7 +744,7 @@ vfw_rule_format(const struct vfw_rule *r, char *buf, size_t len)
 		}
 	}
 	if (r->icmp_type >= 0) {
-		const char *n = vfw_icmp_type_name(r->proto_kw == PK_ICMP6 ? VFW_FAM_V6 : VFW_FAM_V4,
+		const char *n = vfw_icmp_type_name(r->proto_kw == PK_ICMP6 ? DP_FAM_V6 : DP_FAM_V4,
 				(uint8_t)r->icmp_type);
 
 		if (n != NULL)

@@ -21,6 +21,7 @@
 #include "dp_clock.h"
 #include "dp_escape.h"
 #include "dp_main.h"
+#include "dp_net.h"
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "dp_worker.h"
@@ -65,28 +66,14 @@ split_port(const char *value, char *buf, size_t len, uint16_t *id, char **rest)
 static int
 parse_addr_len(const char *s, uint8_t *family, uint8_t *addr, uint8_t *plen, bool need_len)
 {
-	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	uint64_t len;
+	struct dp_prefix p;
 
-	if (strlen(s) >= sizeof(buf))
+	/* the callers' message names the whole option value */
+	if (s == NULL || dp_prefix_parse(s, need_len ? DP_PFX_NEED_LEN : 0, &p, NULL, 0) != 0)
 		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	else if (need_len)
-		return -EINVAL;
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		*family = CT_FAM_V4;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		*family = CT_FAM_V6;
-	else
-		return -EINVAL;
-	len = *family == CT_FAM_V4 ? 32 : 128;
-	if (slash != NULL && dp_parse_u64(slash + 1, 0, len, &len) != 0)
-		return -EINVAL;
-	*plen = (uint8_t)len;
+	*family = p.family;
+	memcpy(addr, p.addr, 16);
+	*plen = p.len;
 	return 0;
 }
 

@@ -94,33 +94,15 @@ static const struct {
 static int
 parse_addr_filter(const char *v, struct vfw_sess_filter *f, struct mgmt_reply *rep)
 {
-	char buf[INET6_ADDRSTRLEN + 8];
-	char *slash;
-	unsigned int max;
-	uint64_t plen;
+	struct dp_prefix p;
+	char why[200];
 
-	if (strlen(v) >= sizeof(buf))
-		return mgmt_reply_error(rep, 400, "query 'addr': '%.64s' is too long", v);
-	snprintf(buf, sizeof(buf), "%s", v);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (inet_pton(AF_INET, buf, f->addr) == 1) {
-		f->family = CT_FAM_V4;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, f->addr) == 1) {
-		f->family = CT_FAM_V6;
-		max = 128;
-	} else {
-		return mgmt_reply_error(rep, 400,
-				"query 'addr': '%s' is not an IPv4 or IPv6 address or prefix", v);
-	}
-	f->plen = (uint8_t)max;
-	if (slash != NULL) {
-		if (mgmt_parse_uint(slash + 1, "query 'addr' prefix length", 0, max, &plen, rep) != 0)
-			return rep->status;
-		f->plen = (uint8_t)plen;
-	}
+	/* host bits are allowed: "the sessions of 10.1.2.3/24" */
+	if (dp_prefix_parse(v, 0, &p, why, sizeof(why)) != 0)
+		return mgmt_reply_error(rep, 400, "query 'addr': %s", why);
+	f->family = p.family;
+	f->plen = p.len;
+	memcpy(f->addr, p.addr, sizeof(f->addr));
 	return 0;
 }
 

@@ -468,7 +468,7 @@ apply_cli(const struct vpkg_options *o, struct vpkg_stream_spec *s)
 	if (o->multi_flow && s->src_ip.r.count == 1) {
 		/* testpmd: the third octet of the source walks 0..255 */
 		s->src_ip.r.count = 256;
-		s->src_ip.r.step = s->src_ip.family == 4 ? 256 : 1;
+		s->src_ip.r.step = s->src_ip.family == DP_FAM_V4 ? 256 : 1;
 	}
 	if (o->has_walk) {
 		s->src_ip.r.walk = o->walk;

@@ -298,24 +298,17 @@ vpkg_range_fixed(struct vpkg_range *r, uint32_t v)
 static int
 parse_one_addr(const char *s, size_t n, uint8_t *family, uint8_t ip6[16], uint32_t *v4)
 {
-	char buf[INET6_ADDRSTRLEN + 1];
-	struct in_addr a4;
+	struct dp_prefix a;
 
-	if (n == 0 || n >= sizeof(buf))
+	/* the caller's message names the whole value */
+	if (dp_prefix_parse_n(s, n, DP_PFX_NO_LEN, &a, NULL, 0) != 0)
 		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, &a4) == 1) {
-		*family = 4;
-		*v4 = ntohl(a4.s_addr);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, ip6) == 1) {
-		*family = 6;
-		*v4 = (uint32_t)ip6[12] << 24 | (uint32_t)ip6[13] << 16 | (uint32_t)ip6[14] << 8 | ip6[15];
-		return 0;
-	}
-	return -EINVAL;
+	*family = a.family;
+	if (a.family == DP_FAM_V6)
+		memcpy(ip6, a.addr, 16);
+	/* IPv4 host order; IPv6 its last 32 bits, the part a range walks */
+	*v4 = dp_rd32(a.family == DP_FAM_V4 ? a.addr : a.addr + 12);
+	return 0;
 }
 
 int
@@ -340,7 +333,7 @@ vpkg_parse_addr(const char *s, struct vpkg_addr *a, char *why, size_t len)
 		return fail(why, len, expect);
 	if (fam2 != a->family)
 		return fail(why, len, "FIRST and LAST are not of the same address family");
-	if (a->family == 6 && memcmp(a->ip6, ip6b, 12) != 0)
+	if (a->family == DP_FAM_V6 && memcmp(a->ip6, ip6b, 12) != 0)
 		return fail(why, len, "an IPv6 range may only vary the low 32 bits");
 	if (last < first)
 		return fail(why, len, "LAST below FIRST");
@@ -476,9 +469,9 @@ vpkg_spec_defaults(struct vpkg_stream_spec *s, uint16_t id)
 	s->rate.unit = VPKG_RATE_PPS;
 	s->rate.value = ONAP_PPS;
 	s->proto = VPKG_PROTO_UDP;
-	s->src_ip.family = 4;
+	s->src_ip.family = DP_FAM_V4;
 	vpkg_range_fixed(&s->src_ip.r, ONAP_SRC_IP);
-	s->dst_ip.family = 4;
+	s->dst_ip.family = DP_FAM_V4;
 	vpkg_range_fixed(&s->dst_ip.r, ONAP_DST_IP);
 	vpkg_range_fixed(&s->src_port, ONAP_SRC_PORT);
 	vpkg_range_fixed(&s->dst_port, ONAP_DST_PORT);
@@ -504,7 +497,7 @@ vpkg_spec_hdr_len(const struct vpkg_stream_spec *s)
 {
 	uint16_t n = RTE_ETHER_HDR_LEN + (s->vlan != 0 ? 4 : 0);
 
-	n += s->src_ip.family == 6 ? 40 : 20;
+	n += s->src_ip.family == DP_FAM_V6 ? 40 : 20;
 	switch (s->proto) {
 	case VPKG_PROTO_UDP:
 	case VPKG_PROTO_ICMP:
@@ -542,7 +535,7 @@ vpkg_spec_check(const struct vpkg_stream_spec *s, const char *where, char *err, 
 		if (hdr > VPKG_MIN_FRAME)
 			snprintf(err, len, "%s.size: invalid value '%s' (%u bytes is below the %u bytes "
 				 "of %s/%s%s headers and FCS)", where, sz, s->size.min, min,
-				 s->src_ip.family == 6 ? "IPv6" : "IPv4", vpkg_proto_str(s->proto),
+				 s->src_ip.family == DP_FAM_V6 ? "IPv6" : "IPv4", vpkg_proto_str(s->proto),
 				 s->vlan ? "/VLAN" : "");
 		else
 			snprintf(err, len, "%s.size: invalid value '%s' (%u bytes is below the 64-byte "

@@ -22,6 +22,8 @@
 #include <jansson.h>
 #include <rte_ether.h>
 
+#include "dp_net.h"
+
 #define VPKG_MAX_STREAMS 1024	/* stream ids 0..1023 (vsnk's default --max-streams) */
 #define VPKG_NAME_LEN 32
 #define VPKG_IMIX_MAX 16
@@ -63,7 +65,7 @@ struct vpkg_range {
 
 /* An IP address or range. IPv6 ranges walk the low 32 bits. */
 struct vpkg_addr {
-	uint8_t family;		/* 4 or 6; 0 = not set */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6; DP_FAM_NONE = not set */
 	uint8_t ip6[16];	/* IPv6: the first address */
 	struct vpkg_range r;	/* IPv4: the address; IPv6: the low 32 bits */
 };

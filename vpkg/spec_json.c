@@ -404,9 +404,9 @@ vpkg_spec_parse_json(json_t *arr, struct vpkg_stream_spec *specs, unsigned int m
 				return rc;
 		}
 		/* an IPv6 source implies an IPv6 default destination and back */
-		if (json_object_get(obj, "dst_ip") == NULL && s->src_ip.family == 6)
+		if (json_object_get(obj, "dst_ip") == NULL && s->src_ip.family == DP_FAM_V6)
 			return bad(&c, "dst_ip", NULL, "needed with an IPv6 src_ip");
-		if (json_object_get(obj, "src_ip") == NULL && s->dst_ip.family == 6)
+		if (json_object_get(obj, "src_ip") == NULL && s->dst_ip.family == DP_FAM_V6)
 			return bad(&c, "src_ip", NULL, "needed with an IPv6 dst_ip");
 		rc = vpkg_spec_check(s, c.where, err, len);
 		if (rc != 0)
@@ -468,7 +468,7 @@ range_json(const struct vpkg_range *r, bool is_port, const struct vpkg_addr *a)
 	} else {
 		uint8_t b[16];
 
-		if (a->family == 6) {
+		if (a->family == DP_FAM_V6) {
 			memcpy(b, a->ip6, 16);
 			b[12] = (uint8_t)(r->base >> 24);
 			b[13] = (uint8_t)(r->base >> 16);

@@ -145,7 +145,7 @@ static void
 fill_spec(struct dp_pkt_spec *ps, const struct vpkg_stream_spec *sp,
 		const struct vpkg_port_env *pe, uint16_t frame_len)
 {
-	bool v4 = sp->src_ip.family != 6;
+	bool v4 = sp->src_ip.family != DP_FAM_V6;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->src_mac = sp->has_src_mac ? sp->src_mac : pe->mac;
@@ -154,7 +154,7 @@ fill_spec(struct dp_pkt_spec *ps, const struct vpkg_stream_spec *sp,
 	else if (pe->peer_state != VPKG_PEER_UNRESOLVED)
 		ps->dst_mac = pe->peer;
 	ps->vlan_tci = sp->vlan;
-	ps->l3_type = v4 ? DP_L3_IPV4 : DP_L3_IPV6;
+	ps->l3_type = v4 ? DP_FAM_V4 : DP_FAM_V6;
 	switch (sp->proto) {
 	case VPKG_PROTO_UDP:
 		ps->l4_proto = IPPROTO_UDP;
@@ -190,7 +190,7 @@ static void
 recipe(struct vpkg_cstream *cs, const struct vpkg_stream_spec *sp,
 		const struct vpkg_port_env *pe, const struct dp_pkt_info *pi)
 {
-	bool v4 = pi->l3_type == DP_L3_IPV4;
+	bool v4 = pi->l3_type == DP_FAM_V4;
 	bool icmp = sp->proto == VPKG_PROTO_ICMP;
 	bool udp = sp->proto == VPKG_PROTO_UDP;
 	bool hw_ip = v4 && (pe->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);

@@ -166,7 +166,7 @@ first_src_ip(const struct vpkg_stream_spec *specs, unsigned int n, uint16_t port
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (specs[i].port == port && specs[i].src_ip.family == 4)
+		if (specs[i].port == port && specs[i].src_ip.family == DP_FAM_V4)
 			return specs[i].src_ip.r.base;
 	return 0;
 }
@@ -234,7 +234,7 @@ print_streams(const struct vpkg_stream_spec *specs, unsigned int n)
 		if (specs[i].size.min < need)
 			printf("vpkg: stream '%s': %u-byte frames of %s/%s cannot hold the %u-byte "
 			       "probe (%u bytes needed): sent without probe\n", specs[i].name,
-			       specs[i].size.min, specs[i].src_ip.family == 6 ? "IPv6" : "IPv4",
+			       specs[i].size.min, specs[i].src_ip.family == DP_FAM_V6 ? "IPv6" : "IPv4",
 			       vpkg_proto_str(specs[i].proto), DP_PROBE_LEN, need);
 	}
 	printf("vpkg: %u stream(s), %u enabled%s", n, on, unpaced ? ", unpaced" : "");

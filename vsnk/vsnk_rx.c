@@ -57,13 +57,13 @@ cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
 
 	if (ip == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return 0;
-	sw_ip = c->verify_cksum && pi->l3_type == DP_L3_IPV4 &&
+	sw_ip = c->verify_cksum && pi->l3_type == DP_FAM_V4 &&
 		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
 	/* an IPv6 final destination not known (routing header): not checkable */
 	sw_l4 = c->verify_cksum && !pi->fragment &&
 		(pi->l4_proto == IPPROTO_UDP || pi->l4_proto == IPPROTO_TCP ||
 		 pi->l4_proto == IPPROTO_ICMPV6 || pi->l4_proto == IPPROTO_ICMP) &&
-		!(pi->l3_type == DP_L3_IPV6 && pi->l4_dst_off == 0) &&
+		!(pi->l3_type == DP_FAM_V6 && pi->l4_dst_off == 0) &&
 		l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	if (sw_ip && !dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)(frame + pi->l3_off)))
 		return 0;
@@ -93,7 +93,7 @@ count_foreign(const struct rx_ctx *c, uint16_t slot, const struct dp_pkt_info *p
 {
 	unsigned int idx;
 
-	if (pi->l3_type == DP_L3_NONE)
+	if (pi->l3_type == DP_FAM_NONE)
 		idx = pi->ethertype == RTE_ETHER_TYPE_ARP ? VSNK_CTR_foreign_arp :
 							    VSNK_CTR_foreign_non_ip;
 	else if (pi->fragment && !pi->first_fragment)
@@ -205,7 +205,7 @@ handle_pkt_slow(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 		ctr_inc(c, slot, VSNK_CTR_dropped);
 		return;
 	}
-	if (unlikely(pi.l3_type == DP_L3_NONE)) {
+	if (unlikely(pi.l3_type == DP_FAM_NONE)) {
 		count_foreign(c, slot, &pi);
 		return;
 	}

@@ -24,12 +24,6 @@ enum l4_kind { L4_UDP, L4_TCP, L4_ICMP, L4_KINDS };
 static uint8_t frame[BUF_LEN];
 static uint8_t frame2[BUF_LEN];
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static void
 wr16(uint8_t *p, uint16_t v)
 {
@@ -55,7 +49,7 @@ l4_proto_of(uint8_t l3, enum l4_kind k)
 		return IPPROTO_UDP;
 	if (k == L4_TCP)
 		return IPPROTO_TCP;
-	return l3 == DP_L3_IPV4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	return l3 == DP_FAM_V4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 }
 
 static void
@@ -132,7 +126,7 @@ assert_within(const struct dp_pkt_info *i, enum dp_pkt_status st, uint32_t len)
 	assert_true(i->l4_off <= len);
 	assert_true(i->payload_off <= len);
 	assert_true((uint32_t)i->payload_off + i->payload_len <= len);
-	if (st == DP_PKT_OK && i->l3_type != DP_L3_NONE) {
+	if (st == DP_PKT_OK && i->l3_type != DP_FAM_NONE) {
 		assert_true((uint32_t)i->l3_off + i->l3_len <= len);
 		assert_true((uint32_t)i->payload_off + i->payload_len <=
 			(uint32_t)i->l3_off + i->l3_len);
@@ -152,7 +146,7 @@ check_frame(const uint8_t *f, uint16_t len, const struct dp_pkt_info *bi)
 	assert_int_equal(pi.payload_off + pi.payload_len, len);
 	assert_int_equal(pi.l3_off + pi.l3_len, len);
 	assert_true(dp_l4_cksum_ok(f, &pi));
-	if (pi.l3_type == DP_L3_IPV4) {
+	if (pi.l3_type == DP_FAM_V4) {
 		assert_true(dp_ipv4_hdr_cksum_ok(ip));
 		assert_int_equal(rte_ipv4_cksum(ip), 0);	/* DPDK agrees */
 		if (pi.l4_proto != IPPROTO_ICMP)
@@ -200,14 +194,14 @@ test_min_len(void **state)
 	(void)state;
 	for (v = 0; v < 2; v++)
 		for (k = 0; k < L4_KINDS; k++) {
-			spec_init(&s, v ? DP_L3_IPV6 : DP_L3_IPV4, k, 0, 0);
+			spec_init(&s, v ? DP_FAM_V6 : DP_FAM_V4, k, 0, 0);
 			assert_int_equal(dp_pkt_min_len(&s, false), expect[v][k]);
 			assert_int_equal(dp_pkt_min_len(&s, true), expect[v][k] + DP_PROBE_LEN);
 			s.vlan_tci = 10;
 			assert_int_equal(dp_pkt_min_len(&s, false), expect[v][k] + 4);
 		}
 	/* The probe fits a minimum-size IPv4/UDP frame. */
-	spec_init(&s, DP_L3_IPV4, L4_UDP, 0, 0);
+	spec_init(&s, DP_FAM_V4, L4_UDP, 0, 0);
 	assert_true(dp_pkt_min_len(&s, true) <= 60);
 }
 
@@ -217,21 +211,21 @@ test_build_invalid(void **state)
 	struct dp_pkt_spec s;
 
 	(void)state;
-	spec_init(&s, DP_L3_IPV6, L4_UDP, 0, 100);
+	spec_init(&s, DP_FAM_V6, L4_UDP, 0, 100);
 	s.l4_proto = IPPROTO_ICMP;	/* ICMPv4 over IPv6 */
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
 	assert_int_equal(dp_pkt_min_len(&s, false), 0);
-	spec_init(&s, DP_L3_IPV4, L4_UDP, 0, 100);
+	spec_init(&s, DP_FAM_V4, L4_UDP, 0, 100);
 	s.l4_proto = IPPROTO_ICMPV6;	/* ICMPv6 over IPv4 */
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
 	s.l4_proto = IPPROTO_GRE;
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
-	spec_init(&s, DP_L3_NONE, L4_UDP, 0, 100);
+	spec_init(&s, DP_FAM_NONE, L4_UDP, 0, 100);
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
 	spec_init(&s, 7, L4_UDP, 0, 100);
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
 
-	spec_init(&s, DP_L3_IPV4, L4_TCP, 5, 0);
+	spec_init(&s, DP_FAM_V4, L4_TCP, 5, 0);
 	s.frame_len = (uint16_t)(dp_pkt_min_len(&s, false) - 1);
 	assert_int_equal(dp_pkt_build(frame, &s, NULL), 0);
 	s.frame_len++;
@@ -258,7 +252,7 @@ test_round_trip(void **state)
 		for (k = 0; k < L4_KINDS; k++)
 			for (t = 0; t < 2; t++)
 				for (z = 0; z < RTE_DIM(sizes); z++) {
-					uint8_t l3 = v ? DP_L3_IPV6 : DP_L3_IPV4;
+					uint8_t l3 = v ? DP_FAM_V6 : DP_FAM_V4;
 
 					spec_init(&s, l3, k, t ? 0x2064 : 0, 0);
 					min = dp_pkt_min_len(&s, sizes[z] == 1);
@@ -291,7 +285,7 @@ test_build_fields(void **state)
 
 	(void)state;
 	/* IPv4/UDP, tagged: every header byte. */
-	build(DP_L3_IPV4, L4_UDP, 0x2064, 64, &bi);
+	build(DP_FAM_V4, L4_UDP, 0x2064, 64, &bi);
 	static const uint8_t eth[] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1,
 		0x81, 0x00, 0x20, 0x64, 0x08, 0x00 };
 	assert_memory_equal(frame, eth, sizeof(eth));
@@ -301,19 +295,19 @@ test_build_fields(void **state)
 	static const uint8_t addr4[] = { 192, 168, 10, 200, 192, 168, 20, 250 };
 	assert_memory_equal(ip + 12, addr4, sizeof(addr4));
 	l4 = ip + 20;
-	assert_int_equal(rd16(l4), 15320);
-	assert_int_equal(rd16(l4 + 2), 8080);
-	assert_int_equal(rd16(l4 + 4), 26);
-	assert_int_not_equal(rd16(l4 + 6), 0);
+	assert_int_equal(dp_rd16(l4), 15320);
+	assert_int_equal(dp_rd16(l4 + 2), 8080);
+	assert_int_equal(dp_rd16(l4 + 4), 26);
+	assert_int_not_equal(dp_rd16(l4 + 6), 0);
 
 	/* TCP defaults, then explicit TTL, TOS and flags. */
-	build(DP_L3_IPV4, L4_TCP, 0, 60, &bi);
+	build(DP_FAM_V4, L4_TCP, 0, 60, &bi);
 	l4 = frame + bi.l4_off;
 	assert_int_equal(l4[12], 0x50);
 	assert_int_equal(l4[13], RTE_TCP_ACK_FLAG | RTE_TCP_PSH_FLAG);
-	assert_int_equal(rd16(l4 + 14), 0xffff);
-	assert_int_equal(rd16(l4 + 18), 0);
-	spec_init(&s, DP_L3_IPV4, L4_TCP, 0, 60);
+	assert_int_equal(dp_rd16(l4 + 14), 0xffff);
+	assert_int_equal(dp_rd16(l4 + 18), 0);
+	spec_init(&s, DP_FAM_V4, L4_TCP, 0, 60);
 	s.ttl = 5;
 	s.tos = 0xb8;
 	s.tcp_flags = RTE_TCP_SYN_FLAG;
@@ -324,16 +318,16 @@ test_build_fields(void **state)
 	check_frame(frame, 60, &bi);
 
 	/* ICMP echo request: type 8, id = src_port, seq. */
-	build(DP_L3_IPV4, L4_ICMP, 0, 60, &bi);
+	build(DP_FAM_V4, L4_ICMP, 0, 60, &bi);
 	l4 = frame + bi.l4_off;
 	assert_int_equal(l4[0], 8);
 	assert_int_equal(l4[1], 0);
-	assert_int_equal(rd16(l4 + 4), 15320);
-	assert_int_equal(rd16(l4 + 6), 7);
+	assert_int_equal(dp_rd16(l4 + 4), 15320);
+	assert_int_equal(dp_rd16(l4 + 6), 7);
 	assert_int_equal(frame[23], IPPROTO_ICMP);
 
 	/* IPv6 / ICMPv6 echo request with a traffic class. */
-	spec_init(&s, DP_L3_IPV6, L4_ICMP, 0, 100);
+	spec_init(&s, DP_FAM_V6, L4_ICMP, 0, 100);
 	s.tos = 0xb8;
 	assert_int_equal(dp_pkt_build(frame, &s, &bi), 100);
 	ip = frame + 14;
@@ -342,7 +336,7 @@ test_build_fields(void **state)
 	assert_memory_equal(ip + 8, s.src_ip6, 16);
 	assert_memory_equal(ip + 24, s.dst_ip6, 16);
 	assert_int_equal(frame[bi.l4_off], 128);
-	assert_int_equal(rd16(frame + bi.l4_off + 4), 15320);
+	assert_int_equal(dp_rd16(frame + bi.l4_off + 4), 15320);
 	check_frame(frame, 100, &bi);
 }
 
@@ -364,7 +358,7 @@ test_truncate_every_length(void **state)
 				for (z = 0; z < RTE_DIM(sizes); z++) {
 					if (v && sizes[z] == 60)
 						continue;
-					len = build(v ? DP_L3_IPV6 : DP_L3_IPV4, k, t ? 3 : 0,
+					len = build(v ? DP_FAM_V6 : DP_FAM_V4, k, t ? 3 : 0,
 						sizes[z], &bi);
 					iph = v ? 40 : 20;
 					for (l = 0; l <= len; l++) {
@@ -399,7 +393,7 @@ test_fuzz(void **state)
 
 	(void)state;
 	for (i = 0; i < 20000; i++) {
-		len = build(rnd() & 1 ? DP_L3_IPV6 : DP_L3_IPV4, rnd() % L4_KINDS,
+		len = build(rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, rnd() % L4_KINDS,
 			rnd() & 1 ? 9 : 0, (uint16_t)(80 + rnd() % 80), NULL);
 		for (j = rnd() % 6; j >= 0; j--)
 			frame[rnd() % 70] = (uint8_t)rnd();
@@ -434,10 +428,10 @@ test_ipv4_options(void **state)
 
 	(void)state;
 	for (n = 4; n <= 40; n += 36) {
-		len = build(DP_L3_IPV4, L4_UDP, 0, 80, &bi);
+		len = build(DP_FAM_V4, L4_UDP, 0, 80, &bi);
 		len = insert(frame2, frame, len, 34, nops, n);
 		ip[0] = (uint8_t)(0x45 + n / 4);
-		wr16(ip + 2, (uint16_t)(rd16(ip + 2) + n));
+		wr16(ip + 2, (uint16_t)(dp_rd16(ip + 2) + n));
 		assert_int_equal(parse_exact(frame2, len, &pi), DP_PKT_OK);
 		assert_int_equal(pi.ip_options, 1);
 		assert_int_equal(pi.l4_off, 34 + n);
@@ -455,7 +449,7 @@ test_ipv4_options(void **state)
 		assert_int_equal(parse_exact(frame2, 34 + n - 1, &pi), DP_PKT_TRUNC_L3);
 	}
 	/* IHL larger than the total length. */
-	build(DP_L3_IPV4, L4_UDP, 0, 80, NULL);
+	build(DP_FAM_V4, L4_UDP, 0, 80, NULL);
 	frame[14] = 0x46;
 	wr16(frame + 16, 20);
 	assert_int_equal(parse_exact(frame, 80, &pi), DP_PKT_BAD_IP_LEN);
@@ -469,7 +463,7 @@ test_ipv4_fragments(void **state)
 
 	(void)state;
 	/* First fragment: MF, offset 0; the UDP length covers the whole datagram. */
-	build(DP_L3_IPV4, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 100, &bi);
 	ip[6] = 0x20;
 	wr16(frame + bi.l4_off + 4, 3000);
 	assert_int_equal(parse_exact(frame, 100, &pi), DP_PKT_OK);
@@ -487,7 +481,7 @@ test_ipv4_fragments(void **state)
 	assert_int_equal(parse_exact(frame, 100, &pi), DP_PKT_TRUNC_L4);
 
 	/* Later fragment (offset 185 * 8, last): stops after L3, even if tiny. */
-	build(DP_L3_IPV4, L4_TCP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_TCP, 0, 100, &bi);
 	wr16(ip + 6, 185);
 	memset(frame + bi.l4_off, 0xff, 20);	/* not a TCP header */
 	assert_int_equal(parse_exact(frame, 100, &pi), DP_PKT_OK);
@@ -502,7 +496,7 @@ test_ipv4_fragments(void **state)
 	assert_int_equal(pi.l3_len, 21);
 
 	/* DF alone is not a fragment. */
-	build(DP_L3_IPV4, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 100, &bi);
 	ip[6] = 0x40;
 	assert_int_equal(parse_exact(frame, 100, &pi), DP_PKT_OK);
 	assert_int_equal(pi.fragment, 0);
@@ -513,12 +507,12 @@ test_ipv4_fragments(void **state)
 static uint16_t
 build_v6_ext(uint8_t first_nh, const uint8_t *ext, uint16_t n, struct dp_pkt_info *bi)
 {
-	uint16_t len = build(DP_L3_IPV6, L4_UDP, 0, 120, bi);
+	uint16_t len = build(DP_FAM_V6, L4_UDP, 0, 120, bi);
 	uint8_t *ip = frame2 + 14;
 
 	len = insert(frame2, frame, len, 54, ext, n);
 	ip[6] = first_nh;
-	wr16(ip + 4, (uint16_t)(rd16(ip + 4) + n));
+	wr16(ip + 4, (uint16_t)(dp_rd16(ip + 4) + n));
 	return len;
 }
 
@@ -639,7 +633,7 @@ test_every_status(void **state)
 } while (0)
 
 	(void)state;
-	build(DP_L3_IPV4, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 100, &bi);
 	EXPECT(100, DP_PKT_OK);
 	EXPECT(13, DP_PKT_TRUNC_ETH);
 	EXPECT(30, DP_PKT_TRUNC_L3);
@@ -668,7 +662,7 @@ test_every_status(void **state)
 	EXPECT(100, DP_PKT_OK);
 
 	/* TCP: data offset below 5, beyond the IP payload, with options. */
-	build(DP_L3_IPV4, L4_TCP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_TCP, 0, 100, &bi);
 	l4 = frame + bi.l4_off;
 	l4[12] = 0x40;
 	EXPECT(100, DP_PKT_BAD_L4_LEN);
@@ -684,12 +678,12 @@ test_every_status(void **state)
 	assert_int_equal(pi.payload_len, 100 - bi.l4_off - 24);
 
 	/* ICMP shorter than 8 bytes. */
-	build(DP_L3_IPV4, L4_ICMP, 0, 60, &bi);
+	build(DP_FAM_V4, L4_ICMP, 0, 60, &bi);
 	wr16(ip4 + 2, 27);
 	EXPECT(60, DP_PKT_TRUNC_L4);
 
 	/* IPv6: version, payload length, short L4. */
-	build(DP_L3_IPV6, L4_TCP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_TCP, 0, 100, &bi);
 	EXPECT(53, DP_PKT_TRUNC_L3);
 	frame[14] = 0x45;
 	EXPECT(100, DP_PKT_BAD_IP_VER);
@@ -698,23 +692,23 @@ test_every_status(void **state)
 	EXPECT(100, DP_PKT_BAD_IP_LEN);
 	wr16(frame + 18, 19);
 	EXPECT(100, DP_PKT_TRUNC_L4);
-	build(DP_L3_IPV6, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_UDP, 0, 100, &bi);
 	wr16(frame + bi.l4_off + 4, 45);
 	EXPECT(100, DP_PKT_BAD_L4_LEN);
-	build(DP_L3_IPV6, L4_ICMP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_ICMP, 0, 100, &bi);
 	wr16(frame + 18, 7);
 	EXPECT(100, DP_PKT_TRUNC_L4);
 
 	/* An IPv4 ethertype carrying an IPv6 header. */
-	build(DP_L3_IPV6, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_UDP, 0, 100, &bi);
 	wr16(frame + 12, RTE_ETHER_TYPE_IPV4);
 	EXPECT(100, DP_PKT_BAD_IP_VER);
 
-	build(DP_L3_IPV4, L4_UDP, 7, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 7, 100, &bi);
 	EXPECT(17, DP_PKT_TRUNC_VLAN);
 	assert_int_equal(pi.nb_vlan, 0);
 
-	build(DP_L3_IPV6, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_UDP, 0, 100, &bi);
 	frame[20] = IPPROTO_HOPOPTS;
 	frame[54] = IPPROTO_UDP;
 	frame[55] = 200;
@@ -736,7 +730,7 @@ test_l2(void **state)
 	(void)state;
 	memcpy(frame, arp, sizeof(arp));
 	assert_int_equal(parse_exact(frame, 42, &pi), DP_PKT_OK);
-	assert_int_equal(pi.l3_type, DP_L3_NONE);
+	assert_int_equal(pi.l3_type, DP_FAM_NONE);
 	assert_int_equal(pi.ethertype, RTE_ETHER_TYPE_ARP);
 	assert_int_equal(pi.l3_off, 14);
 	assert_int_equal(pi.l4_proto, 0);
@@ -746,10 +740,10 @@ test_l2(void **state)
 	wr16(frame + 12, RTE_ETHER_TYPE_LLDP);
 	assert_int_equal(parse_exact(frame, 14, &pi), DP_PKT_OK);
 	assert_int_equal(pi.ethertype, RTE_ETHER_TYPE_LLDP);
-	assert_int_equal(pi.l3_type, DP_L3_NONE);
+	assert_int_equal(pi.l3_type, DP_FAM_NONE);
 
 	/* QinQ: outer 802.1ad 100, inner 802.1Q 200. */
-	len = build(DP_L3_IPV4, L4_UDP, 200, 100, &bi);
+	len = build(DP_FAM_V4, L4_UDP, 200, 100, &bi);
 	len = insert(frame2, frame, len, 12, (const uint8_t[]){ 0x88, 0xa8, 0x00, 100 }, 4);
 	assert_int_equal(parse_exact(frame2, len, &pi), DP_PKT_OK);
 	assert_int_equal(pi.nb_vlan, 2);
@@ -769,7 +763,7 @@ test_l2(void **state)
 	assert_int_equal(pi.nb_vlan, 2);
 	assert_int_equal(pi.vlan_tci, 5);
 	assert_int_equal(pi.ethertype, RTE_ETHER_TYPE_VLAN);
-	assert_int_equal(pi.l3_type, DP_L3_NONE);
+	assert_int_equal(pi.l3_type, DP_FAM_NONE);
 	assert_int_equal(pi.l3_off, 22);
 }
 
@@ -787,7 +781,7 @@ test_padded(void **state)
 	for (k = 0; k < L4_KINDS; k++)
 		for (t = 0; t < 2; t++) {
 			memset(frame, 0, 64);
-			len = build(DP_L3_IPV4, k, t ? 9 : 0, 0, &bi);
+			len = build(DP_FAM_V4, k, t ? 9 : 0, 0, &bi);
 			assert_true(len < 60);
 			assert_int_equal(parse_exact(frame, 60, &pi), DP_PKT_OK);
 			assert_info_equal(&pi, &bi);
@@ -799,7 +793,7 @@ test_padded(void **state)
 		}
 	/* Minimum UDP frame with a probe, padded to 60 (the vpkg default). */
 	memset(frame, 0, 64);
-	len = build(DP_L3_IPV4, L4_UDP, 0, 58, &bi);
+	len = build(DP_FAM_V4, L4_UDP, 0, 58, &bi);
 	dp_probe_encode(frame + bi.payload_off, &p);
 	dp_pkt_fix_cksums(frame, &bi);
 	assert_int_equal(parse_exact(frame, 60, &pi), DP_PKT_OK);
@@ -819,7 +813,7 @@ test_cksum_corrupt(void **state)
 	(void)state;
 	for (v = 0; v < 2; v++)
 		for (k = 0; k < L4_KINDS; k++) {
-			build(v ? DP_L3_IPV6 : DP_L3_IPV4, k, 0, 100, &bi);
+			build(v ? DP_FAM_V6 : DP_FAM_V4, k, 0, 100, &bi);
 			frame[bi.payload_off + 3] ^= 0x40;
 			assert_false(dp_l4_cksum_ok(frame, &bi));
 			dp_pkt_fix_cksums(frame, &bi);
@@ -828,7 +822,7 @@ test_cksum_corrupt(void **state)
 			assert_false(dp_l4_cksum_ok(frame, &bi));
 		}
 	/* IPv4 header: a changed TTL is detected, then fixed. */
-	build(DP_L3_IPV4, L4_TCP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_TCP, 0, 100, &bi);
 	frame[22]--;
 	assert_false(dp_ipv4_hdr_cksum_ok(ip));
 	assert_true(dp_l4_cksum_ok(frame, &bi));	/* TTL is not in the pseudo header */
@@ -840,10 +834,10 @@ test_cksum_corrupt(void **state)
 	frame[14 + 12] ^= 1;
 
 	/* UDP checksum 0: none sent (valid) in IPv4, invalid in IPv6. */
-	build(DP_L3_IPV4, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 100, &bi);
 	memset(frame + bi.l4_off + 6, 0, 2);
 	assert_true(dp_l4_cksum_ok(frame, &bi));
-	build(DP_L3_IPV6, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V6, L4_UDP, 0, 100, &bi);
 	memset(frame + bi.l4_off + 6, 0, 2);
 	assert_false(dp_l4_cksum_ok(frame, &bi));
 }
@@ -871,7 +865,7 @@ test_cksum_values(void **state)
 	assert_true(dp_ipv4_hdr_cksum_ok((const void *)(h + 1)));
 
 	/* dp_l4_cksum_* honour l4_len: agree with DPDK given a matching IP length. */
-	build(DP_L3_IPV4, L4_UDP, 0, 200, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 200, &bi);
 	memcpy(save, frame, 200);
 	ip4 = (void *)(frame + 14);
 	l4 = frame + bi.l4_off;
@@ -881,7 +875,7 @@ test_cksum_values(void **state)
 	assert_int_equal(ck, rte_ipv4_udptcp_cksum(ip4, l4));
 	memcpy(frame, save, 200);
 
-	build(DP_L3_IPV6, L4_TCP, 0, 200, &bi);
+	build(DP_FAM_V6, L4_TCP, 0, 200, &bi);
 	ip6 = (void *)(frame + 14);
 	l4 = frame + bi.l4_off;
 	ck = dp_l4_cksum_ipv6(ip6, l4, 77, IPPROTO_TCP);
@@ -890,14 +884,14 @@ test_cksum_values(void **state)
 	assert_int_equal(ck, rte_ipv6_udptcp_cksum(ip6, l4));
 
 	/* A UDP sum of 0 is sent as 0xffff; TCP keeps 0. Choose the payload so. */
-	build(DP_L3_IPV4, L4_UDP, 0, 60, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 60, &bi);
 	l4 = frame + bi.l4_off;
 	memcpy(frame + bi.payload_off, l4 + 6, 2);	/* adds ~sum: the sum becomes 0 */
 	udp = dp_l4_cksum_ipv4((const void *)(frame + 14), l4, 26, IPPROTO_UDP);
 	assert_int_equal(udp, 0xffff);
 	memcpy(l4 + 6, &udp, 2);
 	assert_true(dp_l4_cksum_ok(frame, &bi));
-	build(DP_L3_IPV4, L4_TCP, 0, 60, &bi);
+	build(DP_FAM_V4, L4_TCP, 0, 60, &bi);
 	l4 = frame + bi.l4_off;
 	memcpy(frame + bi.payload_off, l4 + 16, 2);
 	tcp = dp_l4_cksum_ipv4((const void *)(frame + 14), l4, 26, IPPROTO_TCP);
@@ -906,7 +900,7 @@ test_cksum_values(void **state)
 	assert_true(dp_l4_cksum_ok(frame, &bi));
 
 	/* ICMP: no pseudo header; odd lengths. */
-	build(DP_L3_IPV4, L4_ICMP, 0, 61, &bi);
+	build(DP_FAM_V4, L4_ICMP, 0, 61, &bi);
 	frame[60] = 0x5a;
 	dp_pkt_fix_cksums(frame, &bi);
 	assert_true(dp_l4_cksum_ok(frame, &bi));
@@ -952,7 +946,7 @@ test_cksum_update16(void **state)
 	}
 
 	/* NAT-style port rewrite on a built frame (network-order words). */
-	build(DP_L3_IPV4, L4_UDP, 0, 100, &bi);
+	build(DP_FAM_V4, L4_UDP, 0, 100, &bi);
 	memcpy(&old, frame + bi.l4_off, 2);
 	neu = rte_cpu_to_be_16(40000);
 	memcpy(frame + bi.l4_off, &neu, 2);
@@ -966,9 +960,9 @@ test_cksum_update16(void **state)
 	/* TTL decrement, host-order words: same result as a recompute. */
 	memcpy(&ck, frame + 24, 2);
 	ck = rte_be_to_cpu_16(ck);
-	old = rd16(frame + 22);
+	old = dp_rd16(frame + 22);
 	frame[22]--;
-	ck = rte_cpu_to_be_16(dp_cksum_update16(ck, old, rd16(frame + 22)));
+	ck = rte_cpu_to_be_16(dp_cksum_update16(ck, old, dp_rd16(frame + 22)));
 	assert_int_equal(ck, dp_ipv4_hdr_cksum((const void *)(frame + 14)));
 }
 
@@ -1090,7 +1084,7 @@ test_cksum_mbuf_chain(void **state)
 
 	(void)state;
 	for (si = 0; si < RTE_DIM(sizes); si++) {
-		for (l3 = DP_L3_IPV4; l3 <= DP_L3_IPV6; l3++) {
+		for (l3 = DP_FAM_V4; l3 <= DP_FAM_V6; l3++) {
 			for (k = 0; k < L4_KINDS; k++) {
 				uint16_t len = sizes[si];
 				uint32_t i, end;
@@ -1144,7 +1138,7 @@ build_v6_rh(const uint8_t *rh, uint32_t rh_len, const uint8_t *csum_dst)
 	uint8_t *ip = frame + RTE_ETHER_HDR_LEN, save[16];
 	uint32_t len;
 
-	spec_init(&spec, DP_L3_IPV6, L4_UDP, 0, 200);
+	spec_init(&spec, DP_FAM_V6, L4_UDP, 0, 200);
 	len = dp_pkt_build(frame2, &spec, &bi);
 	/* the UDP part after the routing header; its checksum for csum_dst */
 	memcpy(frame, frame2, bi.l4_off);
@@ -1153,7 +1147,7 @@ build_v6_rh(const uint8_t *rh, uint32_t rh_len, const uint8_t *csum_dst)
 	if (rh[0] == 0)
 		frame[bi.l4_off] = ip[6];	/* else the caller chained headers */
 	ip[6] = IPPROTO_ROUTING;
-	wr16(ip + 4, (uint16_t)(rd16(ip + 4) + rh_len));
+	wr16(ip + 4, (uint16_t)(dp_rd16(ip + 4) + rh_len));
 	memcpy(save, ip + 24, 16);
 	memcpy(ip + 24, csum_dst, 16);
 	bi.l4_off = (uint16_t)(bi.l4_off + rh_len);
@@ -1265,14 +1259,14 @@ test_udp4_fast_path(void **state)
 	(void)state;
 	for (i = 0; i < 50000; i++) {
 		if (rnd() % 4 != 0)
-			len = build(DP_L3_IPV4, L4_UDP, 0, (uint16_t)(42 + rnd() % 160), &pi);
+			len = build(DP_FAM_V4, L4_UDP, 0, (uint16_t)(42 + rnd() % 160), &pi);
 		else
-			len = build(rnd() & 1 ? DP_L3_IPV6 : DP_L3_IPV4, rnd() % L4_KINDS,
+			len = build(rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, rnd() % L4_KINDS,
 				rnd() % 8 == 0 ? 9 : 0, (uint16_t)(80 + rnd() % 80), &pi);
 		for (k = pi.payload_off; k < len; k++)
 			frame[k] = (uint8_t)rnd();
 		dp_pkt_fix_cksums(frame, &pi);
-		if (pi.l4_proto == IPPROTO_UDP && pi.l3_type == DP_L3_IPV4 && rnd() % 8 == 0)
+		if (pi.l4_proto == IPPROTO_UDP && pi.l3_type == DP_FAM_V4 && rnd() % 8 == 0)
 			frame[pi.l4_off + 6] = frame[pi.l4_off + 7] = 0;	/* no checksum */
 		if (rnd() % 2 == 0)
 			for (j = rnd() % 3; j >= 0; j--)
@@ -1288,7 +1282,7 @@ test_udp4_fast_path(void **state)
 
 		tot = dp_pkt_udp4_simple(copy, l);
 		st = dp_pkt_parse(copy, l, &pi);
-		simple = st == DP_PKT_OK && pi.l3_type == DP_L3_IPV4 && pi.nb_vlan == 0 &&
+		simple = st == DP_PKT_OK && pi.l3_type == DP_FAM_V4 && pi.nb_vlan == 0 &&
 			!pi.ip_options && !pi.fragment && pi.l4_proto == IPPROTO_UDP;
 		assert_int_equal(tot != 0, simple);
 		if (!simple) {

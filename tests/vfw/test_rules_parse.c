@@ -86,8 +86,8 @@ test_basic(void **state)
 	assert_int_equal(r[0].action, VFW_DENY);
 	assert_int_equal(r[0].dir, VFW_DIR_IN);
 	assert_int_equal(r[0].proto, IPPROTO_TCP);
-	assert_int_equal(r[0].families, VFW_FAM_V4);
-	assert_int_equal(r[0].src.family, VFW_FAM_V4);
+	assert_int_equal(r[0].families, DP_FAM_V4);
+	assert_int_equal(r[0].src.family, DP_FAM_V4);
 	assert_int_equal(r[0].src.len, 8);
 	assert_int_equal(r[0].src.addr[0], 10);
 	assert_int_equal(r[0].sport_lo, 1000);
@@ -103,22 +103,22 @@ test_basic(void **state)
 	assert_int_equal(r[1].sport_lo, 0);
 	assert_int_equal(r[1].sport_hi, 65535);
 
-	assert_int_equal(r[2].families, VFW_FAM_V4);
+	assert_int_equal(r[2].families, DP_FAM_V4);
 	assert_int_equal(r[2].dst.len, 24);
 
 	assert_int_equal(r[3].proto, IPPROTO_ICMP);
-	assert_int_equal(r[3].families, VFW_FAM_V4);
+	assert_int_equal(r[3].families, DP_FAM_V4);
 	assert_int_equal(r[3].icmp_type, 8);
 	assert_int_equal(r[3].icmp_code, -1);
 
 	assert_int_equal(r[4].proto, IPPROTO_ICMPV6);
-	assert_int_equal(r[4].families, VFW_FAM_V6);
+	assert_int_equal(r[4].families, DP_FAM_V6);
 	assert_int_equal(r[4].dir, VFW_DIR_ANY);
 	assert_int_equal(r[4].icmp_type, 1);
 	assert_int_equal(r[4].icmp_code, 4);
 
 	assert_int_equal(r[5].proto, 47);
-	assert_int_equal(r[5].families, VFW_FAM_V6);
+	assert_int_equal(r[5].families, DP_FAM_V6);
 	assert_int_equal(r[5].src.len, 32);
 
 	assert_true(r[6].stateless);
@@ -138,9 +138,9 @@ test_icmp_names(void **state)
 	assert_int_equal(l.rules[0].icmp_type, 128);
 	assert_int_equal(l.rules[1].icmp_type, 11);
 	assert_int_equal(l.rules[2].icmp_type, 2);
-	assert_string_equal(vfw_icmp_type_name(VFW_FAM_V4, 0), "echo-reply");
-	assert_string_equal(vfw_icmp_type_name(VFW_FAM_V6, 129), "echo-reply");
-	assert_null(vfw_icmp_type_name(VFW_FAM_V4, 200));
+	assert_string_equal(vfw_icmp_type_name(DP_FAM_V4, 0), "echo-reply");
+	assert_string_equal(vfw_icmp_type_name(DP_FAM_V6, 129), "echo-reply");
+	assert_null(vfw_icmp_type_name(DP_FAM_V4, 200));
 	vfw_rule_list_free(&l);
 }
 

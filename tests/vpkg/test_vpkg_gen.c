@@ -63,12 +63,6 @@ spec_from_json(const char *text, struct vpkg_stream_spec *sp)
 	json_decref(root);
 }
 
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static uint32_t
 rd32(const uint8_t *p)
 {
@@ -113,13 +107,13 @@ run_stream(const char *text, uint64_t offloads, unsigned int n, struct seen *see
 			assert_true(pr.tx_ns == ts);
 		}
 		if (pi.l4_proto == IPPROTO_ICMP || pi.l4_proto == IPPROTO_ICMPV6)
-			assert_int_equal(rd16(frame + pi.l4_off + 6), (uint16_t)i);
+			assert_int_equal(dp_rd16(frame + pi.l4_off + 6), (uint16_t)i);
 		if (cs.l4_mode == VPKG_L4_SW) {
 			if (!dp_l4_cksum_ok(frame, &pi))
 				fail_msg("%s: packet %u: bad L4 checksum", text, i);
 		} else {
 			/* offload: the field holds the pseudo-header sum of this packet */
-			uint16_t ph = pi.l3_type == DP_L3_IPV4 ?
+			uint16_t ph = pi.l3_type == DP_FAM_V4 ?
 				rte_ipv4_phdr_cksum((const struct rte_ipv4_hdr *)(frame + pi.l3_off), 0) :
 				rte_ipv6_phdr_cksum((const struct rte_ipv6_hdr *)(frame + pi.l3_off), 0);
 			uint16_t got;
@@ -128,21 +122,21 @@ run_stream(const char *text, uint64_t offloads, unsigned int n, struct seen *see
 			assert_int_equal(got, ph);
 			assert_true(cs.ol_flags & (RTE_MBUF_F_TX_UDP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM));
 		}
-		if (pi.l3_type == DP_L3_IPV4) {
+		if (pi.l3_type == DP_FAM_V4) {
 			if (offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
-				assert_int_equal(rd16(frame + pi.l3_off + 10), 0);
+				assert_int_equal(dp_rd16(frame + pi.l3_off + 10), 0);
 			else if (!dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)(frame + pi.l3_off)))
 				fail_msg("%s: packet %u: bad IPv4 checksum", text, i);
 		}
 		if (seen != NULL && i < 64) {
-			int a = pi.l3_type == DP_L3_IPV4 ? 12 : 20;
-			int b = pi.l3_type == DP_L3_IPV4 ? 16 : 36;
+			int a = pi.l3_type == DP_FAM_V4 ? 12 : 20;
+			int b = pi.l3_type == DP_FAM_V4 ? 16 : 36;
 
 			seen->src[i] = rd32(frame + pi.l3_off + a);
 			seen->dst[i] = rd32(frame + pi.l3_off + b);
-			seen->sport[i] = rd16(frame + pi.l4_off + (pi.l4_proto == IPPROTO_UDP ||
+			seen->sport[i] = dp_rd16(frame + pi.l4_off + (pi.l4_proto == IPPROTO_UDP ||
 					pi.l4_proto == IPPROTO_TCP ? 0 : 4));
-			seen->dport[i] = rd16(frame + pi.l4_off + 2);
+			seen->dport[i] = dp_rd16(frame + pi.l4_off + 2);
 			seen->len[i] = len;
 		}
 	}

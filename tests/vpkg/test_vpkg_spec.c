@@ -133,13 +133,13 @@ test_ranges(void **state)
 
 	(void)state;
 	assert_int_equal(vpkg_parse_addr("10.0.0.1-10.0.0.254", &a, why, sizeof(why)), 0);
-	assert_int_equal(a.family, 4);
+	assert_int_equal(a.family, DP_FAM_V4);
 	assert_int_equal(a.r.base, 0x0a000001);
 	assert_int_equal(a.r.count, 254);
 	assert_int_equal(vpkg_parse_addr("192.168.10.200", &a, why, sizeof(why)), 0);
 	assert_int_equal(a.r.count, 1);
 	assert_int_equal(vpkg_parse_addr("2001:db8::1-2001:db8::ff", &a, why, sizeof(why)), 0);
-	assert_int_equal(a.family, 6);
+	assert_int_equal(a.family, DP_FAM_V6);
 	assert_int_equal(a.r.base, 1);
 	assert_int_equal(a.r.count, 255);
 	assert_int_not_equal(vpkg_parse_addr("2001:db8::1-2001:db9::1", &a, why, sizeof(why)), 0);
@@ -242,7 +242,7 @@ test_json_good(void **state)
 	assert_int_equal(s[0].vlan, 10);
 	assert_string_equal(s[1].name, "stream1");
 	assert_int_equal(s[1].id, 1);
-	assert_int_equal(s[1].src_ip.family, 6);
+	assert_int_equal(s[1].src_ip.family, DP_FAM_V6);
 	assert_int_equal(s[1].proto, VPKG_PROTO_ICMP);
 	assert_int_equal(s[1].size.kind, VPKG_SIZE_RANGE);
 	assert_int_equal(s[1].size.walk, VPKG_WALK_RANDOM);
