@@ -26,7 +26,7 @@ dp_fam_af(unsigned int fam)
 	return fam == DP_FAM_V4 ? AF_INET : fam == DP_FAM_V6 ? AF_INET6 : AF_UNSPEC;
 }
 
-static int
+static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
