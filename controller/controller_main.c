@@ -265,7 +265,7 @@ static struct dp_app ctl_app = {
 		"show \"held\" and \"in_flight\". Stop a closed loop this way before its generator.\n"
 		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
 	.options = ctl_options,
-	.nb_options = RTE_DIM(ctl_options),
+	.nb_options = DP_DIM(ctl_options),
 	.ctx = &ctl.opt,
 	.no_common_options = true,
 };
@@ -630,7 +630,7 @@ main(int argc, char **argv)
 	replay_init(&ctl.replay);
 
 	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err));
-	for (i = 0; rc == 0 && i < RTE_DIM(collector_routes); i++)
+	for (i = 0; rc == 0 && i < DP_DIM(collector_routes); i++)
 		rc = mgmt_route_add(srv, "POST", collector_routes[i].path, post_events,
 				    (void *)(uintptr_t)&collector_routes[i]);
 	if (rc != 0) {

@@ -10,8 +10,11 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_log.h>
+#include <rte_version.h>
 
 #include "dp_clock.h"
+#include "dp_log.h"
 #include "dp_main.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -123,6 +126,7 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 	app_argv[app_argc] = NULL;
 
 	dp_config_defaults(cfg);
+	dp_options_set_platform(rte_version());
 	rc = dp_options_parse(app, cfg, app_argc, app_argv, err, sizeof(err));
 	if (rc == DP_PARSE_EXIT)
 		exit(DP_EXIT_OK);
@@ -148,6 +152,8 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 		       "EAL initialisation failed: %s", rte_strerror(e));
 	}
 	eal_up = true;
+	/* the control libraries' own log follows --log-level (never more than INFO) */
+	dp_log_set_level(RTE_MIN((int)rte_log_get_global_level(), DP_LOG_INFO));
 	dp_signals_install();
 	dp_clock_init();
 }

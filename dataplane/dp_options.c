@@ -15,12 +15,14 @@
 
 #include <rte_common.h>
 #include <rte_config.h>
-#include <rte_version.h>
 
 #include "dp_options.h"
 #include "dp_secret.h"
 
 #define OPT_VAL_BASE 1000
+
+/* written: main before parsing; read: --version */
+static const char *platform;
 
 /* --- strict value parsers --- */
 
@@ -613,6 +615,12 @@ find_config_arg(const struct dp_app *app, struct dp_config *cfg, int argc, char 
 	return 0;
 }
 
+void
+dp_options_set_platform(const char *name)
+{
+	platform = name;
+}
+
 int
 dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
 		char *err, size_t errlen)
@@ -646,7 +654,10 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 			return DP_PARSE_EXIT;
 		}
 		if (strcmp(argv[c], "--version") == 0) {
-			printf("%s %s (DPDK %s)\n", app->name, VFWCL_VERSION, rte_version());
+			if (platform != NULL)
+				printf("%s %s (%s)\n", app->name, VFWCL_VERSION, platform);
+			else
+				printf("%s %s\n", app->name, VFWCL_VERSION);
 			return DP_PARSE_EXIT;
 		}
 	}

@@ -23,6 +23,8 @@
 #include <jansson.h>
 
 #define DP_ERR_LEN 256
+/* Elements of an array (RTE_DIM, for the libraries built without DPDK). */
+#define DP_DIM(a) (sizeof(a) / sizeof((a)[0]))
 #define DP_MAX_OPTIONS 160	/* of a binary, all tables together */
 
 /* The options all three binaries share (DESIGN.md). Owned by main. */
@@ -134,6 +136,12 @@ bool dp_config_given(const struct dp_config *cfg, const char *name);
  * for "--X needs --Y" messages that must name the option actually given.
  */
 const char *dp_config_first_given(const struct dp_config *cfg, const char *prefix);
+
+/*
+ * What --version prints after the program's version, e.g. "DPDK 22.11.1"
+ * (dp_main_init sets it; a program without DPDK leaves it NULL: nothing).
+ */
+void dp_options_set_platform(const char *platform);
 
 /* Print --help to stdout. */
 void dp_options_usage(const struct dp_app *app);

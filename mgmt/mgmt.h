@@ -11,13 +11,17 @@
  * around every call), so a binary's handlers need no lock among themselves,
  * but must still synchronise with its main loop (tick) and workers.
  *
+ * Built without DPDK (the controller links it and no librte): the data
+ * plane is reached only through the binding's view (dp_view.h).
+ *
  * Use (every binary):
  *
  *	static struct mgmt_options mopt;          // before dp_main_init
  *	mgmt_options_init(&mopt);
  *	mgmt_options_register(&app, &mopt);       // --mgmt-user, --mgmt-password-file, ...
  *	dp_main_init(&app, &cfg, argc, argv);
- *	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err)); // checks options
+ *	binding.view = dp_mgmt_view();            // dp_mgmt.h: the ports and workers
+	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err)); // checks options
  *	mgmt_route_add(srv, "PUT", "/api/v1/streams/{id}", put_stream, ctx);  // own routes
  *	... ports, workers' state ...
  *	rc = mgmt_start(srv, err, sizeof(err));   // listens on --mgmt (no-op if off)
@@ -83,6 +87,7 @@
 
 #include "dp_counters.h"
 #include "dp_options.h"
+#include "dp_view.h"
 #include "mgmt_prom.h"
 
 /* ------------------------------------------------------------ options */
@@ -235,9 +240,9 @@ struct mgmt_counter_set {
 	const char *prefix;		/* e.g. "vfwcl_vsnk_" */
 	const char *label;		/* e.g. "port" */
 	/*
-	 * Slots shown: 0 = the ports in use (slot i = dp_ports[i], labelled
-	 * with its port id), plus the driver's stats of each port as
-	 * "<prefix>driver_<name>_total". Otherwise slots 0..nb_slots-1
+	 * Slots shown: 0 = the ports in use (slot i = port slot i of the
+	 * binding's view, labelled with its port id), plus the driver's stats
+	 * of each port as "<prefix>driver_<name>_total". Otherwise slots 0..nb_slots-1
 	 * labelled by slot_name (or the slot number when NULL).
 	 */
 	unsigned int nb_slots;
@@ -260,6 +265,13 @@ struct mgmt_binding {
 	void (*stats_reset)(void *ctx);
 	/* further metric families (after the counter sets); optional */
 	void (*metrics)(void *ctx, struct mgmt_prom *p);
+	/*
+	 * The data plane: ports, links, driver totals, workers, stopping
+	 * (dp_mgmt_view() in the binaries; mgmt itself calls no DPDK). NULL for
+	 * a program without ports: no ports, no workers, never "stopping", no
+	 * "dpdk" version shown.
+	 */
+	const struct dp_view *view;
 	struct mgmt_counter_set counter_sets[MGMT_MAX_COUNTER_SETS];
 	unsigned int nb_counter_sets;
 };

@@ -9,11 +9,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include <rte_ethdev.h>
-#include <rte_version.h>
-
-#include "dp_port.h"
-#include "dp_worker.h"
 #include "mgmt_internal.h"
 
 static void
@@ -30,16 +25,28 @@ set_uint(json_t *o, const char *key, uint64_t v, bool omit_zero)
 		json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
-static void
-common_options(json_t *o, const struct dp_config *cfg)
+/* The ports in use as a mask (ids below 64). */
+static uint64_t
+ports_in_use(const struct mgmt_server *s)
 {
+	unsigned int i, n = mgmt_nb_ports(s);
 	uint64_t mask = 0;
-	char buf[32];
-	uint16_t i;
 
-	for (i = 0; i < dp_nb_ports; i++)
-		if (dp_ports[i].port_id < 64)
-			mask |= 1ull << dp_ports[i].port_id;
+	for (i = 0; i < n; i++) {
+		struct dp_port_desc d;
+
+		s->b.view->port_desc(i, &d);
+		if (d.port_id < 64)
+			mask |= 1ull << d.port_id;
+	}
+	return mask;
+}
+
+static void
+common_options(json_t *o, const struct dp_config *cfg, uint64_t mask)
+{
+	char buf[32];
+
 	if (cfg->portmask != 0 || mask != 0) {
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, cfg->portmask != 0 ? cfg->portmask : mask);
 		json_object_set_new(o, "portmask", json_string(buf));
@@ -75,22 +82,22 @@ mgmt_options_json(json_t *o, const struct mgmt_server *s)
 }
 
 static json_t *
-ports_json(void)
+ports_json(const struct mgmt_server *s)
 {
+	unsigned int i, n = mgmt_nb_ports(s);
 	json_t *arr = json_array();
-	uint16_t i;
 
-	for (i = 0; i < dp_nb_ports; i++) {
-		const struct dp_port *p = &dp_ports[i];
-		char mac[RTE_ETHER_ADDR_FMT_SIZE], rxo[24], txo[24];
+	for (i = 0; i < n; i++) {
+		struct dp_port_desc p;
+		char rxo[24], txo[24];
 
-		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
-		snprintf(rxo, sizeof(rxo), "0x%" PRIx64, p->rx_offloads);
-		snprintf(txo, sizeof(txo), "0x%" PRIx64, p->tx_offloads);
+		s->b.view->port_desc(i, &p);
+		snprintf(rxo, sizeof(rxo), "0x%" PRIx64, p.rx_offloads);
+		snprintf(txo, sizeof(txo), "0x%" PRIx64, p.tx_offloads);
 		json_array_append_new(arr, json_pack("{s:i,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:s}",
-				"port", p->port_id, "name", p->name, "driver", p->driver,
-				"mac", mac, "rxq", p->nb_rxq, "txq", p->nb_txq,
-				"rxd", p->nb_rxd, "txd", p->nb_txd,
+				"port", p.port_id, "name", p.name, "driver", p.driver,
+				"mac", p.mac, "rxq", p.nb_rxq, "txq", p.nb_txq,
+				"rxd", p.nb_rxd, "txd", p.nb_txd,
 				"rx_offloads", rxo, "tx_offloads", txo));
 	}
 	return arr;
@@ -99,11 +106,12 @@ ports_json(void)
 json_t *
 mgmt_config_json(const struct mgmt_server *s)
 {
+	const char *platform = mgmt_platform_version(s);
 	json_t *root, *opts = json_object(), *own = NULL;
 
 	if (opts == NULL)
 		return NULL;
-	common_options(opts, s->cfg);
+	common_options(opts, s->cfg, ports_in_use(s));
 	mgmt_options_json(opts, s);
 	if (s->b.config_json != NULL)
 		own = s->b.config_json(s->b.ctx);
@@ -111,16 +119,17 @@ mgmt_config_json(const struct mgmt_server *s)
 		json_object_update(opts, own);
 		json_decref(own);
 	}
-	root = json_pack("{s:s,s:s,s:s,s:o,s:{s:s,s:s,s:b},s:o,s:i}",
+	root = json_pack("{s:s,s:s,s:o,s:{s:s,s:s,s:b},s:o,s:i}",
 			"program", s->b.program,
 			"version", VFWCL_VERSION,
-			"dpdk", rte_version(),
 			"options", opts,
 			"mgmt", "listen", s->cfg->mgmt,
 				"scheme", s->tls_cert_pem != NULL ? "https" : "http",
 				"auth", s->auth.enabled,
-			"ports", ports_json(),
-			"workers", (int)dp_nb_workers);
+			"ports", ports_json(s),
+			"workers", (int)mgmt_nb_workers(s));
+	if (root != NULL && platform != NULL)
+		json_object_set_new(root, "dpdk", json_string(platform));
 	if (root != NULL && s->cfg->config_file[0] != '\0')
 		json_object_set_new(root, "config_file", json_string(s->cfg->config_file));
 	return root;

@@ -2,18 +2,15 @@
 /*
  * The routes every binary has: index, health, stats, ports, config, stats
  * reset, metrics. They call the binding's callbacks under the handler lock
- * (health excepted: it reads only what is immutable while the server runs).
+ * (health excepted: it reads only what is immutable while the server runs),
+ * and mgmt_create(): the server (mgmt_server.c) with these routes.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <rte_common.h>
-#include <rte_ethdev.h>
-#include <rte_version.h>
-
-#include "dp_port.h"
-#include "dp_worker.h"
 #include "mgmt_internal.h"
 
 static int
@@ -23,7 +20,7 @@ get_index(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	json_t *routes = json_array();
 	unsigned int i;
 
-	RTE_SET_USED(req);
+	(void)req;
 	for (i = 0; i < s->routes.nb; i++)
 		json_array_append_new(routes, json_pack("{s:s,s:s}",
 				"method", mgmt_method_name(s->routes.r[i].method),
@@ -32,39 +29,51 @@ get_index(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 			"routes", routes));
 }
 
+/* The ports' links, each as {"port","name","link","speed_mbps"}. */
+static json_t *
+links_json(const struct mgmt_server *s)
+{
+	unsigned int i, n = mgmt_nb_ports(s);
+	json_t *ports = json_array();
+
+	for (i = 0; i < n; i++) {
+		struct dp_port_desc d;
+		struct dp_port_link link;
+
+		s->b.view->port_desc(i, &d);
+		s->b.view->port_link(i, &link);
+		json_array_append_new(ports, json_pack("{s:i,s:s,s:s,s:I}",
+				"port", d.port_id, "name", d.name,
+				"link", link.up ? "up" : "down",
+				"speed_mbps", (json_int_t)link.speed_mbps));
+	}
+	return ports;
+}
+
 static int
 get_health(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	struct mgmt_server *s = ctx;
-	bool stopping = dp_should_quit();
-	json_t *ports = json_array();
+	bool stopping = mgmt_stopping(s);
+	const char *platform = mgmt_platform_version(s);
 	struct timespec ts;
+	json_t *root;
 	uint64_t now;
-	uint16_t i;
 
-	RTE_SET_USED(req);
+	(void)req;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	for (i = 0; i < dp_nb_ports; i++) {
-		struct rte_eth_link link;
-
-		memset(&link, 0, sizeof(link));
-		rte_eth_link_get_nowait(dp_ports[i].port_id, &link);
-		json_array_append_new(ports, json_pack("{s:i,s:s,s:s,s:I}",
-				"port", dp_ports[i].port_id, "name", dp_ports[i].name,
-				"link", link.link_status ? "up" : "down",
-				"speed_mbps", (json_int_t)link.link_speed));
-	}
-	return mgmt_reply_json(rep, stopping ? 503 : 200,
-			json_pack("{s:s,s:s,s:s,s:s,s:i,s:f,s:i,s:o}",
-				"status", stopping ? "stopping" : "ok",
-				"program", s->b.program,
-				"version", VFWCL_VERSION,
-				"dpdk", rte_version(),
-				"pid", (int)getpid(),
-				"uptime_s", (double)(now - s->start_mono_ns) / 1e9,
-				"workers", (int)dp_nb_workers,
-				"ports", ports));
+	root = json_pack("{s:s,s:s,s:s,s:i,s:f,s:i,s:o}",
+			"status", stopping ? "stopping" : "ok",
+			"program", s->b.program,
+			"version", VFWCL_VERSION,
+			"pid", (int)getpid(),
+			"uptime_s", (double)(now - s->start_mono_ns) / 1e9,
+			"workers", (int)mgmt_nb_workers(s),
+			"ports", links_json(s));
+	if (root != NULL && platform != NULL)
+		json_object_set_new(root, "dpdk", json_string(platform));
+	return mgmt_reply_json(rep, stopping ? 503 : 200, root);
 }
 
 static json_t *
@@ -82,7 +91,7 @@ get_stats(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	json_t *root = stats_or_error(ctx, rep);
 
-	RTE_SET_USED(req);
+	(void)req;
 	return root != NULL ? mgmt_reply_json(rep, 200, root) : rep->status;
 }
 
@@ -91,7 +100,7 @@ get_ports(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	json_t *root = stats_or_error(ctx, rep), *ports;
 
-	RTE_SET_USED(req);
+	(void)req;
 	if (root == NULL)
 		return rep->status;
 	ports = json_object_get(root, "ports");
@@ -108,7 +117,7 @@ get_port(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	uint64_t id;
 	size_t i;
 
-	if (mgmt_parse_uint(ids, "port id", 0, RTE_MAX_ETHPORTS - 1, &id, rep) != 0)
+	if (mgmt_parse_uint(ids, "port id", 0, UINT16_MAX, &id, rep) != 0)
 		return rep->status;
 	root = stats_or_error(ctx, rep);
 	if (root == NULL)
@@ -129,7 +138,7 @@ get_config(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
 	json_t *root = mgmt_config_json(ctx);
 
-	RTE_SET_USED(req);
+	(void)req;
 	if (root == NULL)
 		return mgmt_reply_error(rep, 500, "cannot build the configuration");
 	return mgmt_reply_json(rep, 200, root);
@@ -157,12 +166,12 @@ post_reset(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 static int
 get_metrics(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 {
-	RTE_SET_USED(req);
+	(void)req;
 	return mgmt_metrics_reply(ctx, rep);
 }
 
-int
-mgmt_core_routes(struct mgmt_server *s)
+static int
+core_routes(struct mgmt_server *s)
 {
 	static const struct {
 		unsigned int method;
@@ -182,11 +191,28 @@ mgmt_core_routes(struct mgmt_server *s)
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < RTE_DIM(core); i++) {
+	for (i = 0; i < DP_DIM(core); i++) {
 		rc = mgmt_routes_add(&s->routes, core[i].method, core[i].pattern, core[i].flags,
 				NULL, core[i].fn, s);
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
+}
+
+int
+mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
+		const struct mgmt_binding *b, const struct dp_config *cfg, char *err, size_t errlen)
+{
+	int rc = mgmt_server_new(out, o, b, cfg, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	rc = core_routes(*out);
+	if (rc != 0) {
+		snprintf(err, errlen, "mgmt: %s", strerror(-rc));
+		mgmt_server_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -9,8 +9,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <rte_common.h>
-
 #include "mgmt_guard.h"
 
 #define NS_PER_S 1000000000ull

@@ -42,8 +42,20 @@ struct mgmt_server {
 	atomic_uint_fast64_t replies[MGMT_STATUS_MAX];
 };
 
-/* mgmt_core.c: the routes every binary has. */
-int mgmt_core_routes(struct mgmt_server *s);
+/*
+ * mgmt_server.c: the server without any route (mgmt_create() in
+ * mgmt_core.c adds the core routes), and its release.
+ */
+int mgmt_server_new(struct mgmt_server **out, const struct mgmt_options *o,
+		const struct mgmt_binding *b, const struct dp_config *cfg,
+		char *err, size_t errlen);
+void mgmt_server_free(struct mgmt_server *s);
+
+/* mgmt_view.c: the binding's view of the data plane, or what a program without one shows. */
+const char *mgmt_platform_version(const struct mgmt_server *s);	/* NULL: none */
+unsigned int mgmt_nb_ports(const struct mgmt_server *s);
+unsigned int mgmt_nb_workers(const struct mgmt_server *s);
+bool mgmt_stopping(const struct mgmt_server *s);
 
 /* mgmt_config.c: the GET /api/v1/config document. */
 json_t *mgmt_config_json(const struct mgmt_server *s);

@@ -11,42 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_version.h>
-
-#include "dp_port.h"
 #include "mgmt_internal.h"
 
 #define MGMT_NAME_MAX 160
 
-static const struct {
-	const char *name;
-	const char *help;
-	size_t off;
-} driver_stats[] = {
-	{ "rx_packets", "Packets received by the port (driver count)",
-		offsetof(struct rte_eth_stats, ipackets) },
-	{ "tx_packets", "Packets sent by the port (driver count)",
-		offsetof(struct rte_eth_stats, opackets) },
-	{ "rx_bytes", "Bytes received by the port (driver count)",
-		offsetof(struct rte_eth_stats, ibytes) },
-	{ "tx_bytes", "Bytes sent by the port (driver count)",
-		offsetof(struct rte_eth_stats, obytes) },
-	{ "rx_missed", "Packets dropped by the port because the rx queues were full",
-		offsetof(struct rte_eth_stats, imissed) },
-	{ "rx_errors", "Erroneous packets received by the port",
-		offsetof(struct rte_eth_stats, ierrors) },
-	{ "tx_errors", "Packets the port failed to send",
-		offsetof(struct rte_eth_stats, oerrors) },
-	{ "rx_nombuf", "Receive buffer allocation failures",
-		offsetof(struct rte_eth_stats, rx_nombuf) },
+static const struct dp_counter_desc driver_stats[DP_DRV_NB] = {
+	DP_DRIVER_STATS(DP_CTR_DESC)
 };
 
+/* The label of port slot (its port id). */
 static void
-slot_label(const struct mgmt_counter_set *cs, unsigned int slot, char *buf, size_t len)
+port_label(const struct mgmt_server *s, unsigned int slot, char *buf, size_t len)
+{
+	struct dp_port_desc d;
+
+	s->b.view->port_desc(slot, &d);
+	snprintf(buf, len, "%u", d.port_id);
+}
+
+static void
+slot_label(const struct mgmt_server *s, const struct mgmt_counter_set *cs, unsigned int slot,
+		char *buf, size_t len)
 {
 	if (cs->nb_slots == 0)
-		snprintf(buf, len, "%u", dp_ports[slot].port_id);
+		port_label(s, slot, buf, len);
 	else if (cs->slot_name != NULL)
 		cs->slot_name(cs->ctx, slot, buf, len);
 	else
@@ -54,28 +42,25 @@ slot_label(const struct mgmt_counter_set *cs, unsigned int slot, char *buf, size
 }
 
 static void
-driver_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
+driver_families(struct mgmt_prom *p, const struct mgmt_server *s,
+		const struct mgmt_counter_set *cs)
 {
-	struct rte_eth_stats *st = calloc(dp_nb_ports + 1u, sizeof(*st));
+	unsigned int k, i, n = mgmt_nb_ports(s);
+	uint64_t *st = calloc((size_t)n * DP_DRV_NB + 1, sizeof(*st));
 	char name[MGMT_NAME_MAX], lbl[32];
-	unsigned int k;
-	uint16_t i;
 
 	if (st == NULL) {
 		p->buf.oom = true;
 		return;
 	}
-	for (i = 0; i < dp_nb_ports; i++)
-		rte_eth_stats_get(dp_ports[i].port_id, &st[i]);
-	for (k = 0; k < RTE_DIM(driver_stats); k++) {
+	for (i = 0; i < n; i++)
+		s->b.view->driver_stats(i, &st[(size_t)i * DP_DRV_NB]);
+	for (k = 0; k < DP_DRV_NB; k++) {
 		snprintf(name, sizeof(name), "%sdriver_%s_total", cs->prefix, driver_stats[k].name);
 		mgmt_prom_family(p, name, "counter", driver_stats[k].help);
-		for (i = 0; i < dp_nb_ports; i++) {
-			const uint64_t *v = (const uint64_t *)(const void *)
-				((const char *)&st[i] + driver_stats[k].off);
-
-			snprintf(lbl, sizeof(lbl), "%u", dp_ports[i].port_id);
-			mgmt_prom_u64(p, name, *v, cs->label, lbl, NULL);
+		for (i = 0; i < n; i++) {
+			port_label(s, i, lbl, sizeof(lbl));
+			mgmt_prom_u64(p, name, st[(size_t)i * DP_DRV_NB + k], cs->label, lbl, NULL);
 		}
 	}
 	free(st);
@@ -83,10 +68,11 @@ driver_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
 
 /* One family per counter, one sample per slot. */
 static int
-counter_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
+counter_families(struct mgmt_prom *p, const struct mgmt_server *s,
+		const struct mgmt_counter_set *cs)
 {
 	const struct dp_counters *c = cs->ctrs;
-	unsigned int nb = cs->nb_slots != 0 ? cs->nb_slots : dp_nb_ports;
+	unsigned int nb = cs->nb_slots != 0 ? cs->nb_slots : mgmt_nb_ports(s);
 	char name[MGMT_NAME_MAX], lbl[64];
 	unsigned int k, slot;
 	uint64_t *v;
@@ -104,14 +90,14 @@ counter_families(struct mgmt_prom *p, const struct mgmt_counter_set *cs)
 			continue;
 		mgmt_prom_family(p, name, "counter", c->desc[k].help);
 		for (slot = 0; slot < nb; slot++) {
-			slot_label(cs, slot, lbl, sizeof(lbl));
+			slot_label(s, cs, slot, lbl, sizeof(lbl));
 			mgmt_prom_u64(p, name, v[(size_t)slot * c->nb_counters + k],
 					cs->label, lbl, NULL);
 		}
 	}
 	free(v);
 	if (cs->nb_slots == 0)
-		driver_families(p, cs);
+		driver_families(p, s, cs);
 	return 0;
 }
 
@@ -119,12 +105,16 @@ static void
 server_families(struct mgmt_prom *p, struct mgmt_server *s)
 {
 	const char *pre = s->b.metric_prefix;
+	const char *platform = mgmt_platform_version(s);
 	char name[MGMT_NAME_MAX], code[8];
 	unsigned int i;
 
 	snprintf(name, sizeof(name), "%sbuild_info", pre);
 	mgmt_prom_family(p, name, "gauge", "Version of the program and of DPDK; always 1");
-	mgmt_prom_u64(p, name, 1, "version", VFWCL_VERSION, "dpdk", rte_version(), NULL);
+	if (platform != NULL)
+		mgmt_prom_u64(p, name, 1, "version", VFWCL_VERSION, "dpdk", platform, NULL);
+	else
+		mgmt_prom_u64(p, name, 1, "version", VFWCL_VERSION, NULL);
 	snprintf(name, sizeof(name), "%sstart_time_seconds", pre);
 	mgmt_prom_family(p, name, "gauge", "Start time of the management server, Unix seconds");
 	mgmt_prom_f64(p, name, (double)s->start_unix_ns / 1e9, NULL);
@@ -150,7 +140,7 @@ mgmt_metrics_reply(struct mgmt_server *s, struct mgmt_reply *rep)
 
 	mgmt_buf_init(&p.buf);
 	for (i = 0; i < s->b.nb_counter_sets; i++)
-		if (counter_families(&p, &s->b.counter_sets[i]) != 0)
+		if (counter_families(&p, s, &s->b.counter_sets[i]) != 0)
 			p.buf.oom = true;
 	if (s->b.metrics != NULL)
 		s->b.metrics(s->b.ctx, &p);

@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <rte_common.h>
-
 #include "dp_secret.h"
 #include "mgmt.h"
 
@@ -157,7 +155,7 @@ mgmt_options_register(struct dp_app *app, struct mgmt_options *o)
 	struct dp_option_group g = {
 		.title = "Management (REST) options, with --mgmt ADDR:PORT",
 		.options = mgmt_option_table,
-		.nb_options = RTE_DIM(mgmt_option_table),
+		.nb_options = DP_DIM(mgmt_option_table),
 		.ctx = o,
 	};
 

@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_common.h>
-
 #include "mgmt_route.h"
 
 static const struct {
@@ -27,7 +25,7 @@ mgmt_method_bit(const char *method)
 		return 0;
 	if (strcmp(method, "HEAD") == 0)
 		return MGMT_M_GET;
-	for (i = 0; i < RTE_DIM(methods); i++)
+	for (i = 0; i < DP_DIM(methods); i++)
 		if (strcmp(method, methods[i].name) == 0)
 			return methods[i].bit;
 	return 0;
@@ -38,7 +36,7 @@ mgmt_method_name(unsigned int bit)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(methods); i++)
+	for (i = 0; i < DP_DIM(methods); i++)
 		if (methods[i].bit == bit)
 			return methods[i].name;
 	return "?";
@@ -51,7 +49,7 @@ mgmt_methods_str(unsigned int mask, char *buf, size_t len)
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < RTE_DIM(methods); i++) {
+	for (i = 0; i < DP_DIM(methods); i++) {
 		if (!(mask & methods[i].bit))
 			continue;
 		off += (size_t)snprintf(buf + off, off < len ? len - off : 0, "%s%s",

@@ -30,15 +30,13 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
-#include <rte_log.h>
 
+#include "dp_log.h"
 #include "dp_secret.h"
 #include "mgmt_internal.h"
 
 #define MGMT_LISTEN_BACKLOG 128
 #define MGMT_PEM_MAX (1u << 20)
-
-static int mgmt_logtype = -1;
 
 /* Per request; freed by on_completed. Owned by the server thread serving it. */
 struct mgmt_conn {
@@ -66,13 +64,15 @@ clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* libmicrohttpd's own messages go to the DPDK log (INFO). */
+/*
+ * libmicrohttpd's own messages (a client that closed early, a bad request
+ * line): detail for debugging, shown with --log-level=8 only.
+ */
 static void __attribute__((format(printf, 2, 0)))
 mhd_logger(void *cls, const char *fmt, va_list ap)
 {
-	RTE_SET_USED(cls);
-	if (mgmt_logtype >= 0)
-		rte_vlog(RTE_LOG_INFO, (uint32_t)mgmt_logtype, fmt, ap);
+	(void)cls;
+	dp_vlog(DP_LOG_DEBUG, "mgmt", fmt, ap);
 }
 
 /* The deadline tracker of conn (libmicrohttpd's socket context), or NULL. */
@@ -122,7 +122,7 @@ query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 {
 	struct query_find *q = cls;
 
-	RTE_SET_USED(kind);
+	(void)kind;
 	if (key != NULL && strcmp(key, q->name) == 0) {
 		q->value = value != NULL ? value : "";
 		q->found = true;
@@ -151,8 +151,8 @@ query_check_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char
 	struct query_check *q = cls;
 	unsigned int i;
 
-	RTE_SET_USED(kind);
-	RTE_SET_USED(value);
+	(void)kind;
+	(void)value;
 	if (key == NULL || strcmp(key, "pretty") == 0)
 		return MHD_YES;
 	for (i = 0; q->keys != NULL && q->keys[i] != NULL; i++)
@@ -537,7 +537,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct mgmt_server *s = cls;
 	struct mgmt_conn *c = *con_cls;
 
-	RTE_SET_USED(toe);
+	(void)toe;
 	mgmt_guard_request_ended(&s->guard, conn_track(conn));
 	if (c == NULL)
 		return;
@@ -592,7 +592,7 @@ unescape(void *cls, struct MHD_Connection *conn, char *str)
 {
 	char *r = str, *w = str;
 
-	RTE_SET_USED(cls);
+	(void)cls;
 	while (*r != '\0') {
 		int hi = r[0] == '%' ? hex_value(r[1]) : -1;
 		int lo = hi >= 0 ? hex_value(r[2]) : -1;
@@ -691,8 +691,8 @@ check_options(struct mgmt_server *s, const struct mgmt_options *o, char *err, si
 	return 0;
 }
 
-static void
-server_free(struct mgmt_server *s)
+void
+mgmt_server_free(struct mgmt_server *s)
 {
 	mgmt_auth_clear(&s->auth);
 	explicit_bzero(&s->opt, sizeof(s->opt));
@@ -707,7 +707,7 @@ server_free(struct mgmt_server *s)
 }
 
 int
-mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
+mgmt_server_new(struct mgmt_server **out, const struct mgmt_options *o,
 		const struct mgmt_binding *b, const struct dp_config *cfg, char *err, size_t errlen)
 {
 	struct mgmt_server *s;
@@ -732,16 +732,12 @@ mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 	snprintf(s->www_authenticate, sizeof(s->www_authenticate),
 			"Basic realm=\"%s\", charset=\"UTF-8\"", b->program);
-	if (mgmt_logtype < 0)
-		mgmt_logtype = rte_log_register_type_and_pick_level("vfwcl.mgmt", RTE_LOG_NOTICE);
 	mgmt_guard_init(&s->guard, o->request_timeout_s, s->b.program);
 	rc = check_options(s, o, err, errlen);
-	if (rc == 0)
-		rc = mgmt_core_routes(s);
 	if (rc != 0) {
 		if (rc != -EINVAL)
 			snprintf(err, errlen, "mgmt: %s", strerror(-rc));
-		server_free(s);
+		mgmt_server_free(s);
 		return rc;
 	}
 	*out = s;
@@ -927,5 +923,5 @@ mgmt_stop(struct mgmt_server *s)
 		s->daemon = NULL;
 		s->listen_fd = -1;
 	}
-	server_free(s);
+	mgmt_server_free(s);
 }

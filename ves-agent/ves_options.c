@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_common.h>
-
 #include "dp_secret.h"
 #include "ves_config.h"
 #include "ves_url.h"
@@ -307,7 +305,6 @@ set_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 	return 0;
 }
 
-
 static int
 set_nic_array(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
@@ -363,7 +360,7 @@ ves_options_register(struct dp_app *app, struct ves_config *cfg)
 	const struct dp_option_group g = {
 		.title = "VES agent options",
 		.options = ves_options,
-		.nb_options = RTE_DIM(ves_options),
+		.nb_options = DP_DIM(ves_options),
 		.ctx = cfg,
 	};
 

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-
-#include "dp_main.h"
-#include "dp_port.h"
 #include "dp_stats.h"
 #include "ves_agent.h"
 #include "ves_ports.h"
@@ -15,28 +12,29 @@ static struct ves_config ves_cfg;	/* written: main at start-up; then immutable *
 static uint64_t ves_portmask;		/* --ves-ports; 0 = every port */
 /* written: main at start; read: the agent's thread */
 static struct dp_counters *port_ctrs;
-static uint16_t reported[RTE_MAX_ETHPORTS];	/* dp_ports indexes reported */
+static const struct dp_view *view;
+static uint16_t reported[VES_MAX_PORTS];	/* port slots of the view reported */
 static unsigned int nb_reported;
 /* written: main (published once started); read: main, REST threads (stats) */
 static struct ves_agent *agent;
 /* written: main before any reader starts; read: main, REST threads */
 static json_t *(*binary_stats_json)(void *ctx);
 
-/* --ves-ports 0,2 : port ids */
+/* --ves-ports 0,2 : port ids (those not in use are refused at start) */
 static int
 set_ves_ports(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	char buf[256], *tok, *save = NULL;
 	uint64_t mask = 0, id;
 
-	RTE_SET_USED(ctx);
+	(void)ctx;
 	if (value == NULL || strlen(value) >= sizeof(buf) || value[0] == '\0')
 		return dp_opt_error(err, errlen, name, value, "a list of port ids, e.g. 0 or 0,1");
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		if (dp_parse_u64(tok, 0, RTE_MAX_ETHPORTS - 1, &id) != 0)
+		if (dp_parse_u64(tok, 0, VES_MAX_PORTS - 1, &id) != 0)
 			return dp_opt_error(err, errlen, name, value,
-					"a list of port ids between 0 and %u", RTE_MAX_ETHPORTS - 1);
+					"a list of port ids between 0 and %u", VES_MAX_PORTS - 1);
 		mask |= 1ull << id;
 	}
 	ves_portmask = mask;
@@ -58,58 +56,69 @@ ves_ports_register(struct dp_app *app)
 	return rc != 0 ? rc : dp_app_add_group(app, &g);
 }
 
-void
-ves_ports_check(void)
+int
+ves_ports_check(char *err, size_t errlen)
 {
-	char err[DP_ERR_LEN];
+	int rc = ves_config_finalize(&ves_cfg, err, errlen);
 
-	if (ves_config_finalize(&ves_cfg, err, sizeof(err)) != 0)
-		dp_die(DP_EXIT_USAGE, "%s", err);
-	if (ves_portmask != 0 && !ves_config_enabled(&ves_cfg))
-		dp_die(DP_EXIT_USAGE, "--ves-ports: needs --ves-url");
+	if (rc != 0)
+		return rc;
+	if (ves_portmask != 0 && !ves_config_enabled(&ves_cfg)) {
+		snprintf(err, errlen, "--ves-ports: needs --ves-url");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Runs on the agent's thread: never blocks a worker. */
 static int
 read_ports(void *ctx, struct ves_port_sample *out)
 {
-	struct rte_eth_link link;
 	unsigned int i;
 
-	RTE_SET_USED(ctx);
+	(void)ctx;
 	for (i = 0; i < nb_reported; i++) {
+		struct dp_port_desc d;
+		struct dp_port_link link;
 		uint16_t p = reported[i];
 
 		out[i].rx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_packets);
 		out[i].rx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_bytes);
 		out[i].tx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_packets);
 		out[i].tx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_bytes);
-		memset(&link, 0, sizeof(link));
-		out[i].link_up = rte_eth_link_get_nowait(dp_ports[p].port_id, &link) == 0 &&
-				 link.link_status == RTE_ETH_LINK_UP;
-		snprintf(out[i].name, sizeof(out[i].name), "%s", dp_ports[p].name);
+		view->port_link(p, &link);
+		out[i].link_up = link.up;
+		view->port_desc(p, &d);
+		snprintf(out[i].name, sizeof(out[i].name), "%s", d.name);
 	}
 	return 0;
 }
 
 int
-ves_ports_start(struct dp_counters *ctrs, const char *program, char *err, size_t errlen)
+ves_ports_start(const struct dp_view *v, struct dp_counters *ctrs, const char *program,
+		char *err, size_t errlen)
 {
 	struct ves_source src = { .read = read_ports };
 	struct ves_agent *a;
 	uint64_t seen = 0;
-	uint16_t p;
+	unsigned int p, nb;
 	int rc;
 
 	if (!ves_config_enabled(&ves_cfg))
 		return 0;
 	port_ctrs = ctrs;
+	view = v;
 	nb_reported = 0;
-	for (p = 0; p < dp_nb_ports; p++) {
-		if (ves_portmask != 0 && !(ves_portmask & (1ull << dp_ports[p].port_id)))
+	nb = v->nb_ports();
+	for (p = 0; p < nb && nb_reported < VES_MAX_PORTS; p++) {
+		struct dp_port_desc d;
+
+		v->port_desc(p, &d);
+		if (d.port_id >= VES_MAX_PORTS ||
+		    (ves_portmask != 0 && !(ves_portmask & (1ull << d.port_id))))
 			continue;
-		reported[nb_reported++] = p;
-		seen |= 1ull << dp_ports[p].port_id;
+		reported[nb_reported++] = (uint16_t)p;
+		seen |= 1ull << d.port_id;
 	}
 	if ((ves_portmask & ~seen) != 0) {
 		snprintf(err, errlen, "--ves-ports: invalid value (port mask 0x%" PRIx64

@@ -2,11 +2,13 @@
 /*
  * The VES agent for a binary built on dataplane/: the port totals come from
  * the binary's per-port counter set (DP_PORT_COUNTERS first; relaxed loads,
- * no lock) and the link state from the driver, both read on the agent's own
- * thread, so no worker is ever blocked. --ves-ports chooses the ports that
+ * no lock) and the ports' names and links from the view the binary gives
+ * (dp_mgmt_view(): this library calls no DPDK), both read on the agent's
+ * own thread, so no worker is ever blocked. --ves-ports chooses the ports that
  * are reported (ONAP's vFW reported its unprotected interface only).
  *
- * Use: ves_ports_register() before dp_main_init(); ves_ports_check() after;
+ * Use: ves_ports_register() before dp_main_init(); ves_ports_check() after
+ * (exit 2 with its message when it fails);
  * ves_ports_start() once the workers run; ves_ports_stop() after they
  * stopped (sends the last partial interval); ves_ports_free() after the
  * REST server stopped. One agent per process.
@@ -21,15 +23,24 @@
 
 #include "dp_counters.h"
 #include "dp_options.h"
+#include "dp_view.h"
+
+/* --ves-ports takes port ids below this (a 64-bit mask). */
+#define VES_MAX_PORTS 64
 
 /* Add the --ves-* options and --ves-ports. */
 int ves_ports_register(struct dp_app *app);
 
-/* Cross-option checks; exits 2 with one line on a bad combination. */
-void ves_ports_check(void);
+/* Cross-option checks: 0, or -EINVAL with err (one line) on a bad combination. */
+int ves_ports_check(char *err, size_t errlen);
 
-/* Start the agent when --ves-url is set (else 0 and nothing). ctrs: slot = dp_ports index. */
-int ves_ports_start(struct dp_counters *ctrs, const char *program, char *err, size_t errlen);
+/*
+ * Start the agent when --ves-url is set (else 0 and nothing): the ports of
+ * view, ctrs slot = view's port slot. -EINVAL with err when --ves-ports
+ * names a port not in use.
+ */
+int ves_ports_start(const struct dp_view *view, struct dp_counters *ctrs, const char *program,
+		char *err, size_t errlen);
 
 void ves_ports_stop(void);
 void ves_ports_free(void);

@@ -21,6 +21,7 @@
 #include "dp_clock.h"
 #include "dp_escape.h"
 #include "dp_main.h"
+#include "dp_mgmt.h"
 #include "dp_net.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -753,7 +754,9 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	ves_ports_set_stats_json(vfw_stats_json);
 	dp_main_init(&vfw_app, &vfw.cfg, argc, argv);
-	ves_ports_check();
+	rc = ves_ports_check(err, sizeof(err));
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	vfw.tsc_hz = dp_clock_tsc_hz();
 
 	rc = dp_workers_select(&vfw.cfg, err, sizeof(err));
@@ -792,7 +795,7 @@ main(int argc, char **argv)
 		dp_fail(rc, "%s", err);
 	vfw_stats_start();
 	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
-	rc = ves_ports_start(vfw.pctrs, "vfw", err, sizeof(err));
+	rc = ves_ports_start(dp_mgmt_view(), vfw.pctrs, "vfw", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	wrc = dp_main_run(&vfw.cfg, &hooks, vfw_worker_main);

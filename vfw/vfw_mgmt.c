@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "dp_mgmt.h"
 #include "mgmt.h"
 #include "sess_ctl.h"
 #include "vfw.h"
@@ -263,6 +264,7 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 		.program = "vfw",
 		.metric_prefix = "vfwcl_vfw_",
 		.stats_json = stats_json,
+		.view = dp_mgmt_view(),
 		.counter_sets = {
 			{ .ctrs = vfw.pctrs, .prefix = "vfwcl_vfw_", .label = "port" },
 			{ .ctrs = vfw.sctrs, .prefix = "vfwcl_vfw_sessions_", .label = "table",

@@ -18,6 +18,7 @@
 #include "arp.h"
 #include "dp_clock.h"
 #include "dp_main.h"
+#include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_probe.h"
 #include "dp_stats.h"
@@ -270,7 +271,9 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	ves_ports_set_stats_json(vpkg_stats_json);
 	dp_main_init(&vpkg_app, &vpkg.cfg, argc, argv);
-	ves_ports_check();
+	rc = ves_ports_check(err, sizeof(err));
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	if (vpkg.opt.no_rx) {
 		unsigned int p;
 
@@ -332,7 +335,7 @@ main(int argc, char **argv)
 
 	vpkg_stats_start();
 	/* the agent's baseline is taken before the first packet: deltas add up to the totals */
-	rc = ves_ports_start(vpkg.port_ctrs, "vpkg", err, sizeof(err));
+	rc = ves_ports_start(dp_mgmt_view(), vpkg.port_ctrs, "vpkg", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	wrc = dp_main_run(&vpkg.cfg, &hooks, vpkg_tx_worker);

@@ -14,6 +14,7 @@
 
 #include "dp_clock.h"
 #include "dp_main.h"
+#include "dp_mgmt.h"
 #include "mgmt.h"
 #include "streams.h"
 #include "vpkg.h"
@@ -512,6 +513,7 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 		.config_json = config_json,
 		.stats_reset = stats_reset,
 		.metrics = metrics,
+		.view = dp_mgmt_view(),
 		.counter_sets = {
 			{ .ctrs = vpkg.port_ctrs, .prefix = VPKG_METRIC_PREFIX, .label = "port" },
 		},

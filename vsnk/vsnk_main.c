@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "dp_main.h"
+#include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "dp_worker.h"
@@ -138,7 +139,9 @@ main(int argc, char **argv)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	ves_ports_set_stats_json(vsnk_stats_json);
 	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
-	ves_ports_check();
+	rc = ves_ports_check(err, sizeof(err));
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 
 	rc = dp_workers_select(&vsnk.cfg, err, sizeof(err));
 	if (rc < 0)
@@ -160,7 +163,7 @@ main(int argc, char **argv)
 	rc = vsnk_mgmt_start(err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
-	rc = ves_ports_start(vsnk.ctrs, "vsnk", err, sizeof(err));
+	rc = ves_ports_start(dp_mgmt_view(), vsnk.ctrs, "vsnk", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	printf("vsnk: %u rx worker(s), %u port(s); Ctrl-C to stop\n", dp_nb_workers, dp_nb_ports);

@@ -13,6 +13,7 @@
 
 #include "dashboard.h"
 #include "dp_main.h"
+#include "dp_mgmt.h"
 #include "dp_worker.h"
 #include "mgmt.h"
 #include "vsnk.h"
@@ -377,6 +378,7 @@ vsnk_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 		.config_json = config_json,
 		.stats_reset = stats_reset,
 		.metrics = metrics,
+		.view = dp_mgmt_view(),
 		.counter_sets = {
 			{ .ctrs = vsnk.ctrs, .prefix = VSNK_METRIC_PREFIX, .label = "port" },
 		},

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The glue between the DPDK data plane and the control libraries: the
+ * dp_view (dp_view.h) of this process's ports (dp_ports) and workers,
+ * read with rte_ethdev. mgmt/ and ves-agent/ take it from the binary
+ * (mgmt_binding.view, ves_ports_start) and never call DPDK themselves.
+ */
+#ifndef DP_MGMT_H
+#define DP_MGMT_H
+
+#include "dp_view.h"
+
+/* The view of the ports in use (dp_ports) and of the workers; static, never NULL. */
+const struct dp_view *dp_mgmt_view(void);
+
+#endif /* DP_MGMT_H */
