@@ -189,6 +189,12 @@ int mgmt_reply_static(struct mgmt_reply *rep, int status, const char *content_ty
 		const void *data, size_t len);
 /* Reply without a body (e.g. 200 or 204 to a PUT). Returns status. */
 int mgmt_reply_empty(struct mgmt_reply *rep, int status);
+/*
+ * Reply to a call that failed with a negative errno rc and the message err:
+ * -ENOENT 404, -EINVAL 400, -ENODATA 409 (a conflict with the current
+ * state), anything else 500 (err, or strerror when err is ""). Returns status.
+ */
+int mgmt_reply_errno(struct mgmt_reply *rep, int rc, const char *err);
 
 /*
  * A handler: fill rep (status and body) and return the status. On an error

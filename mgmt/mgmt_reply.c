@@ -316,3 +316,18 @@ mgmt_parse_uint(const char *s, const char *what, uint64_t min, uint64_t max, uin
 	*out = v;
 	return 0;
 }
+
+int
+mgmt_reply_errno(struct mgmt_reply *rep, int rc, const char *err)
+{
+	switch (rc) {
+	case -ENOENT:
+		return mgmt_reply_error(rep, 404, "%s", err);
+	case -EINVAL:
+		return mgmt_reply_error(rep, 400, "%s", err);
+	case -ENODATA:
+		return mgmt_reply_error(rep, 409, "%s", err);
+	default:
+		return mgmt_reply_error(rep, 500, "%s", err[0] != '\0' ? err : strerror(-rc));
+	}
+}

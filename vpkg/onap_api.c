@@ -40,9 +40,9 @@
 #include <rte_common.h>
 
 #include "mgmt.h"
+#include "onap_api.h"
 #include "streams.h"
 #include "vpkg.h"
-#include "vpkg_mgmt.h"
 
 #define RESTCONF "/restconf/config"
 #define SC_ROOT RESTCONF "/stream-count:stream-count"
@@ -129,7 +129,7 @@ put_stream_count(void *ctx, const struct mgmt_request *req, struct mgmt_reply *r
 		return rep->status;
 	rc = vpkg_set_active_streams((unsigned int)n, err, sizeof(err));
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return mgmt_reply_empty(rep, 200);
 }
 
@@ -294,7 +294,7 @@ put_pg_streams(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep
 	rc = vpkg_streams_modify(edit_pg_streams, l, err, sizeof(err));
 	free(l);
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return mgmt_reply_empty(rep, 200);
 }
 
@@ -344,7 +344,7 @@ delete_pg_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *r
 		return rep->status;
 	rc = vpkg_stream_set_enabled(s.name, false, err, sizeof(err));
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return mgmt_reply_empty(rep, 200);
 }
 

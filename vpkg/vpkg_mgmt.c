@@ -16,6 +16,7 @@
 #include "dp_main.h"
 #include "dp_mgmt.h"
 #include "mgmt.h"
+#include "onap_api.h"
 #include "streams.h"
 #include "vpkg.h"
 #include "vpkg_mgmt.h"
@@ -47,21 +48,6 @@ vpkg_mgmt_register_options(struct dp_app *app)
 {
 	mgmt_options_init(&mgmt_opt);
 	return mgmt_options_register(app, &mgmt_opt);
-}
-
-int
-vpkg_mgmt_reply_rc(struct mgmt_reply *rep, int rc, const char *err)
-{
-	switch (rc) {
-	case -ENOENT:
-		return mgmt_reply_error(rep, 404, "%s", err);
-	case -EINVAL:
-		return mgmt_reply_error(rep, 400, "%s", err);
-	case -ENODATA:
-		return mgmt_reply_error(rep, 409, "%s", err);
-	default:
-		return mgmt_reply_error(rep, 500, "%s", err[0] != '\0' ? err : strerror(-rc));
-	}
 }
 
 /* ------------------------------------------------------------ binding */
@@ -334,7 +320,7 @@ put_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	a.body = req->body;
 	rc = vpkg_streams_modify(edit_apply, &a, err, sizeof(err));
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return reply_stream(a.id, rep);
 }
 
@@ -353,7 +339,7 @@ set_enabled(const struct mgmt_request *req, struct mgmt_reply *rep, bool on)
 		return rep->status;
 	rc = vpkg_stream_set_enabled(name, on, err, sizeof(err));
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return reply_stream(id, rep);
 }
 
@@ -464,7 +450,7 @@ put_rate(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 		return mgmt_reply_error(rep, 400, "%s", err);
 	rc = vpkg_streams_modify(edit_total_rate, &t.rate, err, sizeof(err));
 	if (rc != 0)
-		return vpkg_mgmt_reply_rc(rep, rc, err);
+		return mgmt_reply_errno(rep, rc, err);
 	return get_rate(ctx, req, rep);
 }
 

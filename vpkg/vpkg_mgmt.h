@@ -59,12 +59,4 @@ int vpkg_mgmt_start(char *err, size_t errlen);
 /* Stop and free the server (before the ports are closed). */
 void vpkg_mgmt_stop(void);
 
-/* --- shared by vpkg_mgmt.c and onap_api.c --- */
-
-/* Reply to a failed streams.h call: -ENOENT 404, -EINVAL 400, -ENODATA 409, else 500. */
-int vpkg_mgmt_reply_rc(struct mgmt_reply *rep, int rc, const char *err);
-
-/* onap_api.c: add the ONAP routes. */
-int vpkg_onap_routes(struct mgmt_server *s);
-
 #endif /* VPKG_MGMT_H */
