@@ -139,6 +139,7 @@ def test_auth(tmp):
     pw = os.path.join(tmp, "pw")
     with open(pw, "w") as f:
         f.write("s3cret-pw\n")
+    os.chmod(pw, 0o600)     # a secret file: mode 600, as for every secret
     c = vc.Collector(auth="ves:s3cret-pw").start()
     rc, out, err, stats = vc.run_fake(["--ves-url", c.url, "--ves-user", "ves",
                                        "--ves-password-file", pw, "--ves-heartbeat", "0"] + BASE, 2.5)
