@@ -505,14 +505,6 @@ dp_cksum_add_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint64_t
 	return len == 0;
 }
 
-uint16_t
-dp_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word)
-{
-	uint32_t sum = (uint16_t)~cksum + (uint32_t)(uint16_t)~old_word + new_word;
-
-	return (uint16_t)~dp_cksum_fold(sum);
-}
-
 void
 dp_pkt_fix_cksums(void *frame, const struct dp_pkt_info *info)
 {

@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "dp_cksum.h"
 #include "dp_net.h"
 
 /* What dp_pkt_parse() found; DP_PKT_OK means every header up to L4 is whole. */
@@ -134,115 +135,115 @@ bool dp_l4_cksum_ok_mbuf(const struct rte_mbuf *m, const void *frame,
  * holds fewer than off + len bytes.
  */
 bool dp_cksum_add_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint64_t *sum);
-/* Incremental update (RFC 1624) of a 16-bit checksum when a 16-bit word changes. */
-uint16_t dp_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word);
-
-/* sum + v with the carry out of bit 63 added back in (2^64 = 1 modulo 0xffff). */
-static inline uint64_t
-dp_cksum_add64(uint64_t sum, uint64_t v)
-{
-	uint64_t r;
-
-	if (__builtin_add_overflow(sum, v, &r))
-		r++;
-	return r;
-}
-
-/*
- * One's complement sum of len bytes added to sum, 16-bit words as stored
- * (byte-order neutral); buf starts at an even offset of the packet. 64-bit
- * words are added with end-around carry, which keeps the sum modulo 0xffff
- * and never makes a non-zero sum 0; dp_cksum_fold() gives the 16-bit sum.
- * Inline and scalar (a vectorised loop costs more than it saves on the few
- * dozen bytes the rx fast paths sum per packet).
- */
-static inline uint64_t
-dp_cksum_add(uint64_t sum, const void *buf, uint32_t len)
-{
-	const uint8_t *b = buf;
-	uint64_t v64;
-	uint32_t v32;
-	uint16_t v16;
-
-	for (; len >= 8; b += 8, len -= 8) {
-		memcpy(&v64, b, 8);
-		sum = dp_cksum_add64(sum, v64);
-	}
-	if (len >= 4) {
-		memcpy(&v32, b, 4);
-		sum = dp_cksum_add64(sum, v32);
-		b += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&v16, b, 2);
-		sum = dp_cksum_add64(sum, v16);
-		b += 2;
-		len -= 2;
-	}
-	if (len != 0) {
-		v16 = 0;
-		memcpy(&v16, b, 1);
-		sum = dp_cksum_add64(sum, v16);
-	}
-	return sum;
-}
-
-/*
- * Fold a dp_cksum_add() sum to 16 bits (end-around carries), without a
- * loop: 64 -> 33 bits, then three 16-bit folds always suffice (< 2^18,
- * < 2^16 + 4, <= 0xffff). Each step keeps the value modulo 0xffff and
- * never turns a non-zero value into 0.
- */
-static inline uint16_t
-dp_cksum_fold(uint64_t sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* --- fast path for the common frame --- */
 
 #define DP_PKT_UDP4_PAYLOAD_OFF (RTE_ETHER_HDR_LEN + 20 + 8)
+#define DP_PKT_V4_L4_OFF (RTE_ETHER_HDR_LEN + 20)
 
 /*
- * Recognise the common frame without the general parser: untagged Ethernet,
- * IPv4 without options, not a fragment, UDP with a length matching the IP
- * length, the whole IP packet inside the avail contiguous bytes at f (avail
- * at most the frame length). Returns the IP total length when the frame is
- * such a one, 0 otherwise (then the caller takes the general path; nothing
- * is said about the frame).
+ * The one fast recogniser of the common frame, for every binary, so that
+ * the firewall and the sink agree on what is plain: untagged Ethernet, IPv4
+ * without options, not a fragment, the whole IP packet inside the avail
+ * contiguous bytes at f (avail at most the frame length), and a whole L4
+ * header: UDP with a length matching the IP length, TCP with a data offset
+ * of at least 20 bytes inside the IP length, or ICMP (8 bytes). Returns the
+ * IP total length and the L4 header length in *l4_hlen (the protocol is
+ * f[23]), or 0 when the frame is not such a one (then the caller takes the
+ * general path, dp_pkt_parse(); nothing is said about the frame).
  *
  * For a frame it accepts, dp_pkt_parse() on the same bytes returns DP_PKT_OK
- * with l3_type IPv4, l3_off 14, l4_proto UDP, no fragment, l4_off 34,
- * payload_off DP_PKT_UDP4_PAYLOAD_OFF and payload_len = the result - 28,
- * all of it readable at f. It reads only bytes below avail.
+ * with l3_type IPv4, l3_off 14, that l4_proto, no fragment, no options,
+ * l4_off DP_PKT_V4_L4_OFF, payload_off l4_off + *l4_hlen and payload_len =
+ * the result - 20 - *l4_hlen, all of it readable at f. It reads only bytes
+ * below avail.
  */
 static inline uint32_t
-dp_pkt_udp4_simple(const uint8_t *f, uint32_t avail)
+dp_pkt_v4_simple(const uint8_t *f, uint32_t avail, uint32_t *l4_hlen)
 {
-	const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
-	uint32_t w, tot;
+	const uint8_t *ip = f + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
+	uint32_t w, tot, l4len, hlen;
 
-	if (unlikely(avail < DP_PKT_UDP4_PAYLOAD_OFF))
+	if (unlikely(avail < DP_PKT_V4_L4_OFF + 8))
 		return 0;
 	/* a few fields per 32-bit load, fewer branches: EtherType, version, IHL */
 	memcpy(&w, f + 12, 4);
 	if ((rte_be_to_cpu_32(w) & 0xffffff00) != 0x08004500)
 		return 0;
-	/* MF flag and fragment offset (a fragment) and protocol; DF, TTL ignored */
+	/* MF flag and fragment offset (a fragment); DF, TTL ignored */
 	memcpy(&w, ip + 6, 4);
-	if ((rte_be_to_cpu_32(w) & 0x3fff00ff) != IPPROTO_UDP)
+	if ((rte_be_to_cpu_32(w) & 0x3fff0000) != 0)
 		return 0;
 	tot = (uint32_t)ip[2] << 8 | ip[3];
 	if (tot < 28 || tot > avail - RTE_ETHER_HDR_LEN)
 		return 0;
-	if (((uint32_t)ip[24] << 8 | ip[25]) != tot - 20)
+	l4len = tot - 20;
+	switch (ip[9]) {
+	case IPPROTO_UDP:
+		if (((uint32_t)l4[4] << 8 | l4[5]) != l4len)
+			return 0;
+		hlen = 8;
+		break;
+	case IPPROTO_TCP:
+		hlen = (l4[12] >> 4) * 4u;
+		if (l4len < 20 || hlen < 20 || hlen > l4len)
+			return 0;
+		break;
+	case IPPROTO_ICMP:
+		hlen = 8;
+		break;
+	default:
 		return 0;
+	}
+	*l4_hlen = hlen;
 	return tot;
+}
+
+/*
+ * dp_pkt_v4_simple() for UDP only (the sink's common frame): the IP total
+ * length, 0 for anything else; payload at DP_PKT_UDP4_PAYLOAD_OFF.
+ */
+static inline uint32_t
+dp_pkt_udp4_simple(const uint8_t *f, uint32_t avail)
+{
+	uint32_t hlen, tot = dp_pkt_v4_simple(f, avail, &hlen);
+
+	return tot != 0 && f[RTE_ETHER_HDR_LEN + 9] == IPPROTO_UDP ? tot : 0;
+}
+
+/*
+ * The port's word on a received checksum, read from the mbuf's offload
+ * flags the same way by every binary: GOOD (verified by the port), BAD
+ * (drop or count as malformed), or SW (unknown, or "none": not correct in
+ * the packet but the data is whole; verify in software where checking).
+ */
+enum dp_rx_ck {
+	DP_RX_CK_SW = 0,
+	DP_RX_CK_GOOD,
+	DP_RX_CK_BAD,
+};
+
+static inline enum dp_rx_ck
+dp_rx_ck_of(uint64_t flags, uint64_t good, uint64_t bad)
+{
+	if (flags == good)
+		return DP_RX_CK_GOOD;
+	return flags == bad ? DP_RX_CK_BAD : DP_RX_CK_SW;
+}
+
+/* The IPv4 header checksum's verdict. */
+static inline enum dp_rx_ck
+dp_rx_ip_ck(uint64_t ol_flags)
+{
+	return dp_rx_ck_of(ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+			RTE_MBUF_F_RX_IP_CKSUM_BAD);
+}
+
+/* The L4 (TCP/UDP) checksum's verdict. */
+static inline enum dp_rx_ck
+dp_rx_l4_ck(uint64_t ol_flags)
+{
+	return dp_rx_ck_of(ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+			RTE_MBUF_F_RX_L4_CKSUM_BAD);
 }
 
 /*

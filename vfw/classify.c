@@ -21,51 +21,26 @@ _Static_assert(VFW_CTR_malformed_trunc_ext - VFW_CTR_malformed_trunc_eth ==
 	       DP_PKT_TRUNC_EXT - DP_PKT_TRUNC_ETH, "malformed counters follow dp_pkt_status");
 
 /* Plain IPv4 (IHL 5, not a fragment) with a whole TCP/UDP/ICMP header, one
- * segment: what dp_pkt_parse() would find, without its generality. */
+ * segment: what dp_pkt_parse() would find, from the shared recogniser. */
 static bool
 parse_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 {
-	const uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
-	uint32_t tot, l4len, hlen;
+	uint32_t tot, hlen;
 
-	if (dlen != plen || dlen < RTE_ETHER_HDR_LEN + 28 || ip[0] != 0x45)
+	if (dlen != plen)
 		return false;
-	tot = dp_rd16(ip + 2);
-	if (tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (dp_rd16(ip + 6) & 0x3fff) != 0)
+	tot = dp_pkt_v4_simple(d, dlen, &hlen);
+	if (tot == 0)
 		return false;
-	l4len = tot - 20;
-	switch (ip[9]) {
-	case IPPROTO_UDP:
-		if (dp_rd16(l4 + 4) != l4len)
-			return false;
-		hlen = 8;
-		break;
-	case IPPROTO_TCP:
-		hlen = (l4[12] >> 4) * 4u;
-		if (l4len < 20 || hlen < 20 || hlen > l4len)
-			return false;
-		break;
-	case IPPROTO_ICMP:
-		hlen = 8;
-		break;
-	default:
-		return false;
-	}
+	memset(pi, 0, sizeof(*pi));	/* no VLAN, options, fragment; l4_dst_off is IPv6 only */
 	pi->ethertype = RTE_ETHER_TYPE_IPV4;
-	pi->vlan_tci = 0;
-	pi->nb_vlan = 0;
-	pi->first_fragment = 0;
 	pi->l3_type = DP_FAM_V4;
-	pi->l4_proto = ip[9];
-	pi->ip_options = 0;
-	pi->fragment = 0;
+	pi->l4_proto = d[RTE_ETHER_HDR_LEN + 9];
 	pi->l3_off = RTE_ETHER_HDR_LEN;
-	pi->l4_off = RTE_ETHER_HDR_LEN + 20;
+	pi->l4_off = DP_PKT_V4_L4_OFF;
 	pi->l3_len = (uint16_t)tot;
-	pi->payload_off = (uint16_t)(pi->l4_off + hlen);
-	pi->payload_len = (uint16_t)(l4len - hlen);
-	pi->rh_off = 0;
-	pi->l4_dst_off = 0;	/* IPv6 only */
+	pi->payload_off = (uint16_t)(DP_PKT_V4_L4_OFF + hlen);
+	pi->payload_len = (uint16_t)(tot - 20 - hlen);
 	return true;
 }
 
@@ -77,16 +52,13 @@ parse_v4(const uint8_t *d, uint32_t dlen, uint32_t plen, struct dp_pkt_info *pi)
 static inline bool
 l4_cksum_ok(const struct rte_mbuf *m, const uint8_t *d, const struct dp_pkt_info *pi)
 {
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	enum dp_rx_ck ck = dp_rx_l4_ck(m->ol_flags);
 	uint8_t proto = pi->l4_proto;
 
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
-	    proto != (pi->l3_type == DP_FAM_V4 ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != dp_fam_icmp_proto(pi->l3_type))
 		return true;
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-		return true;
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-		return false;
+	if (ck != DP_RX_CK_SW)
+		return ck == DP_RX_CK_GOOD;
 	return dp_l4_cksum_ok_mbuf(m, d, pi);
 }
 
@@ -321,7 +293,7 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		struct pkt *p, bool l2_mcast)
 {
 	uint8_t *ip = d + pi->l3_off, *l4 = d + pi->l4_off;
-	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	enum dp_rx_ck ipck = dp_rx_ip_ck(m->ol_flags);
 	uint32_t src, dst;
 
 	if (unlikely(pi->fragment)) {
@@ -332,8 +304,8 @@ ip4_checks(struct burst *b, struct rte_mbuf *m, uint8_t *d, const struct dp_pkt_
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_ip_options);
 		return 0;
 	}
-	if (unlikely(ipf == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		     (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, 20) != 0xffff))) {
+	if (unlikely(ipck == DP_RX_CK_BAD ||
+		     (ipck == DP_RX_CK_SW && !dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)ip)))) {
 		drop(b, m, VFW_CTR_malformed, VFW_CTR_bad_ip_cksum);
 		return 0;
 	}

@@ -120,30 +120,25 @@ static inline int
 fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 {
 	uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
-	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint64_t l4f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	uint32_t tot, l4len, src, dst, hash;
+	enum dp_rx_ck ipck = dp_rx_ip_ck(m->ol_flags), l4ck = dp_rx_l4_ck(m->ol_flags);
+	uint32_t tot, hlen, l4len, src, dst, hash;
 	uint8_t proto = ip[9];
 
-	if (unlikely(ip[0] != 0x45 || ip[8] <= 1))
-		return -1;
-	tot = dp_rd16(ip + 2);
-	if (unlikely(tot < 28 || tot > dlen - RTE_ETHER_HDR_LEN || (dp_rd16(ip + 6) & 0x3fff) != 0))
+	/* the shared recogniser says what is plain; TTL and TCP flags are the firewall's own */
+	tot = dp_pkt_v4_simple(d, dlen, &hlen);
+	if (unlikely(tot == 0 || ip[8] <= 1))
 		return -1;
 	l4len = tot - 20;
-	if (proto == IPPROTO_UDP) {
-		if (unlikely(dp_rd16(l4 + 4) != l4len))
+	if (proto == IPPROTO_TCP) {
+		if (ipck == DP_RX_CK_BAD)
 			return -1;
-	} else if (proto == IPPROTO_TCP) {
-		uint32_t hlen = (l4[12] >> 4) * 4u;
-
-		if (unlikely(l4len < 20 || hlen < 20 || hlen > l4len || !ct_tcp_flags_valid(l4[13])))
+		if (unlikely(!ct_tcp_flags_valid(l4[13])))
 			return -1;
 		p->cp.tcp_flags = l4[13];
 		p->cp.l4 = l4;
 		p->cp.l4len = l4len;
-	} else {
-		return -1;
+	} else if (proto != IPPROTO_UDP) {
+		return -1;	/* ICMP: the general path (errors quote a flow) */
 	}
 	memcpy(&src, ip + 12, 4);
 	memcpy(&dst, ip + 16, 4);
@@ -151,7 +146,8 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 	if (unlikely(((octet_check[ip[12]] & O_SRC) | (octet_check[ip[16]] & O_DST)) != 0 ||
 		     v4_special(src, dst)))
 		return -1;
-	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+	/* port's verdict, else the checksums in software, fused here (faster than the generic sum) */
+	if (ipck != DP_RX_CK_GOOD) {
 		uint64_t a, b;
 		uint32_t c;
 
@@ -161,12 +157,12 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		if (dp_cksum_fold((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c) != 0xffff)
 			return -1;
 	}
-	if (vfw.opt.verify_cksum && l4f != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	if (vfw.opt.verify_cksum && l4ck != DP_RX_CK_GOOD &&
 	    !(proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0)) {
 		uint64_t sum = (uint64_t)src + dst + rte_cpu_to_be_16(proto) +
 			       rte_cpu_to_be_16((uint16_t)l4len);
 
-		if (l4f == RTE_MBUF_F_RX_L4_CKSUM_BAD || dp_cksum_fold(dp_cksum_add(sum, l4, l4len)) != 0xffff)
+		if (l4ck == DP_RX_CK_BAD || dp_cksum_fold(dp_cksum_add(sum, l4, l4len)) != 0xffff)
 			return -1;
 	}
 	p->fam = CT_FAM_V4;

@@ -15,6 +15,8 @@
 
 #include <rte_byteorder.h>
 
+#include "dp_cksum.h"	/* dp_cksum_fold() folds the sums */
+
 /* The in-frame word of a 16-bit host-order value. */
 static inline uint32_t
 vpkg_ck_w16(uint16_t host)
@@ -44,17 +46,6 @@ vpkg_ck_neg32(uint32_t host)
 	uint32_t x = rte_cpu_to_be_32(host);
 
 	return (uint16_t)~(x & 0xffff) + (uint32_t)(uint16_t)~(x >> 16);
-}
-
-/* Fold a 64-bit accumulator of 16/32-bit words into a 16-bit one's complement sum. */
-static inline uint16_t
-vpkg_ck_fold(uint64_t acc)
-{
-	acc = (acc & 0xffffffffu) + (acc >> 32);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	return (uint16_t)acc;
 }
 
 /* Read / write an in-frame word (any alignment). */

@@ -172,15 +172,15 @@ vpkg_gen_fill(uint8_t *f, const struct vpkg_cstream *cs, struct vpkg_slot *st,
 	}
 	st->seq++;
 	if (cs->ip_varies)
-		vpkg_ck_store(f + cs->ip_ck_off, (uint16_t)~vpkg_ck_fold(ip));
+		vpkg_ck_store(f + cs->ip_ck_off, (uint16_t)~dp_cksum_fold(ip));
 	if (cs->l4_mode == VPKG_L4_SW) {
-		uint16_t ck = (uint16_t)~vpkg_ck_fold(l4);
+		uint16_t ck = (uint16_t)~dp_cksum_fold(l4);
 
 		if (cs->udp && ck == 0)
 			ck = 0xffff;
 		vpkg_ck_store(f + cs->l4_ck_off, ck);
 	} else {
-		vpkg_ck_store(f + cs->l4_ck_off, vpkg_ck_fold(l4));
+		vpkg_ck_store(f + cs->l4_ck_off, dp_cksum_fold(l4));
 	}
 	return len;
 }
@@ -232,7 +232,7 @@ vpkg_gen_burst(struct rte_mbuf **m, uint16_t n, const struct vpkg_cstream *cs,
 				memcpy(f + seq_off, &s, 4);
 				memcpy(f + seq_off + 4, &ts, 8);
 				if (likely(sw)) {
-					uint16_t ck = (uint16_t)~vpkg_ck_fold(base + (s & 0xffff) + (s >> 16));
+					uint16_t ck = (uint16_t)~dp_cksum_fold(base + (s & 0xffff) + (s >> 16));
 
 					if (udp && ck == 0)
 						ck = 0xffff;

@@ -51,20 +51,20 @@ static inline int
 cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
 		const struct dp_pkt_info *pi, uint64_t rx_offloads)
 {
-	uint64_t ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	enum dp_rx_ck ip = dp_rx_ip_ck(m->ol_flags), l4 = dp_rx_l4_ck(m->ol_flags);
 	bool sw_ip, sw_l4;
 
-	if (ip == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+	if (ip == DP_RX_CK_BAD || l4 == DP_RX_CK_BAD)
 		return 0;
 	sw_ip = c->verify_cksum && pi->l3_type == DP_FAM_V4 &&
-		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == DP_RX_CK_GOOD);
+	/* a "good" counts only from a port asked to check (rx_offloads) */
 	/* an IPv6 final destination not known (routing header): not checkable */
 	sw_l4 = c->verify_cksum && !pi->fragment &&
 		(pi->l4_proto == IPPROTO_UDP || pi->l4_proto == IPPROTO_TCP ||
 		 pi->l4_proto == IPPROTO_ICMPV6 || pi->l4_proto == IPPROTO_ICMP) &&
 		!(pi->l3_type == DP_FAM_V6 && pi->l4_dst_off == 0) &&
-		l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		l4 != DP_RX_CK_GOOD;
 	if (sw_ip && !dp_ipv4_hdr_cksum_ok((const struct rte_ipv4_hdr *)(frame + pi->l3_off)))
 		return 0;
 	/* across the segments of a chained frame (frame: the first one, or a copy of the headers) */
@@ -156,8 +156,7 @@ handle_pkt_fast(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 		const struct rte_mbuf *m, uint64_t now_ns, struct burst_acc *acc)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint64_t ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	enum dp_rx_ck ip = dp_rx_ip_ck(m->ol_flags), l4 = dp_rx_l4_ck(m->ol_flags);
 	struct dp_probe probe;
 	bool sw_ip, sw_l4;
 	uint32_t tot;
@@ -168,12 +167,12 @@ handle_pkt_fast(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 	tot = dp_pkt_udp4_simple(f, RTE_MIN(m->data_len, m->pkt_len));
 	if (unlikely(tot == 0))
 		return false;
-	if (unlikely(ip == RTE_MBUF_F_RX_IP_CKSUM_BAD || l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD))
+	if (unlikely(ip == DP_RX_CK_BAD || l4 == DP_RX_CK_BAD))
 		return false;
 	/* as cksum_ok(): software checks only where the port did not vouch */
 	sw_ip = c->verify_cksum &&
-		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD);
-	sw_l4 = c->verify_cksum && l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == DP_RX_CK_GOOD);
+	sw_l4 = c->verify_cksum && l4 != DP_RX_CK_GOOD;
 	if ((sw_ip || sw_l4) && unlikely(!dp_pkt_udp4_cksum_ok(f, tot, sw_ip, sw_l4)))
 		return false;
 	if (likely(dp_probe_decode(f + DP_PKT_UDP4_PAYLOAD_OFF,
