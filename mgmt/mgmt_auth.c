@@ -94,10 +94,9 @@ bool
 mgmt_auth_check(const struct mgmt_auth *a, const char *header)
 {
 	uint8_t dec[2 * MGMT_CRED_MAX];
-	uint8_t user[MGMT_CRED_MAX], pass[MGMT_CRED_MAX];
 	const uint8_t *colon;
 	size_t ul, pl, hl;
-	unsigned int d;
+	bool ok;
 	int n;
 
 	if (!a->enabled)
@@ -119,17 +118,28 @@ mgmt_auth_check(const struct mgmt_auth *a, const char *header)
 		return false;
 	ul = (size_t)(colon - dec);
 	pl = (size_t)n - ul - 1;
-	if (ul >= MGMT_CRED_MAX || pl >= MGMT_CRED_MAX) {
-		explicit_bzero(dec, sizeof(dec));
-		return false;
-	}
-	memset(user, 0, sizeof(user));
-	memset(pass, 0, sizeof(pass));
-	memcpy(user, dec, ul);
-	memcpy(pass, colon + 1, pl);
-	d = ct_diff(user, a->user, sizeof(user)) | ct_diff(pass, a->password, sizeof(pass));
-	d |= (unsigned int)(ul ^ a->user_len) | (unsigned int)(pl ^ a->password_len);
+	ok = mgmt_auth_check_pair(a, dec, ul, colon + 1, pl);
 	explicit_bzero(dec, sizeof(dec));
-	explicit_bzero(pass, sizeof(pass));
+	return ok;
+}
+
+bool
+mgmt_auth_check_pair(const struct mgmt_auth *a, const void *user, size_t ul, const void *password,
+		size_t pl)
+{
+	uint8_t u[MGMT_CRED_MAX], p[MGMT_CRED_MAX];
+	unsigned int d;
+
+	if (!a->enabled)
+		return true;
+	if (ul >= MGMT_CRED_MAX || pl >= MGMT_CRED_MAX)
+		return false;
+	memset(u, 0, sizeof(u));
+	memset(p, 0, sizeof(p));
+	memcpy(u, user, ul);
+	memcpy(p, password, pl);
+	d = ct_diff(u, a->user, sizeof(u)) | ct_diff(p, a->password, sizeof(p));
+	d |= (unsigned int)(ul ^ a->user_len) | (unsigned int)(pl ^ a->password_len);
+	explicit_bzero(p, sizeof(p));
 	return d == 0;
 }

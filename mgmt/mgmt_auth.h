@@ -40,4 +40,8 @@ void mgmt_auth_clear(struct mgmt_auth *a);
 /* True when header (may be NULL) carries the configured credentials. */
 bool mgmt_auth_check(const struct mgmt_auth *a, const char *header);
 
+/* True when user (ul bytes) and password (pl bytes) are the configured ones (SSH). */
+bool mgmt_auth_check_pair(const struct mgmt_auth *a, const void *user, size_t ul,
+		const void *password, size_t pl);
+
 #endif /* MGMT_AUTH_H */

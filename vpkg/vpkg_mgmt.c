@@ -16,6 +16,7 @@
 #include "dp_main.h"
 #include "dp_mgmt.h"
 #include "mgmt.h"
+#include "netconf.h"
 #include "onap_api.h"
 #include "streams.h"
 #include "vpkg.h"
@@ -47,7 +48,9 @@ int
 vpkg_mgmt_register_options(struct dp_app *app)
 {
 	mgmt_options_init(&mgmt_opt);
-	return mgmt_options_register(app, &mgmt_opt);
+	if (mgmt_options_register(app, &mgmt_opt) != 0)
+		return -ENOSPC;
+	return vpkg_netconf_register_options(app);
 }
 
 /* ------------------------------------------------------------ binding */
@@ -508,6 +511,8 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 	int rc;
 
 	rc = apply_onap(err, errlen);
+	if (rc == 0)	/* NETCONF takes the credentials before they are wiped */
+		rc = vpkg_netconf_create(vpkg.opt.onap, &mgmt_opt, err, errlen);
 	if (rc != 0)
 		return rc;
 	rc = mgmt_create(&server, &mgmt_opt, &b, &vpkg.cfg, err, errlen);
@@ -528,14 +533,17 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 int
 vpkg_mgmt_start(char *err, size_t errlen)
 {
-	if (server == NULL || vpkg.cfg.mgmt[0] == '\0')
-		return 0;
+	int rc = vpkg_netconf_start(err, errlen);
+
+	if (rc != 0 || server == NULL || vpkg.cfg.mgmt[0] == '\0')
+		return rc;
 	return mgmt_start(server, err, errlen);
 }
 
 void
 vpkg_mgmt_stop(void)
 {
+	vpkg_netconf_stop();
 	mgmt_stop(server);
 	server = NULL;
 	snap_drop();

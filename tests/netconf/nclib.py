@@ -38,3 +38,23 @@ def active_streams_xml(n, op="replace"):
 
 def config(inner):
     return '<config xmlns="%s">%s</config>' % (NC_BASE, inner)
+
+
+def need_ncclient():
+    """Import ncclient (python3-ncclient, Debian's): when this interpreter is not
+    Debian's own (a pyenv shim, a venv), run the test again with /usr/bin/python3."""
+    try:
+        import ncclient  # noqa: F401
+    except ImportError:
+        deb = "/usr/bin/python3"
+        if os.path.exists(deb) and os.path.realpath(sys.executable) != os.path.realpath(deb):
+            os.execv(deb, [deb] + sys.argv)
+        raise
+
+
+def connect(port, user="admin", password="admin", timeout=60):
+    """An ncclient session as ODL opens one (password auth, no agent or key files)."""
+    from ncclient import manager
+    return manager.connect(host="127.0.0.1", port=port, username=user, password=password,
+                           hostkey_verify=False, allow_agent=False, look_for_keys=False,
+                           timeout=timeout)
