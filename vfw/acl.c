@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "acl.h"
+#include "dp_clock.h"
 
 struct vfw_ruleset *vfw_ruleset_cur;
 struct rte_rcu_qsbr *vfw_rcu;
@@ -240,15 +241,6 @@ ruleset_free(struct vfw_ruleset *rs)
 	free(rs);
 }
 
-static uint64_t
-realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Takes ownership of the list (also on failure). */
 static int
 ruleset_build(struct vfw_rule_list *l, const char *source, uint64_t gen,
@@ -269,7 +261,7 @@ ruleset_build(struct vfw_rule_list *l, const char *source, uint64_t gen,
 	memset(l, 0, sizeof(*l));
 	rs->nb_rules = n;
 	rs->generation = gen;
-	rs->loaded_ns = realtime_ns();
+	rs->loaded_ns = dp_real_ns();
 	snprintf(rs->source, sizeof(rs->source), "%s", source);
 	rs->text = calloc(n + 1, sizeof(*rs->text));
 	rs->base = calloc(n + 1, sizeof(*rs->base));

@@ -9,6 +9,7 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "dp_clock.h"
 #include "neigh.h"
 
 #define LEARN_RING_SIZE 1024
@@ -67,15 +68,6 @@ vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct r
 		__atomic_fetch_add(&ring_full, 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static bool
 apply(const struct learn_msg *m)
 {
@@ -93,7 +85,7 @@ apply(const struct learn_msg *m)
 			memcpy(e->ip, m->ip, len);
 			rte_seqcount_init(&e->sc);
 			e->mac = m->mac;
-			__atomic_store_n(&e->updated_ns, now_ns(), __ATOMIC_RELAXED);
+			__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
 			__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
 			return true;
 		}
@@ -104,7 +96,7 @@ apply(const struct learn_msg *m)
 			e->mac = m->mac;
 			rte_seqcount_write_end(&e->sc);
 		}
-		__atomic_store_n(&e->updated_ns, now_ns(), __ATOMIC_RELAXED);
+		__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
 		return true;
 	}
 	__atomic_fetch_add(&neigh_lost, 1, __ATOMIC_RELAXED);

@@ -10,6 +10,7 @@
 
 #include <rte_byteorder.h>
 
+#include "dp_clock.h"
 #include "sess_ctl.h"
 #include "vfw.h"
 
@@ -118,15 +119,6 @@ vfw_sess_worker_stop(struct vfw_worker *w)
 	}
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Post the request already written in mb and wait for the answer.
  * Returns 0 (answer in mb), -ETIMEDOUT (withdrawn), or the worker's status.
@@ -135,7 +127,7 @@ static int
 post_and_wait(struct vfw_sess_mailbox *mb)
 {
 	const struct timespec step = { 0, WAIT_STEP_NS };
-	uint64_t deadline = mono_ms() + POST_TIMEOUT_MS;
+	uint64_t deadline = dp_mono_ns() / 1000000 + POST_TIMEOUT_MS;
 	unsigned int ph;
 
 	atomic_store_explicit(&mb->phase, VFW_SESS_POSTED, memory_order_release);
@@ -144,7 +136,7 @@ post_and_wait(struct vfw_sess_mailbox *mb)
 		if (ph == VFW_SESS_DONE)
 			break;
 		/* a request being served always ends (bounded scan, or -ESHUTDOWN at stop) */
-		if (ph == VFW_SESS_POSTED && mono_ms() > deadline) {
+		if (ph == VFW_SESS_POSTED && dp_mono_ns() / 1000000 > deadline) {
 			unsigned int expect = VFW_SESS_POSTED;
 
 			if (atomic_compare_exchange_strong_explicit(&mb->phase, &expect, VFW_SESS_IDLE,

@@ -14,6 +14,7 @@
 #include <rte_common.h>
 
 #include "dashboard.h"
+#include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "vsnk.h"
@@ -114,15 +115,6 @@ dashboard_options_register(struct dp_app *app, struct dashboard_options *o)
 }
 
 /* ------------------------------------------------------------ ring */
-
-static uint64_t
-now_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Under lock: forget everything; the next tick takes a new baseline. */
 static void
@@ -287,14 +279,14 @@ record_locked(uint64_t end_mono)
 void
 dashboard_tick(void)
 {
-	uint64_t now = now_ns(CLOCK_MONOTONIC), end;
+	uint64_t now = dp_mono_ns(), end;
 
 	pthread_mutex_lock(&dash.lock);
 	if (!dash.ready)
 		goto out;
 	if (!dash.started) {
 		dash.mono0 = now;
-		dash.real0 = now_ns(CLOCK_REALTIME);
+		dash.real0 = dp_real_ns();
 		dash.boundary = now;
 		discover_locked();
 		sample_locked(&dash.prev);
@@ -389,7 +381,7 @@ dashboard_json(uint64_t until_ms, uint32_t last)
 {
 	uint32_t order[MAXS], i, k, first, n, end;
 	json_t *root = NULL, *ivs, *streams;
-	uint64_t now_mono = now_ns(CLOCK_MONOTONIC);
+	uint64_t now_mono = dp_mono_ns();
 
 	pthread_mutex_lock(&dash.lock);
 	if (!dash.ready)
@@ -437,7 +429,7 @@ dashboard_json(uint64_t until_ms, uint32_t last)
 	root = json_pack("{s:f,s:i,s:I,s:b,s:o,s:o}",
 			"interval_s", dash.interval_s,
 			"history", (int)dash.history,
-			"now_ms", ms(now_ns(CLOCK_REALTIME)),
+			"now_ms", ms(dp_real_ns()),
 			"streams_capped", dash.capped,
 			"intervals", ivs,
 			"streams", streams);
