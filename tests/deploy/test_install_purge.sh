@@ -3,6 +3,7 @@
 # (needs root; skipped when vfwcl is installed already or apt would install
 # any other package, so that the machine ends as it started).
 #
+# Skipped also when /etc/vfwcl or /var/lib/vfwcl exist before the test.
 # Installed: the binaries, units, man pages, examples and the conffile are
 # there; the units verify with systemd-analyze on the real paths; vfw runs
 # the example config on virtual ports; the hugepage script with the shipped
@@ -20,6 +21,11 @@ find_deb
 if dpkg-query -W -f='${Status}' vfwcl 2>/dev/null | grep -q installed; then
 	skip "vfwcl is installed on this machine already; the test would change it"
 fi
+# vpkg (--netconf) keeps its SSH host key in /var/lib/vfwcl also when run
+# from a build tree: the purge would take what others left there.
+for d in /etc/vfwcl /var/lib/vfwcl; do
+	[ ! -e "$d" ] || skip "$d exists already; the purge would remove what is in it"
+done
 make_tmp
 admin_files="/etc/vfwcl/fw.json /etc/vfwcl/fw.env"
 export DEBIAN_FRONTEND=noninteractive
