@@ -72,8 +72,8 @@ vfw_arp_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *fr
 	if (tip != p->ip4)
 		goto done;	/* not for us (gratuitous, or another host) */
 	if (sip != 0 && rte_is_unicast_ether_addr(&a->arp_data.arp_sha) &&
-	    vfw_prefix_contains(CT_FAM_V4, (const uint8_t *)&p->ip4, p->plen4, (const uint8_t *)&sip))
-		vfw_worker_neigh_learn(w, in, CT_FAM_V4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
+	    vfw_prefix_contains(DP_FAM_V4, (const uint8_t *)&p->ip4, p->plen4, (const uint8_t *)&sip))
+		vfw_worker_neigh_learn(w, in, DP_FAM_V4, (const uint8_t *)&sip, &a->arp_data.arp_sha);
 	if (a->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST))
 		goto done;
 	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
@@ -186,7 +186,7 @@ nd_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 	if (icmp[0] == ND_NA) {
 		lla = nd_option(icmp + 24, l4len - 24, ND_OPT_TLLA);
 		if (lla != NULL && rte_is_unicast_ether_addr(lla))
-			vfw_worker_neigh_learn(w, in, CT_FAM_V6, target, lla);
+			vfw_worker_neigh_learn(w, in, DP_FAM_V6, target, lla);
 		goto done;
 	}
 	/* NS: for one of our addresses, not a duplicate address probe */
@@ -195,7 +195,7 @@ nd_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 		goto done;
 	lla = nd_option(icmp + 24, l4len - 24, ND_OPT_SLLA);
 	if (lla != NULL && rte_is_unicast_ether_addr(lla))
-		vfw_worker_neigh_learn(w, in, CT_FAM_V6, ip + 8, lla);
+		vfw_worker_neigh_learn(w, in, DP_FAM_V6, ip + 8, lla);
 	if (pi->l4_off + NA_LEN > rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m))
 		goto done;
 	/* the NA, in place */
@@ -266,7 +266,7 @@ vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family, cons
 		const struct rte_ether_addr *mac)
 {
 	struct vfw_neigh_recent *r = &w->recent[w->recent_next++ % VFW_NEIGH_RECENT];
-	unsigned int len = family == CT_FAM_V4 ? 4 : 16, i;
+	unsigned int len = family == DP_FAM_V4 ? 4 : 16, i;
 
 	for (i = 0; i < VFW_NEIGH_RECENT; i++) {	/* an update of what we have */
 		struct vfw_neigh_recent *o = &w->recent[i];
@@ -289,7 +289,7 @@ bool
 vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip,
 		struct rte_ether_addr *mac)
 {
-	unsigned int len = family == CT_FAM_V4 ? 4 : 16, i;
+	unsigned int len = family == DP_FAM_V4 ? 4 : 16, i;
 
 	if (vfw_neigh_lookup(port, family, ip, mac))
 		return true;
@@ -359,7 +359,7 @@ void
 vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip)
 {
 	const struct vfw_port *p = &vfw.ports[port];
-	unsigned int len = family == CT_FAM_V4 ? 4 : 16;
+	unsigned int len = family == DP_FAM_V4 ? 4 : 16;
 	struct vfw_solicit *s = &w->solicit[vfw_neigh_slot(port, family, ip) % VFW_SOLICIT_SLOTS];
 	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *m;
@@ -368,7 +368,7 @@ vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *
 	if (s->family == family && s->port == port && memcmp(s->ip, ip, len) == 0 &&
 	    now - s->tsc < vfw.tsc_hz)
 		return;
-	if (family == CT_FAM_V4 ? !p->has_ip4 : !p->has_ip6)
+	if (family == DP_FAM_V4 ? !p->has_ip4 : !p->has_ip6)
 		return;
 	s->family = family;
 	s->port = port;
@@ -380,7 +380,7 @@ vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *
 		return;
 	}
 	f = rte_pktmbuf_mtod(m, uint8_t *);
-	if (family == CT_FAM_V4) {
+	if (family == DP_FAM_V4) {
 		build_arp_request(p, ip, f);
 		m->data_len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
 		vfw_ctr_inc(w, port, VFW_CTR_arp_request_tx);

@@ -235,7 +235,7 @@ l4_key(struct burst *b, struct rte_mbuf *m, struct pkt *p, uint8_t *ip, const ui
 	uint16_t sport = 0, dport = 0;
 	bool key = true;
 
-	p->fam = v6 ? CT_FAM_V6 : CT_FAM_V4;
+	p->fam = v6 ? DP_FAM_V6 : DP_FAM_V4;
 	p->l3 = ip;
 	p->cp.proto = proto;
 	p->cp.v6 = v6;

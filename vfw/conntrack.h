@@ -77,6 +77,7 @@
 
 #include "ct_proto.h"
 #include "dp_counters.h"
+#include "dp_net.h"
 
 #define CT_TICKS_PER_SEC 100u		/* the wheel and timestamps tick every 10 ms */
 #define CT_WHEEL_SLOTS 4096u		/* 41 s per revolution */
@@ -120,9 +121,6 @@ enum ct_gauge {
 extern const struct dp_counter_desc ct_gauge_desc[CT_G_MAX];
 extern const struct dp_counter_desc ct_ctr_desc[CT_CTR_MAX];
 
-#define CT_FAM_V4 1
-#define CT_FAM_V6 2
-
 /* Both directions of a flow give the same key: endpoint 0 sorts before 1. */
 struct ct_key {
 	union {
@@ -130,7 +128,7 @@ struct ct_key {
 			uint8_t addr[2][16];	/* IPv4: first 4 bytes, rest zero */
 			uint16_t port[2];	/* network order; ICMP echo: id, id */
 			uint8_t proto;
-			uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 */
+			uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 */
 			uint16_t zero;
 		};
 		uint64_t q[5];
@@ -240,7 +238,7 @@ ct_key_hash(const struct ct_key *k)
 
 	/* IPv4 addresses are the low 4 bytes of q[0] and q[2] (the rest is
 	 * zero): two words instead of five, the latency of every lookup */
-	if (k->family == CT_FAM_V4)
+	if (k->family == DP_FAM_V4)
 		return ct_hash_v4(k->q[0] | k->q[2] << 32, k->q[4]);
 	for (i = 0; i < 5; i++)
 		nh += ct_nh(k->q[i], &ct_hash_key.nh[2 * i]);
@@ -268,7 +266,7 @@ ct_key_v4_hash(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uin
 #if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
 	uint64_t a = hi ? dst : src, b = hi ? src : dst;
 	uint64_t q4 = (uint64_t)(hi ? dport : sport) | (uint64_t)(hi ? sport : dport) << 16 |
-		      (uint64_t)proto << 32 | (uint64_t)CT_FAM_V4 << 40;
+		      (uint64_t)proto << 32 | (uint64_t)DP_FAM_V4 << 40;
 
 	k->q[0] = a;
 	k->q[1] = 0;
@@ -287,7 +285,7 @@ ct_key_v4_hash(struct ct_key *k, uint32_t src, uint32_t dst, uint16_t sport, uin
 	k->port[0] = hi ? dport : sport;
 	k->port[1] = hi ? sport : dport;
 	k->proto = proto;
-	k->family = CT_FAM_V4;
+	k->family = DP_FAM_V4;
 	k->zero = 0;
 #endif
 	*hash = ct_key_hash(k);
@@ -315,7 +313,7 @@ ct_key_v6(struct ct_key *k, const uint8_t *src, const uint8_t *dst, uint16_t spo
 	k->port[0] = hi ? dport : sport;
 	k->port[1] = hi ? sport : dport;
 	k->proto = proto;
-	k->family = CT_FAM_V6;
+	k->family = DP_FAM_V6;
 	k->zero = 0;
 	return hi;
 }
@@ -406,7 +404,7 @@ ct_packet(struct ct_table *t, struct ct_session *s, struct ct_pkt *p, bool pkt_h
 	uint8_t old = s->l4.state;
 	enum ct_verdict v;
 
-	if (p->proto == 17 && (old == CT_UDP_ESTABLISHED || ct_dir_of(s, pkt_hi) == CT_DIR_ORIG)) {
+	if (p->proto == IPPROTO_UDP && (old == CT_UDP_ESTABLISHED || ct_dir_of(s, pkt_hi) == CT_DIR_ORIG)) {
 		s->last_seen = now;	/* UDP, no state change: ct_udp.c's answer, inline */
 		return CT_ACCEPT;
 	}

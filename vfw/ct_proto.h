@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_net.h"	/* IPPROTO_* */
+
 /*
  * X(ENUM, name, default timeout in seconds, help). The name is the counter
  * name in the stats JSON and the key of --timeout NAME=SEC.
@@ -142,12 +144,12 @@ static inline const struct ct_l4_proto *
 ct_l4_proto_get(uint8_t proto)
 {
 	switch (proto) {
-	case 6:		/* IPPROTO_TCP */
+	case IPPROTO_TCP:
 		return &ct_proto_tcp;
-	case 17:	/* IPPROTO_UDP */
+	case IPPROTO_UDP:
 		return &ct_proto_udp;
-	case 1:		/* IPPROTO_ICMP */
-	case 58:	/* IPPROTO_ICMPV6 */
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		return &ct_proto_icmp;
 	default:
 		return &ct_proto_other;

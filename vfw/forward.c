@@ -165,7 +165,7 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		if (l4ck == DP_RX_CK_BAD || dp_cksum_fold(dp_cksum_add(sum, l4, l4len)) != 0xffff)
 			return -1;
 	}
-	p->fam = CT_FAM_V4;
+	p->fam = DP_FAM_V4;
 	p->l3 = ip;
 	p->cp.proto = proto;
 	p->cp.v6 = 0;
@@ -223,7 +223,7 @@ route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_et
 	const struct vfw_port *op;
 	const uint8_t *dst;
 
-	if (p->fam == CT_FAM_V4) {
+	if (p->fam == DP_FAM_V4) {
 		uint32_t d;
 
 		dst = p->l3 + 16;
@@ -261,7 +261,7 @@ emit(struct burst *b, const struct pkt *p, uint16_t out, const struct rte_ether_
 
 	eh->dst_addr = *mac;
 	eh->src_addr = vfw.ports[out].mac;
-	if (p->fam == CT_FAM_V4) {
+	if (p->fam == DP_FAM_V4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p->l3;
 		uint32_t c = ip->hdr_checksum;
 
@@ -404,7 +404,7 @@ handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm
 		for (i = 0; i < n; i++) {
 			const struct pkt *p = &pk[miss[base + i]];
 
-			if (p->fam == CT_FAM_V4) {
+			if (p->fam == DP_FAM_V4) {
 				acl_key4(p, dir, &k4[n4]);
 				p4[n4] = (const uint8_t *)&k4[n4];
 				n4++;
@@ -421,7 +421,7 @@ handle_misses(struct burst *b, struct pkt *pk, const uint16_t *miss, uint32_t nm
 		for (i = j4 = j6 = 0; i < n; i++) {
 			struct pkt *p = &pk[miss[base + i]];
 
-			decide(b, p, p->fam == CT_FAM_V4 ? r4[j4++] : r6[j6++]);
+			decide(b, p, p->fam == DP_FAM_V4 ? r4[j4++] : r6[j6++]);
 		}
 	}
 }

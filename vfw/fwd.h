@@ -35,7 +35,7 @@ struct pkt {
 	uint16_t sport;		/* network order; ICMP: 0 */
 	uint16_t dport;
 	struct ct_pkt cp;
-	uint8_t fam;		/* CT_FAM_V4 / CT_FAM_V6 */
+	uint8_t fam;		/* DP_FAM_V4 / DP_FAM_V6 */
 	uint8_t kind;		/* enum pkt_kind */
 	uint8_t pkt_hi;		/* the source is endpoint 1 of the key */
 	uint8_t icmp_code;

@@ -34,7 +34,7 @@
 struct vfw_neigh {
 	rte_seqcount_t sc;	/* written: control; read: workers */
 	uint8_t used;		/* 0 -> 1 once (release), never cleared */
-	uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6; immutable once used */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6; immutable once used */
 	uint16_t port;		/* dp_ports[] index; immutable once used */
 	uint8_t ip[16];		/* immutable once used */
 	struct rte_ether_addr mac;	/* under sc */

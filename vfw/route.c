@@ -24,7 +24,7 @@ make_mask(uint8_t plen, unsigned int nbytes, uint8_t *m)
 bool
 vfw_prefix_contains(uint8_t family, const uint8_t *prefix, uint8_t plen, const uint8_t *addr)
 {
-	unsigned int n = family == CT_FAM_V4 ? 4 : 16, i;
+	unsigned int n = family == DP_FAM_V4 ? 4 : 16, i;
 	uint8_t m[16];
 
 	make_mask(plen, n, m);
@@ -38,7 +38,7 @@ int
 vfw_route_add(struct vfw_route_table *t, uint8_t family, const uint8_t *prefix, uint8_t plen,
 		uint16_t port, const uint8_t *gw)
 {
-	unsigned int f = family == CT_FAM_V4 ? 0 : 1, n = f == 0 ? 4 : 16, i, pos;
+	unsigned int f = family == DP_FAM_V4 ? 0 : 1, n = f == 0 ? 4 : 16, i, pos;
 	struct vfw_route r;
 	uint8_t m[16];
 

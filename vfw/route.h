@@ -17,7 +17,7 @@
 #define VFW_MAX_ROUTES 64
 
 struct vfw_route {
-	uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 */
 	uint8_t plen;
 	uint16_t port;		/* dp_ports[] index of the output port */
 	bool has_gw;		/* false: on-link, the next hop is the destination */
@@ -38,7 +38,7 @@ struct vfw_route_table {
 extern struct vfw_route_table vfw_routes;
 
 /*
- * Add a route (kept sorted, longest prefix first). family CT_FAM_V4/V6,
+ * Add a route (kept sorted, longest prefix first). family DP_FAM_V4/V6,
  * prefix in network order, gw NULL for on-link. -ENOSPC when full.
  */
 int vfw_route_add(struct vfw_route_table *t, uint8_t family, const uint8_t *prefix,

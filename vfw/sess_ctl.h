@@ -40,7 +40,7 @@
 
 /* Which sessions: every set field must match. */
 struct vfw_sess_filter {
-	uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 of addr; 0 = any address */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 of addr; 0 = any address */
 	uint8_t plen;		/* prefix length of addr */
 	uint8_t addr[16];	/* either endpoint in addr/plen */
 	uint8_t proto;		/* 0 = any */

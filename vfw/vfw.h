@@ -134,7 +134,7 @@ struct vfw_port_opt {
 #define VFW_MAX_STATIC_ROUTES 32
 
 struct vfw_static_route {
-	uint8_t family;		/* CT_FAM_V4 / CT_FAM_V6 */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 */
 	uint8_t plen;
 	uint8_t prefix[16];
 	uint8_t gw[16];

@@ -113,9 +113,9 @@ set_port_ip(void *ctx, const char *name, const char *value, char *err, size_t er
 	    parse_addr_len(rest, &fam, addr, &plen, true) != 0)
 		return dp_opt_error(err, errlen, name, value,
 				"expected PORT,IPV4/LEN or PORT,IPV6/LEN, e.g. 0,192.168.10.100/24");
-	if (plen == 0 || (fam == CT_FAM_V4 && plen > 30) || (fam == CT_FAM_V6 && plen > 126))
+	if (plen == 0 || (fam == DP_FAM_V4 && plen > 30) || (fam == DP_FAM_V6 && plen > 126))
 		return dp_opt_error(err, errlen, name, value, "the prefix leaves no room for neighbours");
-	if (fam == CT_FAM_V4) {
+	if (fam == DP_FAM_V4) {
 		o->port[id].has_ip4 = true;
 		memcpy(o->port[id].ip4, addr, 4);
 		o->port[id].plen4 = plen;
@@ -453,13 +453,13 @@ setup_ports(void)
 
 			plen = RTE_MIN(a->plen4, b->plen4);
 			if (a->has_ip4 && b->has_ip4 &&
-			    vfw_prefix_contains(CT_FAM_V4, (const uint8_t *)&a->ip4, plen,
+			    vfw_prefix_contains(DP_FAM_V4, (const uint8_t *)&a->ip4, plen,
 					(const uint8_t *)&b->ip4))
 				dp_die(DP_EXIT_USAGE, "--port-ip: ports %u and %u have overlapping IPv4 subnets",
 				       a->port_id, b->port_id);
 			plen = RTE_MIN(a->plen6, b->plen6);
 			if (a->has_ip6 && b->has_ip6 &&
-			    vfw_prefix_contains(CT_FAM_V6, a->ip6, plen, b->ip6))
+			    vfw_prefix_contains(DP_FAM_V6, a->ip6, plen, b->ip6))
 				dp_die(DP_EXIT_USAGE, "--port-ip: ports %u and %u have overlapping IPv6 subnets",
 				       a->port_id, b->port_id);
 		}
@@ -477,9 +477,9 @@ setup_routes(void)
 		const struct vfw_port *vp = &vfw.ports[p];
 
 		if (vp->has_ip4)
-			vfw_route_add(&vfw_routes, CT_FAM_V4, (const uint8_t *)&vp->ip4, vp->plen4, p, NULL);
+			vfw_route_add(&vfw_routes, DP_FAM_V4, (const uint8_t *)&vp->ip4, vp->plen4, p, NULL);
 		if (vp->has_ip6)
-			vfw_route_add(&vfw_routes, CT_FAM_V6, vp->ip6, vp->plen6, p, NULL);
+			vfw_route_add(&vfw_routes, DP_FAM_V6, vp->ip6, vp->plen6, p, NULL);
 	}
 	for (i = 0; i < vfw.opt.nb_routes; i++) {
 		const struct vfw_static_route *r = &vfw.opt.routes[i];
@@ -488,11 +488,11 @@ setup_routes(void)
 		for (p = 0; p < dp_nb_ports && out < 0; p++) {
 			const struct vfw_port *vp = &vfw.ports[p];
 
-			if (r->family == CT_FAM_V4 && vp->has_ip4 &&
-			    vfw_prefix_contains(CT_FAM_V4, (const uint8_t *)&vp->ip4, vp->plen4, r->gw))
+			if (r->family == DP_FAM_V4 && vp->has_ip4 &&
+			    vfw_prefix_contains(DP_FAM_V4, (const uint8_t *)&vp->ip4, vp->plen4, r->gw))
 				out = p;
-			if (r->family == CT_FAM_V6 && vp->has_ip6 &&
-			    vfw_prefix_contains(CT_FAM_V6, vp->ip6, vp->plen6, r->gw))
+			if (r->family == DP_FAM_V6 && vp->has_ip6 &&
+			    vfw_prefix_contains(DP_FAM_V6, vp->ip6, vp->plen6, r->gw))
 				out = p;
 		}
 		if (out < 0)

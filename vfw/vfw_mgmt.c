@@ -168,7 +168,7 @@ endpoint_json(const struct ct_key *k, unsigned int e)
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	inet_ntop(k->family == CT_FAM_V4 ? AF_INET : AF_INET6, k->addr[e], ip, sizeof(ip));
+	inet_ntop(k->family == DP_FAM_V4 ? AF_INET : AF_INET6, k->addr[e], ip, sizeof(ip));
 	return json_pack("{s:s,s:i}", "addr", ip, "port", (int)rte_be_to_cpu_16(k->port[e]));
 }
 
@@ -180,7 +180,7 @@ session_json(const struct vfw_sess_info *si)
 
 	return json_pack("{s:i,s:s,s:s,s:s,s:o,s:o,s:I,s:I}",
 			"worker", (int)si->worker,
-			"family", si->key.family == CT_FAM_V4 ? "ipv4" : "ipv6",
+			"family", si->key.family == DP_FAM_V4 ? "ipv4" : "ipv6",
 			"proto", proto_name(si->key.proto, pbuf, sizeof(pbuf)),
 			"state", ct_state_names[si->state],
 			"orig", endpoint_json(&si->key, orig),

@@ -75,7 +75,7 @@ addr_json(uint8_t family, const void *a, int plen)
 	char buf[INET6_ADDRSTRLEN + 8];
 	size_t n;
 
-	inet_ntop(family == CT_FAM_V4 ? AF_INET : AF_INET6, a, buf, sizeof(buf) - 8);
+	inet_ntop(family == DP_FAM_V4 ? AF_INET : AF_INET6, a, buf, sizeof(buf) - 8);
 	n = strlen(buf);
 	if (plen >= 0)
 		snprintf(buf + n, sizeof(buf) - n, "/%d", plen);
@@ -97,10 +97,10 @@ ports_json(void)
 		rte_ether_format_addr(mac, sizeof(mac), &vp->mac);
 		json_object_set_new(jp, "mac", json_string(mac));
 		if (vp->has_ip4)
-			json_object_set_new(jp, "ipv4", addr_json(CT_FAM_V4, &vp->ip4, vp->plen4));
+			json_object_set_new(jp, "ipv4", addr_json(DP_FAM_V4, &vp->ip4, vp->plen4));
 		if (vp->has_ip6) {
-			json_object_set_new(jp, "ipv6", addr_json(CT_FAM_V6, vp->ip6, vp->plen6));
-			json_object_set_new(jp, "ipv6_link_local", addr_json(CT_FAM_V6, vp->ip6_ll, -1));
+			json_object_set_new(jp, "ipv6", addr_json(DP_FAM_V6, vp->ip6, vp->plen6));
+			json_object_set_new(jp, "ipv6_link_local", addr_json(DP_FAM_V6, vp->ip6_ll, -1));
 		}
 		if (vp->has_peer) {
 			rte_ether_format_addr(mac, sizeof(mac), &vp->peer);

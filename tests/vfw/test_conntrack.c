@@ -117,7 +117,7 @@ test_key_symmetric(void **state)
 	hb = ct_key_v6(&b, d6, s6, htons(2), htons(1), IPPROTO_UDP);
 	assert_true(ct_key_eq(&a, &b));
 	assert_true(ha != hb);
-	assert_int_equal(a.family, CT_FAM_V6);
+	assert_int_equal(a.family, DP_FAM_V6);
 	assert_int_equal(sizeof(struct ct_key), 40);
 	assert_int_equal(sizeof(struct ct_session), 64);
 	assert_int_equal(sizeof(struct ct_bucket), 64);
