@@ -149,6 +149,7 @@ start vpkg "$B/vpkg/vpkg" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vpkg \
 	--vdev "net_memif0,role=client,socket=$RUN/a.sock,$MEMIF,mac=$PKG_MAC" \
 	-- --idle-sleep 1000 --gateway 192.168.10.100 --rate "$RATE" \
 	--onap --mgmt "127.0.0.1:$ONAP_PORT" --mgmt-user admin --mgmt-password-file "$RUN/onap.pw" \
+	--netconf-state-dir "$RUN" \
 	--stats-file "$RUN/vpkg.json"
 
 onap() { # METHOD [BODY]: vpkg's stream-count resource, as ONAP sends it

@@ -25,10 +25,27 @@ def password_file(text="admin"):
     return path
 
 
+_STATE = []
+
+
+def _state_dir():
+    """One private NETCONF state directory per test process, removed at exit."""
+    if not _STATE:
+        import atexit
+        import shutil
+        _STATE.append(tempfile.mkdtemp(prefix="vpkg-state-"))
+        atexit.register(shutil.rmtree, _STATE[0], True)
+    return _STATE[0]
+
+
 class Vpkg(mgmtlib.Binary):
     """vpkg on net_null (ONAP demo streams unless args say otherwise) with --mgmt."""
 
     def __init__(self, args=(), vdevs=("net_null0",), **kw):
+        args = list(args)
+        if "--onap" in args and "--netconf-state-dir" not in args:
+            # --onap starts NETCONF, whose host key would go to /var/lib/vfwcl
+            args += ["--netconf-state-dir", _state_dir()]
         super().__init__("vpkg", vdevs, args, **kw)
 
 
