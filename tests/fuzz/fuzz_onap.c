@@ -16,14 +16,6 @@
 #include "fuzz_json.h"
 #include "mgmt_internal.h"
 
-/* vpkg_mgmt.c's mapping (that file needs all of vpkg), for the handlers' errors */
-int
-vpkg_mgmt_reply_rc(struct mgmt_reply *rep, int rc, const char *err)
-{
-	return mgmt_reply_error(rep, rc == -ENOENT ? 404 : rc == -EINVAL ? 400 :
-			rc == -ENODATA ? 409 : 500, "%s", err);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
