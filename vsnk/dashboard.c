@@ -17,8 +17,8 @@
 #include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "stream_view.h"
 #include "vsnk.h"
-#include "vsnk_mgmt.h"
 
 #define MAXS DASHBOARD_MAX_STREAMS
 
@@ -59,7 +59,7 @@ static struct {
 	uint8_t tracked[VSNK_MAX_STREAMS / 8];	/* bitmap of ids with a slot */
 	struct dash_sample prev;	/* at boundary */
 	struct dash_sample cur;		/* scratch of the sampler */
-	struct vsnk_stream_view view;	/* scratch */
+	struct stream_report view;	/* scratch */
 } dash = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* ------------------------------------------------------------ options */
@@ -226,13 +226,13 @@ sample_locked(struct dash_sample *s)
 
 	sample_totals(s);
 	for (i = 0; i < dash.nb_streams; i++) {
-		struct vsnk_stream_view *v = &dash.view;
+		struct stream_report *r = &dash.view;
 
-		if (vsnk_stream_view(dash.stream_id[i], v)) {
-			s->received[i] = v->r.received;
-			s->lost[i] = v->r.lost;
-			s->lat_sum[i] = v->lat_sum;
-			s->lat_count[i] = v->lat_count;
+		if (vsnk_stream_view(dash.stream_id[i], r)) {
+			s->received[i] = r->received;
+			s->lost[i] = r->lost;
+			s->lat_sum[i] = r->lat_sum;
+			s->lat_count[i] = r->lat_count;
 		} else {
 			s->received[i] = s->lost[i] = s->lat_sum[i] = s->lat_count[i] = 0;
 		}
@@ -332,19 +332,17 @@ slot_order(uint32_t *order)
 static json_t *
 stream_total_json(uint32_t id)
 {
-	struct vsnk_stream_view *v = &dash.view;
-	const struct stream_report *r = &v->r;
+	struct stream_report *r = &dash.view;
 	double ratio;
 
-	if (!vsnk_stream_view(id, v))
-		memset(v, 0, sizeof(*v));
+	vsnk_stream_view(id, r);	/* zeroed when not seen */
 	ratio = r->unique + r->lost > 0 ? (double)r->lost / (double)(r->unique + r->lost) : 0.0;
 	return json_pack("{s:I,s:I,s:f,s:{s:I,s:I,s:I,s:I,s:I,s:I}}",
 			"rx_packets", (json_int_t)r->received,
 			"lost", (json_int_t)r->lost,
 			"loss_ratio", ratio,
 			"latency_ns",
-				"samples", (json_int_t)v->lat_count,
+				"samples", (json_int_t)r->lat_count,
 				"min", (json_int_t)r->lat_min,
 				"avg", (json_int_t)r->lat_avg,
 				"p50", (json_int_t)r->lat_p50,

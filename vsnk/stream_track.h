@@ -143,10 +143,10 @@ struct stream_report {
 	uint64_t lat_p50, lat_p99, lat_p999;
 	uint64_t lat_negative;
 	struct lat_hist hist;
-	/* private to stream_report_add/finish */
-	uint64_t lost_closed;	/* sum of the states' lost_closed */
 	uint64_t lat_count;	/* latency samples */
 	uint64_t lat_sum;	/* ns, over the samples */
+	/* private to stream_report_add/finish */
+	uint64_t lost_closed;	/* sum of the states' lost_closed */
 };
 
 /* Start a report (zeroed). */

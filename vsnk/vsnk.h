@@ -86,6 +86,5 @@ int vsnk_rx_worker(void *arg);
 void vsnk_stats_start(void);
 void vsnk_stats_print(void *ctx);
 json_t *vsnk_stats_json(void *ctx);
-/* Sum of rx_packets over all ports. */
 
 #endif /* VSNK_H */

@@ -16,6 +16,7 @@
 #include "dp_mgmt.h"
 #include "dp_worker.h"
 #include "mgmt.h"
+#include "stream_view.h"
 #include "vsnk.h"
 #include "vsnk_mgmt.h"
 
@@ -42,50 +43,6 @@ vsnk_mgmt_register_options(struct dp_app *app)
 	if (rc == 0)
 		rc = dashboard_options_register(app, &dash_opt);
 	return rc;
-}
-
-/* ------------------------------------------------------------ streams */
-
-bool
-vsnk_stream_view(uint32_t id, struct vsnk_stream_view *v)
-{
-	struct stream_state *s = malloc(sizeof(*s));
-	bool seen = false;
-	unsigned int w;
-
-	stream_report_init(&v->r);
-	v->lat_sum = 0;
-	v->lat_count = 0;
-	if (s == NULL)
-		return false;
-	for (w = 0; w < vsnk.nb_workers; w++) {
-		const struct stream_state *src = vsnk.workers[w].streams;
-
-		if (src == NULL || __atomic_load_n(&src[id].received, __ATOMIC_RELAXED) == 0)
-			continue;
-		stream_track_read(&src[id], s);
-		stream_report_add(&v->r, s);
-		v->lat_sum += s->lat_sum;
-		v->lat_count += s->lat_count;
-		seen = true;
-	}
-	free(s);
-	if (seen)
-		stream_report_finish(&v->r);
-	return seen;
-}
-
-uint64_t
-vsnk_stream_received(uint32_t id)
-{
-	uint64_t n = 0;
-	unsigned int w;
-
-	for (w = 0; w < vsnk.nb_workers; w++)
-		if (vsnk.workers[w].streams != NULL)
-			n += __atomic_load_n(&vsnk.workers[w].streams[id].received,
-					__ATOMIC_RELAXED);
-	return n;
 }
 
 /* ------------------------------------------------------------ binding */
@@ -173,14 +130,14 @@ latency_summary(struct mgmt_prom *p, const struct stream_metrics *m, unsigned in
 static void
 metrics(void *ctx, struct mgmt_prom *p)
 {
-	struct vsnk_stream_view *v = malloc(sizeof(*v));
+	struct stream_report *r = malloc(sizeof(*r));
 	struct stream_metrics *m = NULL;
 	unsigned int n = 0, cap = 0;
 	uint32_t id;
 
 	RTE_SET_USED(ctx);
-	for (id = 0; v != NULL && id < vsnk.opt.max_streams; id++) {
-		if (vsnk_stream_received(id) == 0 || !vsnk_stream_view(id, v))
+	for (id = 0; r != NULL && id < vsnk.opt.max_streams; id++) {
+		if (vsnk_stream_received(id) == 0 || !vsnk_stream_view(id, r))
 			continue;
 		if (n == cap) {
 			struct stream_metrics *nm;
@@ -194,14 +151,14 @@ metrics(void *ctx, struct mgmt_prom *p)
 			m = nm;
 		}
 		m[n++] = (struct stream_metrics){
-			.id = id, .received = v->r.received, .bytes = v->r.bytes,
-			.lost = v->r.lost, .duplicates = v->r.duplicates,
-			.reordered = v->r.reordered, .restarts = v->r.restarts,
-			.p50 = v->r.lat_p50, .p99 = v->r.lat_p99, .p999 = v->r.lat_p999,
-			.lat_sum = v->lat_sum, .lat_count = v->lat_count,
+			.id = id, .received = r->received, .bytes = r->bytes,
+			.lost = r->lost, .duplicates = r->duplicates,
+			.reordered = r->reordered, .restarts = r->restarts,
+			.p50 = r->lat_p50, .p99 = r->lat_p99, .p999 = r->lat_p999,
+			.lat_sum = r->lat_sum, .lat_count = r->lat_count,
 		};
 	}
-	free(v);
+	free(r);
 	stream_family_u64(p, VSNK_METRIC_PREFIX "stream_rx_packets_total", "counter",
 			"Probe packets received per stream, duplicates included", m, n,
 			offsetof(struct stream_metrics, received));

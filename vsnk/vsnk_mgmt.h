@@ -18,12 +18,9 @@
 #ifndef VSNK_MGMT_H
 #define VSNK_MGMT_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "dp_options.h"
-#include "stream_track.h"
 
 /* Add the mgmt and dashboard option groups to app (before dp_main_init). */
 int vsnk_mgmt_register_options(struct dp_app *app);
@@ -44,18 +41,5 @@ void vsnk_mgmt_tick(void);
 
 /* After the workers returned, before the ports are closed. */
 void vsnk_mgmt_stop(void);
-
-/* One stream merged over the rx workers. */
-struct vsnk_stream_view {
-	struct stream_report r;
-	uint64_t lat_sum;	/* ns, over lat_count samples */
-	uint64_t lat_count;
-};
-
-/* Read stream id (< max_streams); false when no worker has seen it. */
-bool vsnk_stream_view(uint32_t id, struct vsnk_stream_view *v);
-
-/* Probe packets of stream id received so far (cheap). */
-uint64_t vsnk_stream_received(uint32_t id);
 
 #endif /* VSNK_MGMT_H */

@@ -11,6 +11,7 @@
 #include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "stream_view.h"
 #include "vsnk.h"
 
 const struct dp_counter_desc vsnk_port_ctr_desc[VSNK_CTR_MAX] = {
@@ -23,29 +24,6 @@ void
 vsnk_stats_start(void)
 {
 	dp_stats_rate_init(&rate_state);
-}
-
-/* Merge stream id over all workers; false when no worker saw it. */
-static bool
-stream_collect(uint32_t id, struct stream_report *r)
-{
-	struct stream_state s;
-	unsigned int w;
-	bool seen = false;
-
-	stream_report_init(r);
-	for (w = 0; w < vsnk.nb_workers; w++) {
-		const struct stream_state *src = &vsnk.workers[w].streams[id];
-
-		if (__atomic_load_n(&src->received, __ATOMIC_RELAXED) == 0)
-			continue;
-		stream_track_read(src, &s);
-		stream_report_add(r, &s);
-		seen = true;
-	}
-	if (seen)
-		stream_report_finish(r);
-	return seen;
 }
 
 void
@@ -71,7 +49,7 @@ vsnk_stats_print(void *ctx)
 		       v[VSNK_CTR_malformed], v[VSNK_CTR_bad_checksum]);
 	}
 	for (id = 0; r != NULL && id < vsnk.opt.max_streams; id++) {
-		if (!stream_collect(id, r))
+		if (!vsnk_stream_view(id, r))
 			continue;
 		printf("stream %u: rx %" PRIu64 " lost %" PRIu64 " dup %" PRIu64 " reord %" PRIu64
 		       " latency min/avg/max %.1f/%.1f/%.1f us p99 %.1f us\n",
@@ -119,7 +97,7 @@ streams_json(void)
 	for (id = 0; id < vsnk.opt.max_streams; id++) {
 		json_t *s;
 
-		if (!stream_collect(id, r))
+		if (!vsnk_stream_view(id, r))
 			continue;
 		s = json_object();
 		json_object_set_new(s, "stream", json_integer(id));
