@@ -21,8 +21,9 @@
  *	mgmt_options_register(&app, &mopt);       // --mgmt-user, --mgmt-password-file, ...
  *	dp_main_init(&app, &cfg, argc, argv);
  *	binding.view = dp_mgmt_view();            // dp_mgmt.h: the ports and workers
-	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err)); // checks options
- *	mgmt_route_add(srv, "PUT", "/api/v1/streams/{id}", put_stream, ctx);  // own routes
+ *	binding.route_tables[0] = (struct mgmt_route_table){ routes, DP_DIM(routes), ctx };
+ *	binding.nb_route_tables = 1;              // the binary's own routes
+ *	rc = mgmt_create(&srv, &mopt, &binding, &cfg, err, sizeof(err)); // checks options
  *	... ports, workers' state ...
  *	rc = mgmt_start(srv, err, sizeof(err));   // listens on --mgmt (no-op if off)
  *	dp_main_loop(...);  dp_workers_wait();
@@ -258,6 +259,25 @@ struct mgmt_counter_set {
 
 #define MGMT_MAX_COUNTER_SETS 8
 
+/* One route of a binary's table. */
+struct mgmt_route_def {
+	const char *method;	/* "GET", "PUT", "POST", "DELETE" or "PATCH" */
+	const char *pattern;	/* "/api/v1/streams/{id}" ({name} matches one segment) */
+	mgmt_handler_fn fn;
+	/* the query parameters the handler reads (NULL-terminated), NULL: none;
+	 * the server answers any other one (but "pretty") with a 400 naming it */
+	const char *const *query;
+};
+
+/* A binary's routes, all called with one ctx. */
+struct mgmt_route_table {
+	const struct mgmt_route_def *defs;	/* static: the server keeps pointers into it */
+	unsigned int nb;
+	void *ctx;
+};
+
+#define MGMT_MAX_ROUTE_TABLES 4
+
 /* What a binary gives the server. Copied by mgmt_create. */
 struct mgmt_binding {
 	const char *program;		/* "vsnk": health, config, realm, build_info */
@@ -280,6 +300,9 @@ struct mgmt_binding {
 	const struct dp_view *view;
 	struct mgmt_counter_set counter_sets[MGMT_MAX_COUNTER_SETS];
 	unsigned int nb_counter_sets;
+	/* the binary's own routes, added by mgmt_create after the core ones */
+	struct mgmt_route_table route_tables[MGMT_MAX_ROUTE_TABLES];
+	unsigned int nb_route_tables;
 };
 
 /* ------------------------------------------------------------ server */
@@ -289,37 +312,25 @@ struct mgmt_server;
 /*
  * Check the options against cfg (--mgmt-* options need --mgmt; a user needs
  * a password and the reverse; TLS needs both files, readable, the key not
- * readable by others), read the TLS files, register the core routes.
- * Returns 0 with *out set, -EINVAL with err (bad configuration: exit 2),
- * -ENOMEM. cfg must stay valid until mgmt_stop.
+ * readable by others), read the TLS files, register the core routes and
+ * then the binding's route tables. Returns 0 with *out set, -EINVAL with
+ * err (bad configuration: exit 2), -ENOMEM; a route of the tables that
+ * cannot be added fails it with err naming the route and -EINVAL (bad
+ * method or pattern), -EEXIST (taken, by a core route too) or -ENOSPC.
+ * cfg must stay valid until mgmt_stop.
  */
 int mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 		const struct mgmt_binding *b, const struct dp_config *cfg,
 		char *err, size_t errlen);
 
 /*
- * Add a route before mgmt_start. method: "GET", "PUT", "POST", "DELETE" or
- * "PATCH"; pattern: "/api/v1/streams/{id}" ({name} matches one segment).
- * The route takes no query parameter (but "pretty"): see mgmt_route_def
- * for one that does. Returns 0, -EINVAL, -EEXIST, -ENOSPC, -EBUSY (server
- * started).
+ * Add one route before mgmt_start, with its own ctx (a binary's tables go
+ * in the binding). method and pattern: as in mgmt_route_def. The route
+ * takes no query parameter (but "pretty"): see mgmt_route_def for one that
+ * does. Returns 0, -EINVAL, -EEXIST, -ENOSPC, -EBUSY (server started).
  */
 int mgmt_route_add(struct mgmt_server *s, const char *method, const char *pattern,
 		mgmt_handler_fn fn, void *ctx);
-
-/* One route of a table given to mgmt_route_table_add(). */
-struct mgmt_route_def {
-	const char *method;
-	const char *pattern;
-	mgmt_handler_fn fn;
-	/* the query parameters the handler reads (NULL-terminated), NULL: none;
-	 * the server answers any other one (but "pretty") with a 400 naming it */
-	const char *const *query;
-};
-
-/* mgmt_route_add() for each of the nb routes of defs (same ctx); stops at the first error. */
-int mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, unsigned int nb,
-		void *ctx);
 
 /*
  * Listen on cfg->mgmt_host:mgmt_port and start the server threads; a no-op

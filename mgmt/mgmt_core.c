@@ -3,7 +3,8 @@
  * The routes every binary has: index, health, stats, ports, config, stats
  * reset, metrics. They call the binding's callbacks under the handler lock
  * (health excepted: it reads only what is immutable while the server runs),
- * and mgmt_create(): the server (mgmt_server.c) with these routes.
+ * and mgmt_create(): the server (mgmt_server.c) with these routes, then the
+ * binary's own (the binding's route tables).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -200,6 +201,29 @@ core_routes(struct mgmt_server *s)
 	return 0;
 }
 
+/* The binary's route tables (binding.route_tables); err names a route that fails. */
+static int
+binding_routes(struct mgmt_server *s, char *err, size_t errlen)
+{
+	const struct mgmt_route_table *t;
+	unsigned int i, k;
+	int rc;
+
+	for (i = 0; i < s->b.nb_route_tables; i++) {
+		t = &s->b.route_tables[i];
+		for (k = 0; k < t->nb; k++) {
+			rc = mgmt_route_def_add(s, &t->defs[k], t->ctx);
+			if (rc != 0) {
+				snprintf(err, errlen, "mgmt: cannot add the route %s %s of %s: %s",
+					 t->defs[k].method, t->defs[k].pattern, s->b.program,
+					 strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 int
 mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 		const struct mgmt_binding *b, const struct dp_config *cfg, char *err, size_t errlen)
@@ -209,8 +233,11 @@ mgmt_create(struct mgmt_server **out, const struct mgmt_options *o,
 	if (rc != 0)
 		return rc;
 	rc = core_routes(*out);
-	if (rc != 0) {
+	if (rc != 0)
 		snprintf(err, errlen, "mgmt: %s", strerror(-rc));
+	else
+		rc = binding_routes(*out, err, errlen);
+	if (rc != 0) {
 		mgmt_server_free(*out);
 		*out = NULL;
 	}

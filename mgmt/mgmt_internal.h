@@ -50,6 +50,8 @@ int mgmt_server_new(struct mgmt_server **out, const struct mgmt_options *o,
 		const struct mgmt_binding *b, const struct dp_config *cfg,
 		char *err, size_t errlen);
 void mgmt_server_free(struct mgmt_server *s);
+/* mgmt_server.c: add one route of a table (before start); 0 or mgmt_route_add's errors. */
+int mgmt_route_def_add(struct mgmt_server *s, const struct mgmt_route_def *def, void *ctx);
 
 /* mgmt_view.c: the binding's view of the data plane, or what a program without one shows. */
 const char *mgmt_platform_version(const struct mgmt_server *s);	/* NULL: none */

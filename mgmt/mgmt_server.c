@@ -715,7 +715,7 @@ mgmt_server_new(struct mgmt_server **out, const struct mgmt_options *o,
 
 	*out = NULL;
 	if (b->program == NULL || b->metric_prefix == NULL || b->stats_json == NULL ||
-	    b->nb_counter_sets > MGMT_MAX_COUNTER_SETS) {
+	    b->nb_counter_sets > MGMT_MAX_COUNTER_SETS || b->nb_route_tables > MGMT_MAX_ROUTE_TABLES) {
 		snprintf(err, errlen, "mgmt: incomplete binding");
 		return -EINVAL;
 	}
@@ -758,18 +758,9 @@ route_add(struct mgmt_server *s, const char *method, const char *pattern,
 }
 
 int
-mgmt_route_table_add(struct mgmt_server *s, const struct mgmt_route_def *defs, unsigned int nb,
-		void *ctx)
+mgmt_route_def_add(struct mgmt_server *s, const struct mgmt_route_def *def, void *ctx)
 {
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < nb; i++) {
-		rc = route_add(s, defs[i].method, defs[i].pattern, defs[i].query, defs[i].fn, ctx);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	return route_add(s, def->method, def->pattern, def->query, def->fn, ctx);
 }
 
 int

@@ -260,6 +260,15 @@ vfw_mgmt_register_options(struct dp_app *app)
 int
 vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 {
+	static const char *const list_query[] = { "addr", "proto", "port", "state", "limit",
+						  "cursor", NULL };
+	static const char *const flush_query[] = { "addr", "proto", "port", "state", NULL };
+	static const struct mgmt_route_def routes[] = {
+		{ "GET", "/api/v1/rules", get_rules },
+		{ "PUT", "/api/v1/rules", put_rules },
+		{ "GET", "/api/v1/sessions", get_sessions, list_query },
+		{ "DELETE", "/api/v1/sessions", delete_sessions, flush_query },
+	};
 	struct mgmt_binding b = {
 		.program = "vfw",
 		.metric_prefix = "vfwcl_vfw_",
@@ -271,23 +280,11 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 			  .nb_slots = 1 },
 		},
 		.nb_counter_sets = 2,
-	};
-	int rc;
-
-	static const char *const list_query[] = { "addr", "proto", "port", "state", "limit",
-						  "cursor", NULL };
-	static const char *const flush_query[] = { "addr", "proto", "port", "state", NULL };
-	static const struct mgmt_route_def routes[] = {
-		{ "GET", "/api/v1/rules", get_rules },
-		{ "PUT", "/api/v1/rules", put_rules },
-		{ "GET", "/api/v1/sessions", get_sessions, list_query },
-		{ "DELETE", "/api/v1/sessions", delete_sessions, flush_query },
+		.route_tables = { { routes, RTE_DIM(routes), NULL } },
+		.nb_route_tables = 1,
 	};
 
-	rc = mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);
-	if (rc == 0)
-		rc = mgmt_route_table_add(srv, routes, RTE_DIM(routes), NULL);
-	return rc;
+	return mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);
 }
 
 int

@@ -348,8 +348,8 @@ delete_pg_stream(void *ctx, const struct mgmt_request *req, struct mgmt_reply *r
 	return mgmt_reply_empty(rep, 200);
 }
 
-int
-vpkg_onap_routes(struct mgmt_server *s)
+struct mgmt_route_table
+vpkg_onap_routes(void)
 {
 	static const struct mgmt_route_def routes[] = {
 		{ "GET", SC_ROOT, get_stream_count_root },
@@ -362,5 +362,5 @@ vpkg_onap_routes(struct mgmt_server *s)
 		{ "DELETE", SP_STREAM, delete_pg_stream },
 	};
 
-	return mgmt_route_table_add(s, routes, RTE_DIM(routes), NULL);
+	return (struct mgmt_route_table){ routes, RTE_DIM(routes), NULL };
 }

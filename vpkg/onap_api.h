@@ -8,7 +8,7 @@
 
 #include "mgmt.h"
 
-/* Add the ONAP routes to s (before mgmt_start). */
-int vpkg_onap_routes(struct mgmt_server *s);
+/* The ONAP routes, for vpkg's mgmt binding. */
+struct mgmt_route_table vpkg_onap_routes(void);
 
 #endif /* VPKG_ONAP_API_H */

@@ -507,6 +507,8 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 			{ .ctrs = vpkg.port_ctrs, .prefix = VPKG_METRIC_PREFIX, .label = "port" },
 		},
 		.nb_counter_sets = 1,
+		.route_tables = { { routes, RTE_DIM(routes), NULL }, vpkg_onap_routes() },
+		.nb_route_tables = 2,
 	};
 	int rc;
 
@@ -517,16 +519,6 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 		return rc;
 	rc = mgmt_create(&server, &mgmt_opt, &b, &vpkg.cfg, err, errlen);
 	explicit_bzero(mgmt_opt.password, sizeof(mgmt_opt.password));
-	if (rc != 0)
-		return rc;
-	rc = mgmt_route_table_add(server, routes, RTE_DIM(routes), NULL);
-	if (rc == 0)
-		rc = vpkg_onap_routes(server);
-	if (rc != 0) {
-		snprintf(err, errlen, "mgmt: cannot add vpkg's routes: %s", strerror(-rc));
-		mgmt_stop(server);
-		server = NULL;
-	}
 	return rc;
 }
 

@@ -340,19 +340,11 @@ vsnk_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 			{ .ctrs = vsnk.ctrs, .prefix = VSNK_METRIC_PREFIX, .label = "port" },
 		},
 		.nb_counter_sets = 1,
+		.route_tables = { { routes, RTE_DIM(routes), NULL } },
+		.nb_route_tables = 1,
 	};
-	int rc;
 
-	rc = mgmt_create(&server, &mgmt_opt, &b, &vsnk.cfg, err, errlen);
-	if (rc != 0)
-		return rc;
-	rc = mgmt_route_table_add(server, routes, RTE_DIM(routes), NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "mgmt: cannot add vsnk's routes: %s", strerror(-rc));
-		mgmt_stop(server);
-		server = NULL;
-	}
-	return rc;
+	return mgmt_create(&server, &mgmt_opt, &b, &vsnk.cfg, err, errlen);
 }
 
 int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of mgmt/ without a server: base64 and Basic auth, the route
- * table, the Prometheus writer, the JSON input validators.
+ * Unit tests of mgmt/ without a listening server: base64 and Basic auth, the
+ * route table, the binding's route tables, the Prometheus writer, the JSON
+ * input validators.
  */
 #include <errno.h>
 #include <math.h>
@@ -160,6 +161,123 @@ test_routes(void **state)
 	assert_int_equal(mgmt_method_bit("TRACE"), 0);
 }
 
+/* ------------------------------------------------------------ binding's routes */
+
+static json_t *
+stats_none(void *ctx)
+{
+	(void)ctx;
+	return json_object();
+}
+
+/* mgmt_create without --mgmt (nothing listens), as a binary calls it. */
+static int
+create(const struct mgmt_binding *b, struct mgmt_server **s, char *err, size_t errlen)
+{
+	static struct dp_config cfg;
+	struct mgmt_options o;
+
+	dp_config_defaults(&cfg);
+	mgmt_options_init(&o);
+	err[0] = '\0';
+	return mgmt_create(s, &o, b, &cfg, err, errlen);
+}
+
+static const struct mgmt_route *
+match(const struct mgmt_server *s, unsigned int method, const char *path)
+{
+	static char scratch[MGMT_PATH_MAX];
+	struct mgmt_request req;
+	unsigned int allow;
+
+	memset(&req, 0, sizeof(req));
+	return mgmt_routes_match(&s->routes, method, path, scratch, &req, &allow);
+}
+
+/* The binding's route tables are served, each route with its table's ctx. */
+static void
+test_binding_routes(void **state)
+{
+	static const char *const q[] = { "limit", NULL };
+	static const struct mgmt_route_def own[] = {
+		{ "GET", "/api/v1/things", h_a, q },
+		{ "PUT", "/api/v1/things/{id}", h_b, NULL },
+	};
+	static const struct mgmt_route_def more[] = {
+		{ "DELETE", "/other/{id}", h_a, NULL },
+	};
+	int ctx_own, ctx_more;
+	struct mgmt_binding b = {
+		.program = "test", .metric_prefix = "test_", .stats_json = stats_none,
+		.route_tables = { { own, 2, &ctx_own }, { more, 1, &ctx_more } },
+		.nb_route_tables = 2,
+	};
+	const struct mgmt_route *r;
+	struct mgmt_server *s = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(create(&b, &s, err, sizeof(err)), 0);
+	assert_non_null(s);
+	r = match(s, MGMT_M_GET, "/api/v1/things");
+	assert_non_null(r);
+	assert_ptr_equal(r->fn, h_a);
+	assert_ptr_equal(r->ctx, &ctx_own);
+	assert_ptr_equal(r->query, q);
+	r = match(s, MGMT_M_PUT, "/api/v1/things/7");
+	assert_non_null(r);
+	assert_ptr_equal(r->fn, h_b);
+	assert_ptr_equal(r->ctx, &ctx_own);
+	r = match(s, MGMT_M_DELETE, "/other/x");
+	assert_non_null(r);
+	assert_ptr_equal(r->ctx, &ctx_more);
+	assert_non_null(match(s, MGMT_M_GET, "/api/v1/stats"));	/* the core routes too */
+	mgmt_stop(s);
+}
+
+/* A route of the tables that cannot be added fails mgmt_create, named in err. */
+static void
+test_binding_routes_refused(void **state)
+{
+	static const struct mgmt_route_def clash[] = {
+		{ "GET", "/api/v1/things", h_a, NULL },
+		{ "GET", "/api/v1/stats", h_b, NULL },	/* a core route */
+	};
+	static const struct mgmt_route_def bad_method[] = {
+		{ "FETCH", "/api/v1/things", h_a, NULL },
+	};
+	static const struct mgmt_route_def bad_pattern[] = {
+		{ "GET", "/api//things", h_a, NULL },
+	};
+	struct mgmt_binding b = {
+		.program = "test", .metric_prefix = "test_", .stats_json = stats_none,
+		.nb_route_tables = 1,
+	};
+	struct mgmt_server *s = NULL;
+	char err[256];
+
+	(void)state;
+	b.route_tables[0] = (struct mgmt_route_table){ clash, 2, NULL };
+	assert_int_equal(create(&b, &s, err, sizeof(err)), -EEXIST);
+	assert_null(s);
+	assert_non_null(strstr(err, "GET /api/v1/stats"));
+
+	b.route_tables[0] = (struct mgmt_route_table){ bad_method, 1, NULL };
+	assert_int_equal(create(&b, &s, err, sizeof(err)), -EINVAL);
+	assert_null(s);
+	assert_non_null(strstr(err, "FETCH /api/v1/things"));
+
+	b.route_tables[0] = (struct mgmt_route_table){ bad_pattern, 1, NULL };
+	assert_int_equal(create(&b, &s, err, sizeof(err)), -EINVAL);
+	assert_null(s);
+	assert_non_null(strstr(err, "GET /api//things"));
+
+	b.nb_route_tables = MGMT_MAX_ROUTE_TABLES + 1;
+	assert_int_equal(create(&b, &s, err, sizeof(err)), -EINVAL);
+	assert_null(s);
+	assert_string_not_equal(err, "");
+}
+
 /* ------------------------------------------------------------ prom */
 
 static void
@@ -299,6 +417,8 @@ main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_auth),
 		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_binding_routes),
+		cmocka_unit_test(test_binding_routes_refused),
 		cmocka_unit_test(test_prom),
 		cmocka_unit_test(test_json_validators),
 	};
