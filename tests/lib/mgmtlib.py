@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 
 import vfwcl
+from vfwcl import wait_for  # noqa: F401 (the tests call mgmtlib.wait_for)
 
 VSNK = vfwcl.binary("vsnk")
 SKIP = 77
@@ -306,16 +307,6 @@ def run_vsnk(args, vdevs=("net_null0",), timeout=60):
 def one_line_error(p, code, *needles):
     """Exit code and exactly one 'vsnk: ' line on stderr naming the needles."""
     return vfwcl.one_line_error(p, code, *needles, prog="vsnk")
-
-
-def wait_for(fn, timeout=10, interval=0.1):
-    """Poll fn() until it returns a true value; return it (or the last value)."""
-    end = time.time() + timeout
-    v = fn()
-    while not v and time.time() < end:
-        time.sleep(interval)
-        v = fn()
-    return v
 
 
 def write_probe_pcap(path, streams, per_stream, extra_foreign=0):

@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import tempfile
+import time
 
 PROBE_MAGIC = 0xD97E
 PROBE_LEN = 16
@@ -355,6 +356,18 @@ def pcap_count(path):
             total += incl
     return n, total
 
+# ---------------------------------------------------------------- waiting
+
+def wait_for(fn, timeout=10, interval=0.1):
+    """Poll fn() every interval seconds until it returns a true value or
+    timeout seconds have passed; return its last value (false on timeout)."""
+    end = time.monotonic() + timeout
+    v = fn()
+    while not v and time.monotonic() < end:
+        time.sleep(interval)
+        v = fn()
+    return v
+
 # ---------------------------------------------------------------- background processes
 
 class Proc:
@@ -363,8 +376,6 @@ class Proc:
 
     def __init__(self, cmd, stdin=False, env=None):
         import threading
-        import time
-        self._time = time
         self.cmd = list(cmd)
         self.lines = []
         self.p = subprocess.Popen(self.cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
@@ -393,12 +404,7 @@ class Proc:
 
     def wait_for(self, pred, timeout, what="condition", interval=0.05):
         """Poll pred() until true; AssertionError naming what after timeout seconds."""
-        end = self._time.monotonic() + timeout
-        while self._time.monotonic() < end:
-            if pred():
-                return
-            self._time.sleep(interval)
-        if pred():
+        if wait_for(pred, timeout, interval):
             return
         raise AssertionError("timed out after %gs waiting for %s\n--- output of %s:\n%s" % (
             timeout, what, " ".join(self.cmd), self.output()[-4000:]))

@@ -298,15 +298,6 @@ def dedup(events):
     return out
 
 
-def wait_for(cond, timeout, step=0.1):
-    end = time.time() + timeout
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return cond()
-
-
 class Checker:
     """ok/FAIL lines; exit status from the failures."""
 
@@ -443,5 +434,6 @@ def fake_totals(stats):
 
 
 def one_line_error(p_rc, err, prog, code, *needles):
-    lines = [l for l in err.splitlines() if l.startswith(prog + ": ")]
-    return p_rc == code and len(lines) == 1 and all(n in lines[0] for n in needles)
+    """vfwcl.one_line_error for an exit code and stderr text."""
+    p = subprocess.CompletedProcess((), p_rc, stderr=err)
+    return vfwcl.one_line_error(p, code, *needles, prog=prog)

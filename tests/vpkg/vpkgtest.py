@@ -153,10 +153,11 @@ def check_seq(frames, name=""):
 
 
 def stream_stats(js, sid):
-    for s in js["streams"]:
-        if s["id"] == sid:
-            return s
-    raise KeyError(sid)
+    """vfwcl.stream_stats, but a stream that is not there is an error."""
+    s = vfwcl.stream_stats(js, sid)
+    if s is None:
+        raise KeyError(sid)
+    return s
 
 
 def run_main(tests):
