@@ -82,6 +82,14 @@ dp_ctr_add(uint64_t *ctr, uint64_t n)
 	__atomic_store_n(ctr, __atomic_load_n(ctr, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
+/* Add n to counter idx of slot in a block of the given stride (one writer: its lcore). */
+static inline void
+dp_ctr_slot_add(uint64_t *block, unsigned int stride, unsigned int slot, unsigned int idx,
+		uint64_t n)
+{
+	dp_ctr_add(&block[slot * stride + idx], n);
+}
+
 static inline uint64_t
 dp_ctr_read(const uint64_t *ctr)
 {

@@ -3,16 +3,13 @@
  * Idle back-off for poll loops (--idle-sleep USEC). With max_us = 0 a worker
  * busy-polls (benchmarks). Otherwise, after DP_IDLE_SPINS empty polls in a
  * row it sleeps, doubling the sleep from 1 us up to max_us; the first
- * non-empty poll returns it to busy polling. The sleep is a syscall, but only
- * when there is no packet to handle.
+ * non-empty poll returns it to busy polling. The caller makes the sleep (a
+ * syscall, but only when there is no packet to handle): dp_engine.h.
  */
 #ifndef DP_IDLE_H
 #define DP_IDLE_H
 
 #include <stdint.h>
-
-#include <rte_branch_prediction.h>
-#include <rte_cycles.h>
 
 #define DP_IDLE_SPINS 256
 
@@ -30,23 +27,32 @@ dp_idle_init(struct dp_idle *s, uint32_t max_us)
 	s->sleep_us = 1;
 }
 
-/* Call once per loop iteration with the work done (packets handled). */
+/* A loop that did some work: back to busy polling. */
 static inline void
-dp_idle_update(struct dp_idle *s, unsigned int work)
+dp_idle_busy(struct dp_idle *s)
 {
-	if (likely(work != 0)) {
-		s->empty = 0;
-		s->sleep_us = 1;
-		return;
-	}
+	s->empty = 0;
+	s->sleep_us = 1;
+}
+
+/*
+ * A loop that did nothing: how long to sleep now (us; 0 = poll again). The
+ * caller sleeps (dp_engine_sleep: RCU offline around the syscall).
+ */
+static inline uint32_t
+dp_idle_next(struct dp_idle *s)
+{
+	uint32_t us;
+
 	if (s->max_us == 0 || ++s->empty < DP_IDLE_SPINS)
-		return;
-	rte_delay_us_sleep(s->sleep_us);
+		return 0;
+	us = s->sleep_us;
 	if (s->sleep_us < s->max_us) {
 		s->sleep_us *= 2;
 		if (s->sleep_us > s->max_us)
 			s->sleep_us = s->max_us;
 	}
+	return us;
 }
 
 #endif /* DP_IDLE_H */

@@ -7,6 +7,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#include "dp_engine.h"
 #include "dp_port.h"
 #include "dp_worker.h"
 
@@ -99,6 +100,12 @@ dp_workers_launch(int (*fn)(void *arg))
 	unsigned int i;
 	int rc;
 
+	/* the process's RCU variable exists before any worker registers with it */
+	if (dp_rcu() == NULL) {
+		fprintf(stderr, "cannot create the RCU variable of the workers\n");
+		atomic_store(&dp_quit, true);
+		return -ENOMEM;
+	}
 	for (i = 0; i < dp_nb_workers; i++) {
 		rc = rte_eal_remote_launch(fn, &dp_workers[i], dp_workers[i].lcore);
 		if (rc != 0) {

@@ -18,6 +18,7 @@
 #include <rte_malloc.h>
 
 #include "acl.h"
+#include "dp_engine.h"
 #include "dp_clock.h"
 
 struct vfw_ruleset *vfw_ruleset_cur;
@@ -461,13 +462,9 @@ vfw_rules_replace_from_file(const char *path, char *err, size_t errlen)
 int
 vfw_rules_init(unsigned int nb_workers, char *err, size_t errlen)
 {
-	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-
 	rules_nb_workers = nb_workers;
-	vfw_rcu = rte_zmalloc("vfw_rcu", sz, RTE_CACHE_LINE_SIZE);
-	if (vfw_rcu == NULL || rte_rcu_qsbr_init(vfw_rcu, RTE_MAX_LCORE) != 0) {
-		rte_free(vfw_rcu);
-		vfw_rcu = NULL;
+	vfw_rcu = dp_rcu();	/* the process's, shared with the worker engine */
+	if (vfw_rcu == NULL) {
 		snprintf(err, errlen, "cannot create the RCU variable of the rule set");
 		return -ENOMEM;
 	}
@@ -480,8 +477,7 @@ vfw_rules_fini(void)
 	pthread_mutex_lock(&rules_lock);
 	ruleset_free(vfw_ruleset_cur);
 	vfw_ruleset_cur = NULL;
-	rte_free(vfw_rcu);
-	vfw_rcu = NULL;
+	vfw_rcu = NULL;		/* dp_rcu() outlives the rule set */
 	pthread_mutex_unlock(&rules_lock);
 }
 

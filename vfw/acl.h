@@ -91,7 +91,7 @@ struct vfw_ruleset {
 
 /* The published set. Written: control (replace); read: workers (RCU). */
 extern struct vfw_ruleset *vfw_ruleset_cur;
-/* Quiescent-state variable of the workers (thread id = lcore id). */
+/* Quiescent-state variable of the workers: dp_rcu() (thread id = worker index). */
 extern struct rte_rcu_qsbr *vfw_rcu;
 
 static inline const struct vfw_ruleset *

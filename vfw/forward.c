@@ -19,10 +19,13 @@
  * MACs rewritten, TTL / hop limit decremented (IPv4 checksum updated
  * incrementally), buffered per output port, sent once per loop.
  *
- * Between bursts: tx flush, bounded ageing of the worker's own sessions,
- * a bounded step of a REST session list/flush request (sess_ctl.h),
- * RCU quiescent state (the rule set may then be replaced), counter reset.
- * No lock, no syscall (but the idle back-off), no libc allocation, no log.
+ * The loop is the worker engine's (dp_engine.h: rx bursts and their
+ * counters, tx flush with counted drops, RCU quiescent state, counter
+ * reset, idle back-off, drain at stop); vfw gives it the per-burst work
+ * (vfw_on_burst) and, between bursts, bounded ageing of the worker's own
+ * sessions and a bounded step of a REST session list/flush request
+ * (sess_ctl.h). No lock, no syscall (but the idle back-off), no libc
+ * allocation, no log.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -39,7 +42,7 @@
 #endif
 
 #include "acl.h"
-#include "dp_idle.h"
+#include "dp_engine.h"
 #include "dp_pkt.h"
 #include "dp_port.h"
 #include "dp_worker.h"
@@ -52,28 +55,6 @@
 
 _Static_assert((int)VFW_ROLE_UNPROTECTED == (int)VFW_DIR_IN &&
 	       (int)VFW_ROLE_PROTECTED == (int)VFW_DIR_OUT, "a port role is the ACL direction");
-
-void
-vfw_tx_flush(struct vfw_worker *w, uint16_t port)
-{
-	struct vfw_txbuf *t = &w->tx[port];
-	uint64_t bytes = t->bytes, unsent = 0;
-	uint16_t i, sent;
-
-	if (t->n == 0)
-		return;
-	t->bytes = 0;
-	sent = rte_eth_tx_burst(dp_ports[port].port_id, t->queue, t->m, t->n);
-	if (unlikely(sent < t->n)) {
-		for (i = sent; i < t->n; i++)
-			unsent += rte_pktmbuf_pkt_len(t->m[i]);
-		rte_pktmbuf_free_bulk(&t->m[sent], t->n - sent);
-		vfw_ctr_add(w, port, VFW_CTR_tx_full, t->n - sent);
-	}
-	vfw_ctr_add(w, port, VFW_CTR_tx_packets, sent);
-	vfw_ctr_add(w, port, VFW_CTR_tx_bytes, bytes - unsent);
-	t->n = 0;
-}
 
 /* --- stage 1: parse and check --- */
 
@@ -491,28 +472,25 @@ stage2(struct vfw_worker *w, struct pipe_slot *sl, uint16_t from)
 }
 
 /*
- * Stage 1: receive, parse, check (drops here), key, bucket prefetch; and
+ * Stage 1 of a received burst: parse, check (drops here), key, bucket prefetch; and
  * stage 2 of the previous burst (prev), one of its packets per new packet:
  * spread over the parsing work, its session prefetches do not all wait
  * for a line fill buffer at once, as they did in a loop of their own
  * (about 8 cycles per packet with 1M flows).
  */
-static uint16_t
-stage12(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl,
-		struct pipe_slot *prev, uint16_t burst, uint32_t now)
+static void
+stage12(struct vfw_worker *w, uint16_t in, struct pipe_slot *sl, struct pipe_slot *prev,
+		struct rte_mbuf **mb, uint16_t n, uint32_t now)
 {
-	struct rte_mbuf *mb[DP_MAX_BURST];
 	struct burst b;
-	uint16_t n, i, nc = 0;
-	uint64_t bytes = 0;
+	uint16_t i, nc = 0;
 
 	sl->n = 0;
-	n = rte_eth_rx_burst(dp_ports[q->port].port_id, q->queue, mb, burst);
 	if (n == 0) {
 		stage2(w, prev, 0);
-		return 0;
+		return;
 	}
-	burst_init(&b, w, NULL, q->port, now);
+	burst_init(&b, w, NULL, in, now);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(mb[i], void *));
 	for (i = 0; i < n; i++) {
@@ -522,7 +500,6 @@ stage12(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl
 			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD], void *));
 		if (i < prev->n)
 			stage2_one(w, &prev->pk[i]);
-		bytes += rte_pktmbuf_pkt_len(mb[i]);
 		if (classify(&b, mb[i], p)) {
 			if (p->kind <= K_RELATED)
 				ct_prefetch(&w->ct, p->hash);
@@ -532,9 +509,6 @@ stage12(struct vfw_worker *w, const struct dp_queue_ref *q, struct pipe_slot *sl
 	sl->n = nc;
 	stage2(w, prev, n);	/* prev had more packets than this burst */
 	burst_done(&b);
-	vfw_ctr_add(w, q->port, VFW_CTR_rx_packets, n);
-	vfw_ctr_add(w, q->port, VFW_CTR_rx_bytes, bytes);
-	return n;
 }
 
 
@@ -623,36 +597,33 @@ stage34(struct vfw_worker *w, const struct vfw_ruleset *rs, struct pipe_slot *sl
 	burst_done(&b);
 }
 
-static uint16_t
-poll_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, const struct dp_queue_ref *q,
-		struct vfw_pipe *pp, uint16_t burst, uint32_t now)
+static inline uint32_t
+tick_at(const struct vfw_worker *w, uint64_t tsc)
 {
+	/* (tsc - base) / tsc_per_tick, as a multiplication */
+	return (uint32_t)(((__uint128_t)(tsc - w->tick_base) * w->tick_mult) >> 64);
+}
+
+/*
+ * The engine's per-burst work: a new burst of rx queue qi enters the
+ * pipeline, the oldest one leaves it. An empty burst (n = 0) moves the
+ * pipeline on; PIPE_DEPTH of them empty it (the engine's drain at stop).
+ */
+static inline unsigned int
+vfw_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vfw_worker *w = e->app;
+	struct vfw_pipe *pp = &((struct vfw_pipe *)w->pipes)[qi];
 	struct pipe_slot *fresh = &pp->slot[pp->head];
 	struct pipe_slot *prev = &pp->slot[(pp->head + PIPE_DEPTH - 1) % PIPE_DEPTH];
 	struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
-	uint16_t n;
+	uint16_t in = e->w->rxq[qi].port;
+	uint32_t now = tick_at(w, e->now);
 
-	n = stage12(w, q, fresh, prev, burst, now);
-	stage34(w, rs, oldest, q->port, now);
+	stage12(w, in, fresh, prev, pkts, n, now);
+	stage34(w, vfw_ruleset_get(), oldest, in, now);
 	pp->head = (pp->head + 1) % PIPE_DEPTH;
 	return n;
-}
-
-/* Finish what is in the pipeline (at stop). */
-static void
-drain_queue(struct vfw_worker *w, const struct vfw_ruleset *rs, struct vfw_pipe *pp,
-		uint16_t in, uint32_t now)
-{
-	unsigned int k;
-
-	for (k = 0; k < PIPE_DEPTH; k++) {
-		struct pipe_slot *prev = &pp->slot[(pp->head + PIPE_DEPTH - 1) % PIPE_DEPTH];
-		struct pipe_slot *oldest = &pp->slot[(pp->head + 1) % PIPE_DEPTH];
-
-		stage2(w, prev, 0);
-		stage34(w, rs, oldest, in, now);
-		pp->head = (pp->head + 1) % PIPE_DEPTH;
-	}
 }
 
 int
@@ -692,60 +663,52 @@ vfw_fwd_fini(struct vfw_worker *w)
 	w->pipes = NULL;
 }
 
-static inline uint32_t
-tick_now(const struct vfw_worker *w)
+/* Between bursts: ageing of the worker's own sessions, REST session requests. */
+static void
+vfw_housekeeping(struct dp_engine_ctx *e)
 {
-	/* (tsc - base) / tsc_per_tick, as a multiplication */
-	return (uint32_t)(((__uint128_t)(rte_rdtsc() - w->tick_base) * w->tick_mult) >> 64);
+	struct vfw_worker *w = e->app;
+	uint32_t now = tick_at(w, e->now);
+
+	if (w->ct.cursor != now || w->ct.wheel[now & (CT_WHEEL_SLOTS - 1)] != 0)
+		ct_age(&w->ct, now, CT_AGE_BUDGET);
+	vfw_sess_serve(&w->sess_mb, w, now);
 }
 
 static void
-flush_all(struct vfw_worker *w)
+vfw_end(struct dp_engine_ctx *e)
 {
-	uint16_t p;
-
-	for (p = 0; p < dp_nb_ports; p++)
-		if (w->tx[p].n != 0)
-			vfw_tx_flush(w, p);
+	vfw_sess_worker_stop(e->app);
 }
+
+static const struct dp_engine vfw_engine = {
+	.name = "vfw-fwd",
+	.on_burst = vfw_on_burst,
+	.housekeeping = vfw_housekeeping,
+	.end = vfw_end,
+	.drain_empty_bursts = PIPE_DEPTH,	/* what is in the pipeline is finished at stop */
+	.loop_tsc = true,
+};
 
 int
 vfw_worker_main(void *arg)
 {
 	struct dp_worker *dw = arg;
 	struct vfw_worker *w = &vfw.workers[dw->index];
-	const uint16_t burst = vfw.cfg.burst;
-	struct vfw_pipe *pipes = w->pipes;
-	unsigned int lcore = dw->lcore;
-	struct dp_idle idle;
-	uint16_t i;
+	const struct dp_engine_conf conf = {
+		.app = w,
+		.burst = vfw.cfg.burst,
+		.idle_sleep_us = vfw.cfg.idle_sleep_us,
+		.port_ctrs = vfw.pctrs,
+		.tx_drop_ctr = VFW_CTR_tx_full,		/* not part of 'dropped' */
+		.tx_retry_ctr = DP_ENGINE_NO_CTR,
+		.reset = { vfw.pctrs, vfw.sctrs },
+		.txbuf = w->tx,
+	};
 
 	if (dw->nb_rxq == 0)
 		return 0;	/* more workers than rx queues */
-	rte_rcu_qsbr_thread_register(vfw_rcu, lcore);
-	rte_rcu_qsbr_thread_online(vfw_rcu, lcore);
-	dp_idle_init(&idle, vfw.cfg.idle_sleep_us);
-	while (!dp_should_quit()) {
-		const struct vfw_ruleset *rs = vfw_ruleset_get();
-		uint32_t now = tick_now(w);
-		unsigned int got = 0;
-
-		for (i = 0; i < dw->nb_rxq; i++)
-			got += poll_queue(w, rs, &dw->rxq[i], &pipes[i], burst, now);
-		flush_all(w);
-		if (w->ct.cursor != now || w->ct.wheel[now & (CT_WHEEL_SLOTS - 1)] != 0)
-			ct_age(&w->ct, now, CT_AGE_BUDGET);
-		vfw_sess_serve(&w->sess_mb, w, now);
-		rte_rcu_qsbr_quiescent(vfw_rcu, lcore);
-		dp_counters_poll_reset(vfw.pctrs, lcore);
-		dp_counters_poll_reset(vfw.sctrs, lcore);
-		dp_idle_update(&idle, got);
-	}
-	for (i = 0; i < dw->nb_rxq; i++)
-		drain_queue(w, vfw_ruleset_get(), &pipes[i], dw->rxq[i].port, tick_now(w));
-	flush_all(w);
-	vfw_sess_worker_stop(w);
-	rte_rcu_qsbr_thread_offline(vfw_rcu, lcore);
-	rte_rcu_qsbr_thread_unregister(vfw_rcu, lcore);
-	return 0;
+	if (dp_engine_ctx_init(&w->eng, dw, &conf) != 0)
+		return -ENOMEM;
+	return dp_engine_run(&vfw_engine, &w->eng);
 }

@@ -34,6 +34,7 @@
 
 #include "conntrack.h"
 #include "dp_counters.h"
+#include "dp_engine.h"
 #include "dp_options.h"
 #include "route.h"
 #include "sess_ctl.h"
@@ -169,16 +170,9 @@ struct vfw_port {
 	uint16_t port_id;
 };
 
-#define VFW_TXBUF 64
+#define VFW_TXBUF DP_ENGINE_TXBUF	/* tx buffered per port (the engine's) */
 #define VFW_SOLICIT_SLOTS 64
 #define VFW_NEIGH_RECENT 16
-
-struct vfw_txbuf {
-	uint16_t n;
-	uint16_t queue;			/* this worker's tx queue on the port */
-	uint32_t bytes;			/* of the n packets */
-	struct rte_mbuf *m[VFW_TXBUF];
-};
 
 struct vfw_solicit {
 	uint64_t tsc;			/* last request sent */
@@ -205,7 +199,8 @@ struct vfw_worker {
 	uint64_t *pctr;			/* port counters block of this lcore */
 	unsigned int stride;
 	struct ct_table ct;
-	struct vfw_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index */
+	struct dp_engine_ctx eng;	/* the worker loop's state (dp_engine.h) */
+	struct dp_engine_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index: eng.tx */
 	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
 	struct vfw_neigh_recent recent[VFW_NEIGH_RECENT];
 	unsigned int recent_next;
@@ -240,27 +235,24 @@ extern struct vfw vfw;
 static inline void
 vfw_ctr_inc(struct vfw_worker *w, uint16_t port, unsigned int idx)
 {
-	dp_ctr_add(&w->pctr[port * w->stride + idx], 1);
+	dp_ctr_slot_add(w->pctr, w->stride, port, idx, 1);
 }
 
 static inline void
 vfw_ctr_add(struct vfw_worker *w, uint16_t port, unsigned int idx, uint64_t n)
 {
-	dp_ctr_add(&w->pctr[port * w->stride + idx], n);
+	dp_ctr_slot_add(w->pctr, w->stride, port, idx, n);
 }
 
-/* Send the buffered packets of one port; frees what the queue refused. */
-void vfw_tx_flush(struct vfw_worker *w, uint16_t port);
-
+/*
+ * Send m out of port (buffered; the engine sends at the end of the loop,
+ * counts tx_packets/tx_bytes, frees and counts as tx_full what the queue
+ * does not take).
+ */
 static inline void
 vfw_tx(struct vfw_worker *w, uint16_t port, struct rte_mbuf *m)
 {
-	struct vfw_txbuf *t = &w->tx[port];
-
-	t->m[t->n++] = m;
-	t->bytes += rte_pktmbuf_pkt_len(m);
-	if (unlikely(t->n == VFW_TXBUF))
-		vfw_tx_flush(w, port);
+	dp_engine_tx(&w->eng, port, m);
 }
 
 /* The worker (rte_eal_remote_launch), arg is its struct dp_worker. */

@@ -583,7 +583,7 @@ setup_workers(void)
 	uint32_t timeouts[CT_STATE_MAX];
 	uint64_t base = rte_rdtsc();
 	char err[DP_ERR_LEN];
-	unsigned int i, k;
+	unsigned int i;
 	int s;
 
 	for (s = 0; s < CT_STATE_MAX; s++)
@@ -604,8 +604,6 @@ setup_workers(void)
 		w->tick_base = base;
 		w->tsc_per_tick = vfw.tsc_hz / CT_TICKS_PER_SEC;
 		w->tick_mult = (uint64_t)(((__uint128_t)1 << 64) / w->tsc_per_tick);
-		for (k = 0; k < dw->nb_txq; k++)
-			w->tx[dw->txq[k].port].queue = dw->txq[k].queue;
 		if (dw->nb_rxq == 0)
 			continue;	/* idle worker: no table */
 		if (vfw_fwd_init(w, dw->nb_rxq, vfw.cfg.burst, (int)rte_lcore_to_socket_id(dw->lcore)) != 0)

@@ -9,6 +9,7 @@
 #include <rte_common.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dp_engine.h"
 #include "streams.h"
 
 _Atomic(struct vpkg_table *) vpkg_table_cur;
@@ -182,7 +183,6 @@ int
 vpkg_streams_init(const struct vpkg_env *env, const struct vpkg_stream_spec *specs,
 		unsigned int n, char *err, size_t errlen)
 {
-	size_t sz;
 	unsigned int i;
 	int rc;
 
@@ -192,11 +192,8 @@ vpkg_streams_init(const struct vpkg_env *env, const struct vpkg_stream_spec *spe
 	memset(vpkg_slots, 0, sizeof(vpkg_slots));
 	for (i = 0; i < VPKG_MAX_STREAMS; i++)
 		vpkg_slots[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
-	sz = rte_rcu_qsbr_get_memsize(env->nb_workers);
-	ctl.qs = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(sz, RTE_CACHE_LINE_SIZE));
-	if (ctl.qs == NULL || rte_rcu_qsbr_init(ctl.qs, env->nb_workers) != 0) {
-		free(ctl.qs);
-		ctl.qs = NULL;
+	ctl.qs = dp_rcu();	/* the process's, shared with the worker engine */
+	if (ctl.qs == NULL) {
 		pthread_mutex_unlock(&ctl.lock);
 		snprintf(err, errlen, "streams: cannot create the RCU variable");
 		return -ENOMEM;
@@ -211,8 +208,7 @@ vpkg_streams_fini(void)
 {
 	pthread_mutex_lock(&ctl.lock);
 	table_free(atomic_exchange(&vpkg_table_cur, NULL));
-	free(ctl.qs);
-	ctl.qs = NULL;
+	ctl.qs = NULL;		/* dp_rcu() outlives the stream table */
 	ctl.nb_specs = 0;
 	pthread_mutex_unlock(&ctl.lock);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vpkg tx worker: take the streams due now from the schedule (at most one
- * burst), build them from their templates, stamp the probe, send, account;
- * poll rx now and then for ARP; report a quiescent state once per loop.
+ * vpkg tx worker: a tx-only engine (dp_engine.h owns the loop: quit, RCU
+ * quiescent state, counter reset, tx counting with retries and freeing of
+ * what the queue refused, rx now and then). Its work of a loop is what is
+ * due now: the streams due from the schedule (at most one burst), built
+ * from their templates, probe stamped, sent, accounted per stream; and the
+ * rx bursts (every VPKG_RX_INTERVAL_US) go to ARP.
  *
  * Time: one rte_rdtsc() per loop. The probe's tx time is that reading,
  * converted to ns (the burst time: when the packets are built, just before
@@ -12,16 +15,17 @@
  * No lock, no allocation from libc, no log, and no syscall except the idle
  * sleep (--idle-sleep) when nothing is due.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
-#include <rte_rcu_qsbr.h>
 
 #include "arp.h"
 #include "dp_clock.h"
+#include "dp_engine.h"
 #include "dp_port.h"
 #include "dp_worker.h"
 #include "gen.h"
@@ -33,27 +37,22 @@
 #define SLEEP_MIN_US 150	/* do not sleep for less */
 
 struct tx_ctx {
+	struct dp_engine_ctx *e;
 	struct vpkg_worker *vw;
-	unsigned int wid;		/* worker index = QSBR thread id */
-	uint64_t *pctr;			/* this lcore's port counter block */
-	unsigned int pstride;
+	unsigned int wid;		/* worker index */
 	uint64_t *sctr;			/* this lcore's stream counter block */
 	unsigned int sstride;
 	uint16_t burst;
-	uint32_t tx_retry;
+	uint32_t max_us;		/* --idle-sleep */
 	struct rte_mempool *pool;
+	uint64_t cur_gen;	/* generations, not pointers: a freed table's address comes back */
+	uint64_t skips;
 };
-
-static inline void
-pctr_add(const struct tx_ctx *c, uint16_t port, unsigned int idx, uint64_t n)
-{
-	dp_ctr_add(&c->pctr[port * c->pstride + idx], n);
-}
 
 static inline void
 sctr_add(const struct tx_ctx *c, uint16_t id, unsigned int idx, uint64_t n)
 {
-	dp_ctr_add(&c->sctr[id * c->sstride + idx], n);
+	dp_ctr_slot_add(c->sctr, c->sstride, id, idx, n);
 }
 
 /* Save the schedule's deadlines into the slots, then schedule table t. */
@@ -137,7 +136,7 @@ resync(struct vpkg_worker *vw, const struct vpkg_table *t, unsigned int wid, uin
 }
 
 /* Account a run of packets [from, to) of one stream: sent below nb_sent, refused above. */
-static inline uint64_t
+static inline void
 account_run(const struct tx_ctx *c, const struct vpkg_local *lo, const uint16_t *len,
 		uint16_t from, uint16_t to, uint16_t nb_sent, uint64_t now)
 {
@@ -155,40 +154,28 @@ account_run(const struct tx_ctx *c, const struct vpkg_local *lo, const uint16_t 
 	}
 	if (unlikely(to > sent_end))
 		sctr_add(c, id, VPKG_SCTR_refused, to - sent_end);
-	return bytes;
 }
 
-/* Send n built packets of one port; account per port and per stream. */
+/*
+ * Send n built packets of one port (the engine counts per port, retries,
+ * frees and counts what the queue refused); account per stream.
+ */
 static void
 send_port(const struct tx_ctx *c, uint16_t port, struct rte_mbuf **m, const uint32_t *idx,
 		const uint16_t *len, uint16_t n, uint64_t now)
 {
-	const struct dp_port *dp = &dp_ports[port];
-	uint16_t q = (uint16_t)c->vw->txq[port];
 	uint16_t sent, i, run;
-	uint32_t tries = 0;
 	uint64_t bytes = 0;
 
-	sent = rte_eth_tx_burst(dp->port_id, q, m, n);
-	while (unlikely(sent < n) && tries < c->tx_retry) {
-		tries++;
-		sent += rte_eth_tx_burst(dp->port_id, q, m + sent, n - sent);
-	}
-	if (unlikely(sent < n)) {
-		rte_pktmbuf_free_bulk(m + sent, n - sent);
-		pctr_add(c, port, VPKG_CTR_tx_refused, n - sent);
-		pctr_add(c, port, VPKG_CTR_dropped, n - sent);
-	}
-	if (unlikely(tries != 0))
-		pctr_add(c, port, VPKG_CTR_tx_retries, tries);
+	for (i = 0; i < n; i++)
+		bytes += len[i];
+	sent = dp_engine_tx_burst(c->e, port, m, n, bytes);
 	/* per stream, by runs of the same stream */
 	for (i = 0; i < n; i = run) {
 		for (run = i + 1; run < n && idx[run] == idx[i]; run++)
 			;
-		bytes += account_run(c, &c->vw->local[idx[i]], len, i, run, sent, now);
+		account_run(c, &c->vw->local[idx[i]], len, i, run, sent, now);
 	}
-	pctr_add(c, port, VPKG_CTR_tx_packets, sent);
-	pctr_add(c, port, VPKG_CTR_tx_bytes, bytes);
 }
 
 static void
@@ -209,8 +196,8 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 
 			lo->st->generated++;
 			sctr_add(c, lo->cs->id, VPKG_SCTR_refused, 1);
-			pctr_add(c, lo->cs->port, VPKG_CTR_tx_nombuf, 1);
-			pctr_add(c, lo->cs->port, VPKG_CTR_dropped, 1);
+			dp_engine_ctr_add(c->e, lo->cs->port, VPKG_CTR_tx_nombuf, 1);
+			dp_engine_ctr_add(c->e, lo->cs->port, VPKG_CTR_dropped, 1);
 		}
 		return;
 	}
@@ -258,48 +245,40 @@ send_burst(const struct tx_ctx *c, uint32_t *idx, uint16_t n, uint64_t now)
 	}
 }
 
-static void
-poll_rx(const struct tx_ctx *c, const struct dp_worker *w)
+/*
+ * The engine's rx burst of queue qi (every VPKG_RX_INTERVAL_US, counted by
+ * the engine): ARP answers; and an ARP request the control side asked for.
+ */
+static inline unsigned int
+tx_on_rx(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *pkts[DP_MAX_BURST];
-	uint16_t i, j, n;
+	const struct tx_ctx *c = e->app;
+	const struct dp_queue_ref *q = &e->w->rxq[qi];
+	int16_t txq = c->vw->txq[q->port];
 
-	for (i = 0; i < w->nb_rxq; i++) {
-		const struct dp_queue_ref *q = &w->rxq[i];
-		uint64_t bytes = 0;
-
-		if (q->queue == 0)
-			vpkg_arp_poll_request(q->port, c->vw->txq[q->port], c->pctr, c->pstride);
-		n = rte_eth_rx_burst(dp_ports[q->port].port_id, q->queue, pkts, c->burst);
-		if (n == 0)
-			continue;
-		for (j = 0; j < n; j++)
-			bytes += pkts[j]->pkt_len;
-		pctr_add(c, q->port, VPKG_CTR_rx_packets, n);
-		pctr_add(c, q->port, VPKG_CTR_rx_bytes, bytes);
-		vpkg_arp_rx(q->port, c->vw->txq[q->port], pkts, n, c->pctr, c->pstride);
-	}
+	if (q->queue == 0)
+		vpkg_arp_poll_request(q->port, txq, e->pctr, e->pstride);
+	if (n != 0)
+		vpkg_arp_rx(q->port, txq, pkts, n, e->pctr, e->pstride);
+	return n;
 }
 
-/* Nothing due: sleep towards the next deadline, bounded by --idle-sleep, RCU offline. */
-static void
-idle_sleep(const struct tx_ctx *c, uint64_t now, uint32_t max_us)
+/* Nothing due: sleep (the engine's, RCU offline) towards the next deadline, at most --idle-sleep. */
+static uint32_t
+tx_idle_us(struct dp_engine_ctx *e)
 {
-	uint64_t next = vpkg_sched_next(c->vw->sched);
+	const struct tx_ctx *c = e->app;
+	uint64_t next = vpkg_sched_next(c->vw->sched), now = rte_rdtsc();
 	uint64_t hz = dp_clock_tsc_hz(), us;
 
-	if (next <= now)
-		return;
-	us = next == UINT64_MAX ? max_us : (next - now) * 1000000 / hz;
+	if (c->max_us == 0 || next <= now)
+		return 0;
+	us = next == UINT64_MAX ? c->max_us : (next - now) * 1000000 / hz;
 	if (us < SLEEP_MIN_US)
-		return;
+		return 0;
 	if (next != UINT64_MAX)
 		us -= SLEEP_MARGIN_US;
-	if (us > max_us)
-		us = max_us;
-	rte_rcu_qsbr_thread_offline(vpkg_streams_qsbr(), c->wid);
-	rte_delay_us_sleep((unsigned int)us);
-	rte_rcu_qsbr_thread_online(vpkg_streams_qsbr(), c->wid);
+	return (uint32_t)RTE_MIN(us, (uint64_t)c->max_us);
 }
 
 /* A stats reset (REST): the achieved-rate window of its streams and the skip count restart. */
@@ -328,67 +307,88 @@ mark_finished(struct vpkg_worker *vw)
 	s->nb_finished = 0;
 }
 
+/* What is due now: the table's streams (re-scheduled when it changed), one burst. */
+static inline unsigned int
+tx_on_due(struct dp_engine_ctx *e)
+{
+	struct tx_ctx *c = e->app;
+	struct vpkg_worker *vw = c->vw;
+	const struct vpkg_table *t;
+	uint32_t idx[DP_MAX_BURST];
+	uint64_t now = e->now;
+	uint16_t n;
+
+	/* no table reference is held across the engine's quiescent state but vw's own */
+	t = vpkg_table_load();
+	if (unlikely((t != NULL ? t->gen : 0) != c->cur_gen)) {
+		resync(vw, t, c->wid, now);
+		c->cur_gen = t != NULL ? t->gen : 0;
+	}
+	n = vpkg_sched_due(vw->sched, now, c->burst, idx);
+	if (n != 0)
+		send_burst(c, idx, n, now);
+	if (unlikely(vw->sched->nb_finished != 0))
+		mark_finished(vw);
+	if (unlikely(vw->sched->skips != c->skips)) {
+		c->skips = vw->sched->skips;
+		__atomic_store_n(&vw->skips, c->skips, __ATOMIC_RELAXED);
+	}
+	return n;
+}
+
+/* Between loops: a stats reset of the worker's own figures (REST). */
+static void
+tx_housekeeping(struct dp_engine_ctx *e)
+{
+	struct tx_ctx *c = e->app;
+
+	if (unlikely(atomic_load_explicit(&c->vw->reset_req, memory_order_acquire) != 0)) {
+		reset_own(c->vw);
+		c->skips = 0;
+	}
+}
+
+/* A generator: no rx burst drives it (rx only for ARP, now and then), like testpmd's txonly. */
+static const struct dp_engine vpkg_tx_engine = {
+	.name = "vpkg-tx",
+	.on_due = tx_on_due,
+	.on_burst = tx_on_rx,
+	.housekeeping = tx_housekeeping,
+	.idle_us = tx_idle_us,
+	.loop_tsc = true,
+};
+
 int
 vpkg_tx_worker(void *arg)
 {
 	struct dp_worker *w = arg;
 	struct vpkg_worker *vw = &vpkg.workers[w->index];
-	struct rte_rcu_qsbr *qs = vpkg_streams_qsbr();
-	const uint64_t rx_gap = dp_clock_tsc_hz() * VPKG_RX_INTERVAL_US / 1000000;
-	const uint32_t max_us = vpkg.cfg.idle_sleep_us;
+	struct dp_engine_ctx e;
 	struct tx_ctx c = {
+		.e = &e,
 		.vw = vw,
 		.wid = w->index,
-		.pctr = dp_counters_lcore(vpkg.port_ctrs, w->lcore),
-		.pstride = vpkg.port_ctrs->stride,
 		.sctr = dp_counters_lcore(vpkg.stream_ctrs, w->lcore),
 		.sstride = vpkg.stream_ctrs->stride,
 		.burst = vpkg.cfg.burst,
-		.tx_retry = vpkg.opt.tx_retry,
+		.max_us = vpkg.cfg.idle_sleep_us,
 		.pool = dp_pktmbuf_pool,
 	};
-	uint64_t cur_gen = 0;	/* generations, not pointers: a freed table's address comes back */
-	uint32_t idx[DP_MAX_BURST];
-	uint64_t next_rx = 0, skips = 0;
+	const struct dp_engine_conf conf = {
+		.app = &c,
+		.burst = vpkg.cfg.burst,
+		.idle_sleep_us = vpkg.cfg.idle_sleep_us,
+		.rx_interval_us = VPKG_RX_INTERVAL_US,
+		.port_ctrs = vpkg.port_ctrs,
+		.tx_drop_ctr = VPKG_CTR_tx_refused,
+		.tx_drop_is_dropped = true,
+		.tx_retry = vpkg.opt.tx_retry,
+		.tx_retry_ctr = VPKG_CTR_tx_retries,
+		.reset = { vpkg.port_ctrs, vpkg.stream_ctrs },
+	};
 
-	rte_rcu_qsbr_thread_register(qs, c.wid);
-	rte_rcu_qsbr_thread_online(qs, c.wid);
-	while (!dp_should_quit()) {
-		const struct vpkg_table *t;
-		uint64_t now;
-		uint16_t n;
-
-		rte_rcu_qsbr_quiescent(qs, c.wid);	/* no table reference held here */
-		t = vpkg_table_load();
-		now = rte_rdtsc();
-		if (unlikely((t != NULL ? t->gen : 0) != cur_gen)) {
-			resync(vw, t, c.wid, now);
-			cur_gen = t != NULL ? t->gen : 0;
-		}
-		n = vpkg_sched_due(vw->sched, now, c.burst, idx);
-		if (n != 0)
-			send_burst(&c, idx, n, now);
-		if (unlikely(vw->sched->nb_finished != 0))
-			mark_finished(vw);
-		if (unlikely(vw->sched->skips != skips)) {
-			skips = vw->sched->skips;
-			__atomic_store_n(&vw->skips, skips, __ATOMIC_RELAXED);
-		}
-		if (unlikely(now >= next_rx)) {
-			poll_rx(&c, w);
-			next_rx = now + rx_gap;
-		}
-		dp_counters_poll_reset(vpkg.port_ctrs, w->lcore);
-		dp_counters_poll_reset(vpkg.stream_ctrs, w->lcore);
-		if (unlikely(atomic_load_explicit(&vw->reset_req, memory_order_acquire) != 0)) {
-			reset_own(vw);
-			skips = 0;
-		}
-		if (n == 0 && max_us != 0)
-			idle_sleep(&c, rte_rdtsc(), max_us);
-	}
+	if (dp_engine_ctx_init(&e, w, &conf) != 0)
+		return -ENOMEM;
 	/* stop: nothing is held between loops (refused packets are freed at once) */
-	rte_rcu_qsbr_thread_offline(qs, c.wid);
-	rte_rcu_qsbr_thread_unregister(qs, c.wid);
-	return 0;
+	return dp_engine_run(&vpkg_tx_engine, &e);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vsnk rx worker: poll its (port, queue) pairs, classify and account every
- * frame, free in bulk. No lock, no syscall (but the idle back-off), no
- * allocation, no log per packet.
+ * vsnk rx worker: an rx-only engine (dp_engine.h owns the loop, the rx
+ * counters, the idle back-off, the counter reset and the drain at stop);
+ * per burst, classify and account every frame, free in bulk. No lock, no
+ * syscall, no allocation, no log per packet.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -12,7 +14,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_clock.h"
-#include "dp_idle.h"
+#include "dp_engine.h"
 #include "dp_pkt.h"
 #include "dp_port.h"
 #include "dp_probe.h"
@@ -20,12 +22,13 @@
 #include "vsnk.h"
 
 #define PREFETCH_AHEAD 4
-#define DRAIN_ROUNDS 64
+#define DRAIN_ROUNDS 64	/* bounded: an endless source never empties */
 
 _Static_assert(VSNK_CTR_malformed_trunc_ext - VSNK_CTR_malformed_trunc_eth ==
 	       DP_PKT_TRUNC_EXT - DP_PKT_TRUNC_ETH, "malformed counters follow dp_pkt_status");
 
 struct rx_ctx {
+	struct vsnk_worker *vw;
 	uint64_t *ctr;			/* this lcore's counter block */
 	unsigned int stride;
 	struct stream_state *streams;
@@ -34,16 +37,15 @@ struct rx_ctx {
 	bool no_fast_path;		/* every frame through the general parser (tests) */
 };
 
-/* Per-burst sums of the counters every packet touches. */
+/* Per-burst sums of the counters every packet touches (rx ones: the engine). */
 struct burst_acc {
-	uint64_t bytes;
 	uint64_t probe;
 };
 
 static inline void
 ctr_inc(const struct rx_ctx *c, uint16_t slot, unsigned int idx)
 {
-	dp_ctr_add(&c->ctr[slot * c->stride + idx], 1);
+	dp_ctr_slot_add(c->ctr, c->stride, slot, idx, 1);
 }
 
 /* 1 when the checksums are right or unknown-and-not-checked, 0 when wrong. */
@@ -232,23 +234,22 @@ static inline void
 handle_pkt(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads, struct rte_mbuf *m,
 		uint64_t now_ns, struct burst_acc *acc)
 {
-	acc->bytes += m->pkt_len;
 	if (likely(handle_pkt_fast(c, slot, rx_offloads, m, now_ns, acc)))
 		return;
 	handle_pkt_slow(c, slot, rx_offloads, m, now_ns, acc);
 }
 
-/* Receive one burst from one queue; returns the packets handled. */
-static inline uint16_t
-poll_queue(const struct rx_ctx *c, const struct dp_queue_ref *q, uint16_t burst)
+/* The engine's per-burst work: one burst of the worker's queue qi. */
+static inline unsigned int
+rx_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *pkts[DP_MAX_BURST];
+	const struct rx_ctx *c = e->app;
+	const struct dp_queue_ref *q = &e->w->rxq[qi];
 	const struct dp_port *port = &dp_ports[q->port];
-	struct burst_acc acc = { 0, 0 };
-	uint16_t n, i;
+	struct burst_acc acc = { 0 };
 	uint64_t now_ns;
+	uint16_t i;
 
-	n = rte_eth_rx_burst(port->port_id, q->queue, pkts, burst);
 	if (n == 0)
 		return 0;
 	now_ns = dp_clock_ns();
@@ -260,10 +261,8 @@ poll_queue(const struct rx_ctx *c, const struct dp_queue_ref *q, uint16_t burst)
 		handle_pkt(c, q->port, port->rx_offloads, pkts[i], now_ns, &acc);
 	}
 	rte_pktmbuf_free_bulk(pkts, n);
-	dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_rx_packets], n);
-	dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_rx_bytes], acc.bytes);
 	if (acc.probe != 0)
-		dp_ctr_add(&c->ctr[q->port * c->stride + VSNK_CTR_probe_packets], acc.probe);
+		dp_ctr_slot_add(c->ctr, c->stride, q->port, VSNK_CTR_probe_packets, acc.probe);
 	return n;
 }
 
@@ -276,13 +275,29 @@ consume_reset(struct vsnk_worker *vw, uint32_t max_streams)
 	atomic_store_explicit(&vw->reset_req, 0, memory_order_release);
 }
 
+/* Between bursts: a stats reset of the worker's streams (REST). */
+static void
+rx_housekeeping(struct dp_engine_ctx *e)
+{
+	const struct rx_ctx *c = e->app;
+
+	consume_reset(c->vw, c->max_streams);
+}
+
+static const struct dp_engine vsnk_rx_engine = {
+	.name = "vsnk-rx",
+	.on_burst = rx_on_burst,
+	.housekeeping = rx_housekeeping,
+	.drain_rx_rounds = DRAIN_ROUNDS,
+};
+
 int
 vsnk_rx_worker(void *arg)
 {
 	struct dp_worker *w = arg;
 	struct vsnk_worker *vw = &vsnk.workers[w->index];
-	const uint16_t burst = vsnk.cfg.burst;
 	struct rx_ctx c = {
+		.vw = vw,
 		.ctr = dp_counters_lcore(vsnk.ctrs, w->lcore),
 		.stride = vsnk.ctrs->stride,
 		.streams = vw->streams,
@@ -290,27 +305,20 @@ vsnk_rx_worker(void *arg)
 		.verify_cksum = vsnk.opt.verify_cksum,
 		.no_fast_path = vsnk.opt.no_fast_path,
 	};
-	struct dp_idle idle;
-	unsigned int got, empty_rounds = 0, r;
-	uint16_t i;
+	const struct dp_engine_conf conf = {
+		.app = &c,
+		.burst = vsnk.cfg.burst,
+		.idle_sleep_us = vsnk.cfg.idle_sleep_us,
+		.port_ctrs = vsnk.ctrs,
+		.tx_drop_ctr = VSNK_CTR_dropped,	/* vsnk sends nothing */
+		.tx_retry_ctr = DP_ENGINE_NO_CTR,
+		.reset = { vsnk.ctrs },
+	};
+	struct dp_engine_ctx e;
 
 	if (w->nb_rxq == 0)
 		return 0;	/* more workers than rx queues */
-	dp_idle_init(&idle, vsnk.cfg.idle_sleep_us);
-	while (!dp_should_quit()) {
-		got = 0;
-		for (i = 0; i < w->nb_rxq; i++)
-			got += poll_queue(&c, &w->rxq[i], burst);
-		dp_counters_poll_reset(vsnk.ctrs, w->lcore);
-		consume_reset(vw, c.max_streams);
-		dp_idle_update(&idle, got);
-	}
-	/* drain what the rings still hold, bounded (an endless source never empties) */
-	for (r = 0; r < DRAIN_ROUNDS && empty_rounds < 2; r++) {
-		got = 0;
-		for (i = 0; i < w->nb_rxq; i++)
-			got += poll_queue(&c, &w->rxq[i], burst);
-		empty_rounds = got == 0 ? empty_rounds + 1 : 0;
-	}
-	return 0;
+	if (dp_engine_ctx_init(&e, w, &conf) != 0)
+		return -ENOMEM;
+	return dp_engine_run(&vsnk_rx_engine, &e);
 }
