@@ -286,6 +286,21 @@ set_mgmt(void *ctx, const char *name, const char *value, char *err, size_t errle
 	return 0;
 }
 
+/* Repeatable: each --xdp-steer adds one rule. */
+static int
+set_xdp_steer(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct dp_config *cfg = ctx;
+	char why[DP_ERR_LEN];
+
+	if (cfg->nb_xdp_rules >= RTE_DIM(cfg->xdp_rules))
+		return dp_opt_error(err, errlen, name, value, "more than %u rules",
+				(unsigned int)RTE_DIM(cfg->xdp_rules));
+	if (dp_xdp_rule_parse(value, &cfg->xdp_rules[cfg->nb_xdp_rules], why, sizeof(why)) != 0)
+		return dp_opt_error(err, errlen, name, value, "%s", why);
+	cfg->nb_xdp_rules++;
+	return 0;
+}
 
 bool
 dp_config_given(const struct dp_config *cfg, const char *name)
@@ -350,6 +365,9 @@ static const struct dp_option common_options[] = {
 	  DP_OPT_BOOL(struct dp_config, promisc, false) },
 	{ "mgmt", "ADDR:PORT", "serve the REST API on ADDR:PORT (default: off)", set_mgmt },
 	{ "config", "FILE", "read options from a JSON file; the command line wins", set_config },
+	{ "xdp-steer", "RULE", "net_af_xdp: data traffic for the XDP program, repeatable "
+	  "(e.g. 'udp dst 192.168.20.0/24 port 8080', 'dst ADDR', 'vlan N', 'all'); "
+	  "the rest goes to the kernel", set_xdp_steer },
 };
 
 int

@@ -22,6 +22,8 @@
 
 #include <jansson.h>
 
+#include "dp_xdp_rule.h"
+
 #define DP_ERR_LEN 256
 /* Elements of an array (RTE_DIM, for the libraries built without DPDK). */
 #define DP_DIM(a) (sizeof(a) / sizeof((a)[0]))
@@ -47,6 +49,9 @@ struct dp_config {
 	char mgmt[128];			/* "ADDR:PORT"; "" = off */
 	char mgmt_host[64];
 	uint16_t mgmt_port;
+	/* --xdp-steer, in the order given (net_af_xdp ports; dp_xdp.h) */
+	struct vfwcl_xdp_rule xdp_rules[VFWCL_XDP_MAX_RULES];
+	unsigned int nb_xdp_rules;
 	/* the options given (config file, then command line), each once, for messages */
 	const char *given[DP_MAX_OPTIONS];
 	unsigned int nb_given;

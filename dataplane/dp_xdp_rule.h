@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * --xdp-steer RULE: what counts as data traffic for the XDP steering program
+ * (dataplane/xdp/vfwcl_steer.bpf.c). Grammar, words in any order, each once:
+ *
+ *   all
+ *   [udp|tcp|icmp|proto N] [dst ADDR[/LEN]] [port N] [vlan N]
+ *
+ * e.g. "udp dst 192.168.20.0/24 port 8080", "dst 192.168.10.100" (the VNF's
+ * address: its IPv4 traffic and the ARP for it), "vlan 100". "port" needs
+ * udp or tcp. Parsing links no DPDK or libbpf function (dp_util).
+ */
+#ifndef DP_XDP_RULE_H
+#define DP_XDP_RULE_H
+
+#include <stddef.h>
+
+#include "xdp/vfwcl_xdp_abi.h"
+
+/*
+ * Parse one rule into *rule (network-order fields as the program wants
+ * them). Returns 0, or -EINVAL with err saying what is wrong (the caller
+ * names the option and the rule); *rule is then untouched.
+ */
+int dp_xdp_rule_parse(const char *text, struct vfwcl_xdp_rule *rule, char *err,
+		size_t errlen);
+
+/* The rule back as text, in the grammar's order (for stats and logs). */
+void dp_xdp_rule_format(const struct vfwcl_xdp_rule *rule, char *buf, size_t len);
+
+#endif /* DP_XDP_RULE_H */

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of dataplane/dp_xdp_rule.c (--xdp-steer RULE) and of the option
+ * in the common table: each grammar form, the network-order fields the XDP
+ * program compares, every kind of bad rule, and that a bad rule changes no
+ * state and names itself.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dp_options.h"
+#include "dp_xdp_rule.h"
+
+static struct vfwcl_xdp_rule
+parse_ok(const char *text)
+{
+	struct vfwcl_xdp_rule r;
+	char err[DP_ERR_LEN] = "";
+
+	memset(&r, 0xaa, sizeof(r));
+	if (dp_xdp_rule_parse(text, &r, err, sizeof(err)) != 0)
+		fail_msg("'%s' refused: %s", text, err);
+	return r;
+}
+
+static void
+test_udp_prefix_port(void **state)
+{
+	struct vfwcl_xdp_rule r = parse_ok("udp dst 192.168.20.7/24 port 8080");
+	char text[64];
+
+	(void)state;
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_PROTO | VFWCL_XDP_MATCH_DST |
+			VFWCL_XDP_MATCH_PORT);
+	assert_int_equal(r.proto, IPPROTO_UDP);
+	/* the address is masked to its prefix, in network order */
+	assert_int_equal(r.dst, htonl(0xc0a81400));
+	assert_int_equal(r.dst_mask, htonl(0xffffff00));
+	assert_int_equal(r.dst_port, htons(8080));
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "udp dst 192.168.20.0/24 port 8080");
+}
+
+static void
+test_other_forms(void **state)
+{
+	struct vfwcl_xdp_rule r;
+	char text[64];
+
+	(void)state;
+	r = parse_ok("dst 192.168.10.100");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_DST);
+	assert_int_equal(r.dst, htonl(0xc0a80a64));
+	assert_int_equal(r.dst_mask, 0xffffffffu);
+	r = parse_ok("vlan 100");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_VLAN);
+	assert_int_equal(r.vlan, 100);
+	r = parse_ok("all");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_ALL);
+	/* words in any order, blanks and tabs */
+	r = parse_ok("  port 22\ttcp  vlan 7 ");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_PROTO | VFWCL_XDP_MATCH_PORT |
+			VFWCL_XDP_MATCH_VLAN);
+	assert_int_equal(r.proto, IPPROTO_TCP);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "tcp port 22 vlan 7");
+	r = parse_ok("proto 47 dst 10.0.0.0/0");
+	assert_int_equal(r.proto, 47);
+	assert_int_equal(r.dst_mask, 0);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "proto 47 dst 0.0.0.0/0");
+	r = parse_ok("icmp");
+	assert_int_equal(r.proto, IPPROTO_ICMP);
+}
+
+static void
+test_bad_rules(void **state)
+{
+	static const char *const bad[] = {
+		"", "   ", "everything", "all udp", "udp port", "udp port 0", "udp port 65536",
+		"port 80", "icmp port 80", "dst", "dst 300.1.1.1", "dst 10.0.0.0/33",
+		"dst 10.0.0.0/", "dst /8", "vlan 4096", "vlan x", "udp tcp", "proto 256",
+		"dst 1.2.3.4 dst 1.2.3.5", "vlan 1 vlan 2", "udp port 1 port 2",
+		"dst 1.2.3.4 junk",
+	};
+	struct vfwcl_xdp_rule r, before;
+	char err[DP_ERR_LEN];
+	unsigned int i;
+
+	(void)state;
+	memset(&r, 0x5a, sizeof(r));
+	before = r;
+	for (i = 0; i < DP_DIM(bad); i++) {
+		err[0] = '\0';
+		if (dp_xdp_rule_parse(bad[i], &r, err, sizeof(err)) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_true(err[0] != '\0');
+		assert_memory_equal(&r, &before, sizeof(r));
+	}
+}
+
+/* Parse a NULL-terminated list of application arguments with the common table. */
+static int
+parse_args(struct dp_config *cfg, char *err, ...)
+{
+	static const struct dp_app app = { .name = "testapp", .summary = "test" };
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	char *a;
+
+	argv[argc++] = (char *)(uintptr_t)"testapp";
+	va_start(ap, err);
+	while ((a = va_arg(ap, char *)) != NULL && argc < 31)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	dp_config_defaults(cfg);
+	return dp_options_parse(&app, cfg, argc, argv, err, DP_ERR_LEN);
+}
+
+static void
+test_option_repeatable(void **state)
+{
+	struct dp_config cfg;
+	char err[DP_ERR_LEN] = "";
+
+	(void)state;
+	assert_int_equal(parse_args(&cfg, err, "--xdp-steer", "udp dst 192.168.20.0/24 port 8080",
+			"--xdp-steer", "vlan 100", NULL), DP_PARSE_RUN);
+	assert_int_equal(cfg.nb_xdp_rules, 2);
+	assert_int_equal(cfg.xdp_rules[0].dst_port, htons(8080));
+	assert_int_equal(cfg.xdp_rules[1].vlan, 100);
+	assert_true(dp_config_given(&cfg, "xdp-steer"));
+	assert_int_equal(parse_args(&cfg, err, NULL), DP_PARSE_RUN);
+	assert_int_equal(cfg.nb_xdp_rules, 0);
+}
+
+static void
+test_option_bad_rule_named(void **state)
+{
+	struct dp_config cfg;
+	char err[DP_ERR_LEN] = "";
+	char *many[2 * VFWCL_XDP_MAX_RULES + 4];
+	unsigned int i;
+
+	(void)state;
+	assert_true(parse_args(&cfg, err, "--xdp-steer", "all", "--xdp-steer", "udp port 99999",
+			NULL) < 0);
+	assert_non_null(strstr(err, "--xdp-steer"));
+	assert_non_null(strstr(err, "udp port 99999"));
+	assert_non_null(strstr(err, "port needs a number"));
+
+	/* one rule more than the map holds */
+	for (i = 0; i <= VFWCL_XDP_MAX_RULES; i++) {
+		many[2 * i] = (char *)(uintptr_t)"--xdp-steer";
+		many[2 * i + 1] = (char *)(uintptr_t)"all";
+	}
+	many[2 * i] = NULL;
+	dp_config_defaults(&cfg);
+	{
+		static const struct dp_app app = { .name = "testapp", .summary = "test" };
+		char *argv[2 * VFWCL_XDP_MAX_RULES + 5];
+
+		argv[0] = (char *)(uintptr_t)"testapp";
+		memcpy(argv + 1, many, sizeof(many[0]) * (2 * i + 1));
+		assert_true(dp_options_parse(&app, &cfg, (int)(2 * i + 1), argv, err,
+				sizeof(err)) < 0);
+	}
+	assert_non_null(strstr(err, "more than"));
+	assert_int_equal(cfg.nb_xdp_rules, VFWCL_XDP_MAX_RULES);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_udp_prefix_port),
+		cmocka_unit_test(test_other_forms),
+		cmocka_unit_test(test_bad_rules),
+		cmocka_unit_test(test_option_repeatable),
+		cmocka_unit_test(test_option_bad_rule_named),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
