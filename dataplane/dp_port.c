@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_port.h"
+#include "dp_xdp.h"
 
 struct dp_port dp_ports[RTE_MAX_ETHPORTS];
 uint16_t dp_nb_ports;
@@ -237,6 +238,10 @@ dp_ports_init(const struct dp_config *cfg, const struct dp_port_want *want,
 		rc = setup_queues_and_start(&dp_ports[i], cfg, err, errlen);
 		if (rc != 0)
 			return rc == -EINVAL ? -EIO : rc;
+		/* net_af_xdp: our steering program, rules from --xdp-steer */
+		rc = dp_xdp_port_attach(i, &dp_ports[i], cfg, err, errlen);
+		if (rc != 0)
+			return -EIO;
 	}
 	return 0;
 }
@@ -272,6 +277,7 @@ dp_ports_close(void)
 	for (i = 0; i < dp_nb_ports; i++) {
 		struct dp_port *p = &dp_ports[i];
 
+		dp_xdp_port_detach(i);	/* before the PMD closes its sockets */
 		if (p->started) {
 			rte_eth_dev_stop(p->port_id);
 			p->started = false;

@@ -11,6 +11,7 @@
 #include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "dp_xdp.h"
 
 /* L1 bits of a frame: +4 FCS +8 preamble +12 inter-frame gap */
 #define L1_OVERHEAD_BYTES 24
@@ -89,7 +90,7 @@ dp_stats_ports_json(const struct dp_counters *c)
 		return NULL;
 	}
 	for (i = 0; i < dp_nb_ports && i < c->nb_slots; i++) {
-		json_t *p = json_object(), *drv = json_object();
+		json_t *p = json_object(), *drv = json_object(), *xdp;
 		struct rte_eth_stats es;
 
 		dp_counters_sum_slot(c, i, v);
@@ -108,6 +109,9 @@ dp_stats_ports_json(const struct dp_counters *c)
 		json_object_set_new(drv, "oerrors", json_integer((json_int_t)es.oerrors));
 		json_object_set_new(drv, "rx_nombuf", json_integer((json_int_t)es.rx_nombuf));
 		json_object_set_new(p, "driver", drv);
+		xdp = dp_xdp_port_json(i);	/* NULL: no XDP program of ours */
+		if (xdp != NULL)
+			json_object_set_new(p, "xdp", xdp);
 		json_array_append_new(ports, p);
 	}
 	free(v);

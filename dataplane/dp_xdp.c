@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The XDP steering program's loader side on libbpf: see dp_xdp.h. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+
+#include "dp_xdp.h"
+#include "dp_xdp_rule.h"
+
+#define AF_XDP_DRIVER "net_af_xdp"
+/* the program's name in the kernel (truncated to 15 characters) */
+#define STEER_PROG_NAME "vfwcl_steer"
+
+static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
+	[VFWCL_XDP_CNT_REDIRECTED] = "redirected",
+	[VFWCL_XDP_CNT_PASSED] = "passed",
+	[VFWCL_XDP_CNT_NO_SOCKET] = "no_socket",
+};
+
+#ifdef DP_HAVE_XDP
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+/* Per port (index of dp_ports). Written: main; read: control threads. */
+struct xdp_port {
+	bool active;
+	int ifindex;
+	int prog_fd;
+	int link_fd;
+	int rules_fd;
+	int counters_fd;
+	unsigned int nb_rules;
+	struct vfwcl_xdp_rule rules[VFWCL_XDP_MAX_RULES];
+	char ifname[IF_NAMESIZE];
+};
+
+static struct xdp_port xdp_ports[RTE_MAX_ETHPORTS];
+
+/* The iface= devarg of a net_af_xdp port into ifname. */
+static int
+port_ifname(const struct dp_port *p, char *ifname, size_t len)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+	const char *s, *end;
+	size_t n;
+
+	if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.device == NULL)
+		return -ENODEV;
+	da = rte_dev_devargs(info.device);
+	if (da == NULL || da->args == NULL)
+		return -ENOENT;
+	for (s = da->args; s != NULL; s = strchr(s, ',') != NULL ? strchr(s, ',') + 1 : NULL) {
+		if (strncmp(s, "iface=", 6) != 0)
+			continue;
+		s += 6;
+		end = strchr(s, ',');
+		n = end != NULL ? (size_t)(end - s) : strlen(s);
+		if (n == 0 || n >= len)
+			return -EINVAL;
+		memcpy(ifname, s, n);
+		ifname[n] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The fds of the rule and counter maps of program prog_fd; -ENOENT if not ours. */
+static int
+find_maps(int prog_fd, int *rules_fd, int *counters_fd)
+{
+	struct bpf_prog_info info;
+	__u32 ids[16];
+	__u32 len = sizeof(info);
+	__u32 i;
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = RTE_DIM(ids);
+	info.map_ids = (__u64)(uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) != 0)
+		return -errno;
+	if (strncmp(info.name, STEER_PROG_NAME, sizeof(info.name)) != 0)
+		return -ENOENT;
+	*rules_fd = *counters_fd = -1;
+	for (i = 0; i < info.nr_map_ids && i < RTE_DIM(ids); i++) {
+		struct bpf_map_info mi;
+		__u32 mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) == 0 &&
+		    strcmp(mi.name, VFWCL_XDP_RULES_MAP) == 0 && *rules_fd < 0)
+			*rules_fd = fd;
+		else if (strncmp(mi.name, VFWCL_XDP_COUNTERS_MAP, sizeof(mi.name) - 1) == 0 &&
+			 *counters_fd < 0)
+			*counters_fd = fd;
+		else
+			close(fd);
+	}
+	if (*rules_fd >= 0 && *counters_fd >= 0)
+		return 0;
+	if (*rules_fd >= 0)
+		close(*rules_fd);
+	if (*counters_fd >= 0)
+		close(*counters_fd);
+	return -ENOENT;
+}
+
+/* Write every slot: the rules packed from 0, then empty ones (the program stops there). */
+static int
+write_rules(int rules_fd, const struct vfwcl_xdp_rule *rules, unsigned int nb)
+{
+	__u32 i;
+
+	for (i = 0; i < VFWCL_XDP_MAX_RULES; i++) {
+		struct vfwcl_xdp_rule r;
+
+		memset(&r, 0, sizeof(r));
+		if (i < nb)
+			r = rules[i];
+		if (bpf_map_update_elem(rules_fd, &i, &r, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Replace the PMD's netlink attachment of prog_fd by a BPF link we own.
+ * Between the two the interface has no program: frames go to the kernel.
+ */
+static int
+own_attachment(int ifindex, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+	int link_fd;
+
+	if (bpf_xdp_detach(ifindex, XDP_FLAGS_REPLACE, &opts) != 0)
+		return -errno;
+	link_fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, NULL);
+	if (link_fd < 0)
+		return -errno;
+	return link_fd;
+}
+
+static void
+close_port(struct xdp_port *x)
+{
+	if (x->link_fd >= 0)
+		close(x->link_fd);	/* the kernel detaches the program here */
+	if (x->rules_fd >= 0)
+		close(x->rules_fd);
+	if (x->counters_fd >= 0)
+		close(x->counters_fd);
+	if (x->prog_fd >= 0)
+		close(x->prog_fd);
+	memset(x, 0, sizeof(*x));
+	x->link_fd = x->rules_fd = x->counters_fd = x->prog_fd = -1;
+}
+
+/* Find our program on x->ifname and take it over; fills x's fds. */
+static int
+take_over(struct xdp_port *x, const struct dp_config *cfg, char *err, size_t errlen)
+{
+	__u32 prog_id = 0;
+	int rc;
+
+	if (bpf_xdp_query_id(x->ifindex, 0, &prog_id) != 0 || prog_id == 0) {
+		snprintf(err, errlen, "%s: no XDP program attached (give net_af_xdp "
+			 "xdp_prog=PATH of vfwcl_steer.bpf.o)", x->ifname);
+		return -ENOENT;
+	}
+	x->prog_fd = bpf_prog_get_fd_by_id(prog_id);
+	if (x->prog_fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: XDP program %u: %s", x->ifname, prog_id, strerror(-rc));
+		return rc;
+	}
+	rc = find_maps(x->prog_fd, &x->rules_fd, &x->counters_fd);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: the XDP program attached is not %s (give net_af_xdp "
+			 "xdp_prog=PATH of vfwcl_steer.bpf.o)", x->ifname, STEER_PROG_NAME);
+		return rc;
+	}
+	rc = write_rules(x->rules_fd, cfg->xdp_rules, cfg->nb_xdp_rules);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot write the XDP rules: %s", x->ifname, strerror(-rc));
+		return rc;
+	}
+	x->link_fd = own_attachment(x->ifindex, x->prog_fd);
+	if (x->link_fd < 0) {
+		rc = x->link_fd;
+		snprintf(err, errlen, "%s: cannot attach the XDP program with a BPF link: %s",
+			 x->ifname, strerror(-rc));
+		return rc;
+	}
+	x->nb_rules = cfg->nb_xdp_rules;
+	memcpy(x->rules, cfg->xdp_rules, sizeof(x->rules));
+	x->active = true;
+	return 0;
+}
+
+int
+dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config *cfg,
+		char *err, size_t errlen)
+{
+	struct xdp_port *x = &xdp_ports[idx];
+	int rc;
+
+	if (strcmp(p->driver, AF_XDP_DRIVER) != 0)
+		return 0;
+	if (x->active)
+		close_port(x);
+	memset(x, 0, sizeof(*x));
+	x->link_fd = x->rules_fd = x->counters_fd = x->prog_fd = -1;
+	if (port_ifname(p, x->ifname, sizeof(x->ifname)) != 0) {
+		snprintf(err, errlen, "port %u (%s): no iface= in its devargs", p->port_id, p->name);
+		return -EINVAL;
+	}
+	x->ifindex = (int)if_nametoindex(x->ifname);
+	if (x->ifindex == 0) {
+		snprintf(err, errlen, "port %u: no interface %s", p->port_id, x->ifname);
+		return -ENODEV;
+	}
+	rc = take_over(x, cfg, err, errlen);
+	if (rc == 0) {
+		printf("port %u (%s): XDP steering on %s, %u rule(s), detached when this process ends\n",
+		       p->port_id, p->name, x->ifname, x->nb_rules);
+		return 0;
+	}
+	close_port(x);
+	/* the PMD's own program steers everything: fine unless rules were asked for */
+	if (rc == -ENOENT && cfg->nb_xdp_rules == 0) {
+		err[0] = '\0';
+		return 0;
+	}
+	return rc;
+}
+
+bool
+dp_xdp_port_active(uint16_t idx)
+{
+	return xdp_ports[idx].active;
+}
+
+int
+dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb)
+{
+	const struct xdp_port *x = &xdp_ports[idx];
+	int nb_cpus = libbpf_num_possible_cpus();
+	__u64 values[RTE_MAX_LCORE];
+	__u32 k;
+	int c;
+
+	if (!x->active)
+		return -ENOENT;
+	if (nb_cpus <= 0 || nb_cpus > (int)RTE_DIM(values))
+		return -ERANGE;
+	for (k = 0; k < nb && k < VFWCL_XDP_NB_COUNTERS; k++) {
+		if (bpf_map_lookup_elem(x->counters_fd, &k, values) != 0)
+			return -errno;
+		out[k] = 0;
+		for (c = 0; c < nb_cpus; c++)
+			out[k] += values[c];
+	}
+	return 0;
+}
+
+void
+dp_xdp_port_detach(uint16_t idx)
+{
+	if (xdp_ports[idx].active)
+		close_port(&xdp_ports[idx]);
+}
+
+#else /* !DP_HAVE_XDP: built without clang or libbpf */
+
+int
+dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config *cfg,
+		char *err, size_t errlen)
+{
+	RTE_SET_USED(idx);
+	if (strcmp(p->driver, AF_XDP_DRIVER) != 0 || cfg->nb_xdp_rules == 0)
+		return 0;
+	snprintf(err, errlen, "--xdp-steer: this build has no XDP support (needs clang and libbpf)");
+	return -ENOTSUP;
+}
+
+bool
+dp_xdp_port_active(uint16_t idx)
+{
+	RTE_SET_USED(idx);
+	return false;
+}
+
+int
+dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb)
+{
+	RTE_SET_USED(idx);
+	RTE_SET_USED(out);
+	RTE_SET_USED(nb);
+	return -ENOTSUP;
+}
+
+void
+dp_xdp_port_detach(uint16_t idx)
+{
+	RTE_SET_USED(idx);
+}
+
+#endif /* DP_HAVE_XDP */
+
+json_t *
+dp_xdp_port_json(uint16_t idx)
+{
+	uint64_t v[VFWCL_XDP_NB_COUNTERS];
+	json_t *o, *rules;
+	unsigned int k;
+
+	if (!dp_xdp_port_active(idx) || dp_xdp_port_counters(idx, v, RTE_DIM(v)) != 0)
+		return NULL;
+	o = json_object();
+	rules = json_array();
+	for (k = 0; k < VFWCL_XDP_CNT_RULE0; k++)
+		json_object_set_new(o, counter_names[k], json_integer((json_int_t)v[k]));
+#ifdef DP_HAVE_XDP
+	for (k = 0; k < xdp_ports[idx].nb_rules; k++) {
+		char text[96];
+
+		dp_xdp_rule_format(&xdp_ports[idx].rules[k], text, sizeof(text));
+		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", text, "packets",
+				(json_int_t)v[VFWCL_XDP_CNT_RULE0 + k]));
+	}
+#endif
+	json_object_set_new(o, "rules", rules);
+	return o;
+}

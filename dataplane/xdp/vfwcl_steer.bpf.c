@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-3-Clause) */
+/*
+ * XDP steering for net_af_xdp: frames that match a rule of vfwcl_rules are
+ * data traffic and go to the AF_XDP socket of their rx queue; everything
+ * else (ARP/ND for the host, SSH, the REST API...) gets XDP_PASS and stays
+ * with the kernel. With no rule at all, everything passes.
+ *
+ * The redirect falls back to XDP_PASS when the queue has no socket: once
+ * the process's sockets are gone, a program left attached (net_af_xdp in
+ * DPDK 22.11 attaches through netlink, which outlives the process) hands
+ * every frame to the kernel.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "vfwcl_xdp_abi.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, VFWCL_XDP_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VFWCL_XDP_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct vfwcl_xdp_rule);
+} vfwcl_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VFWCL_XDP_NB_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vfwcl_counters SEC(".maps");
+
+/* The fields of a frame the rules look at; has_* say which were found. */
+struct frame_keys {
+	__u32 dst;		/* IPv4 destination, or ARP target address */
+	__u16 dst_port;		/* network order */
+	__u16 vlan;
+	__u8 proto;
+	__u8 has_vlan;
+	__u8 has_ip;		/* IPv4 (proto and maybe port valid) */
+	__u8 has_arp;		/* ARP (dst = target protocol address) */
+	__u8 has_port;
+};
+
+struct vlan_tag {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+/* ARP for IPv4 over Ethernet: the fixed header then sender/target pairs. */
+struct arp_ipv4 {
+	__be16 htype, ptype;
+	__u8 hlen, plen;
+	__be16 op;
+	__u8 sha[ETH_ALEN];
+	__be32 spa;
+	__u8 tha[ETH_ALEN];
+	__be32 tpa;
+} __attribute__((packed));
+
+static __always_inline void
+count(__u32 slot)
+{
+	__u64 *c = bpf_map_lookup_elem(&vfwcl_counters, &slot);
+
+	if (c != NULL)
+		*c += 1;
+}
+
+static __always_inline void
+parse_l4(void *l4, void *end, struct frame_keys *k)
+{
+	if (k->proto == IPPROTO_UDP) {
+		struct udphdr *udp = l4;
+
+		if ((void *)(udp + 1) <= end) {
+			k->dst_port = udp->dest;
+			k->has_port = 1;
+		}
+	} else if (k->proto == IPPROTO_TCP) {
+		struct tcphdr *tcp = l4;
+
+		if ((void *)(tcp + 1) <= end) {
+			k->dst_port = tcp->dest;
+			k->has_port = 1;
+		}
+	}
+}
+
+static __always_inline void
+parse_frame(void *data, void *end, struct frame_keys *k)
+{
+	struct ethhdr *eth = data;
+	void *next = eth + 1;
+	__be16 type;
+
+	if (next > end)
+		return;
+	type = eth->h_proto;
+	if (type == bpf_htons(ETH_P_8021Q)) {
+		struct vlan_tag *tag = next;
+
+		if ((void *)(tag + 1) > end)
+			return;
+		k->vlan = bpf_ntohs(tag->tci) & 0x0fff;
+		k->has_vlan = 1;
+		type = tag->encap_proto;
+		next = tag + 1;
+	}
+	if (type == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = next;
+		__u32 ihl;
+
+		if ((void *)(ip + 1) > end)
+			return;
+		ihl = ip->ihl * 4u;
+		if (ihl < sizeof(*ip))
+			return;
+		k->dst = ip->daddr;
+		k->proto = ip->protocol;
+		k->has_ip = 1;
+		/* the first fragment only carries the ports */
+		if ((ip->frag_off & bpf_htons(0x1fff)) == 0)
+			parse_l4((__u8 *)ip + ihl, end, k);
+	} else if (type == bpf_htons(ETH_P_ARP)) {
+		struct arp_ipv4 *arp = next;
+
+		if ((void *)(arp + 1) > end)
+			return;
+		if (arp->ptype != bpf_htons(ETH_P_IP) || arp->plen != 4)
+			return;
+		k->dst = arp->tpa;
+		k->has_arp = 1;
+	}
+}
+
+static __always_inline int
+rule_matches(const struct vfwcl_xdp_rule *r, const struct frame_keys *k)
+{
+	if (r->match & VFWCL_XDP_MATCH_ALL)
+		return 1;
+	if ((r->match & VFWCL_XDP_MATCH_VLAN) && (!k->has_vlan || k->vlan != r->vlan))
+		return 0;
+	if (r->match & VFWCL_XDP_MATCH_DST) {
+		/* a destination rule takes the address's ARP too (the VNF answers it) */
+		if (!k->has_ip && !k->has_arp)
+			return 0;
+		if ((k->dst & r->dst_mask) != r->dst)
+			return 0;
+	}
+	if ((r->match & VFWCL_XDP_MATCH_PROTO) && (!k->has_ip || k->proto != r->proto))
+		return 0;
+	if ((r->match & VFWCL_XDP_MATCH_PORT) &&
+	    (!k->has_ip || !k->has_port || k->dst_port != r->dst_port))
+		return 0;
+	return 1;
+}
+
+SEC("xdp")
+int
+vfwcl_steer(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct frame_keys k = { 0 };
+	__u32 i;
+
+	parse_frame(data, end, &k);
+	for (i = 0; i < VFWCL_XDP_MAX_RULES; i++) {
+		__u32 key = i;
+		struct vfwcl_xdp_rule *r = bpf_map_lookup_elem(&vfwcl_rules, &key);
+
+		if (r == NULL || r->match == 0)
+			break;	/* rules are packed from slot 0 */
+		if (!rule_matches(r, &k))
+			continue;
+		count(VFWCL_XDP_CNT_RULE0 + i);
+		/* the low bits of flags are the action when the queue has no socket */
+		if (bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
+			count(VFWCL_XDP_CNT_REDIRECTED);
+			return XDP_REDIRECT;
+		}
+		count(VFWCL_XDP_CNT_NO_SOCKET);
+		return XDP_PASS;
+	}
+	count(VFWCL_XDP_CNT_PASSED);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
