@@ -184,8 +184,10 @@ dp_pkt_v4_simple(const uint8_t *f, uint32_t avail, uint32_t *l4_hlen)
 		hlen = 8;
 		break;
 	case IPPROTO_TCP:
+		if (l4len < 20)
+			return 0;	/* before reading the data offset: it may lie past the frame */
 		hlen = (l4[12] >> 4) * 4u;
-		if (l4len < 20 || hlen < 20 || hlen > l4len)
+		if (hlen < 20 || hlen > l4len)
 			return 0;
 		break;
 	case IPPROTO_ICMP:
