@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "action.h"
+#include "action_netconf.h"
 #include "dp_options.h"
 #include "dp_secret.h"
 #include "mgmt.h"
@@ -37,10 +38,13 @@
 #include "ves_check.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
+#define DEFAULT_VPKG_NETCONF "127.0.0.1:2831"
 
 struct ctl_options {
 	char policy_file[PATH_MAX];
 	struct action_target target;
+	struct netconf_target netconf;	/* --api netconf: where and how */
+	bool use_netconf;		/* --api netconf */
 	char api[32];			/* "" = from the policy */
 	unsigned int streams;		/* 0 = from the policy */
 	double min_interval;		/* < 0 = from the policy */
@@ -164,9 +168,45 @@ set_api(void *ctx, const char *name, const char *value, char *err, size_t errlen
 {
 	struct ctl_options *o = ctx;
 
-	if (value == NULL || (strcmp(value, "stream-count") != 0 && strcmp(value, "sample-plugin") != 0))
-		return dp_opt_error(err, errlen, name, value, "stream-count or sample-plugin");
-	snprintf(o->api, sizeof(o->api), "%s", value);
+	if (value == NULL || (strcmp(value, "stream-count") != 0 && strcmp(value, "sample-plugin") != 0 &&
+			      strcmp(value, "netconf") != 0))
+		return dp_opt_error(err, errlen, name, value, "stream-count, sample-plugin or netconf");
+	/* netconf: the stream-count model, as ODL sends it for APPC, over NETCONF */
+	o->use_netconf = strcmp(value, "netconf") == 0;
+	snprintf(o->api, sizeof(o->api), "%s", o->use_netconf ? "stream-count" : value);
+	return 0;
+}
+
+static int
+set_vpkg_netconf(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+	char host[sizeof(o->netconf.host)];
+	uint16_t port;
+
+	if (value == NULL || dp_parse_hostport(value, host, sizeof(host), &port) != 0 || port == 0)
+		return dp_opt_error(err, errlen, name, value, "expected ADDR:PORT");
+	snprintf(o->netconf.host, sizeof(o->netconf.host), "%s", host[0] ? host : "127.0.0.1");
+	o->netconf.port = port;
+	return 0;
+}
+
+static int
+set_known_hosts(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct ctl_options *o = ctx;
+
+	return dp_opt_path(o->netconf.known_hosts, sizeof(o->netconf.known_hosts), name, value,
+			   err, errlen);
+}
+
+/* dp_options_parse applies --config before the command line; nothing left to do here. */
+static int
+set_config(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	(void)ctx;
+	if (value == NULL || value[0] == '\0')
+		return dp_opt_error(err, errlen, name, value, "a file name");
 	return 0;
 }
 
@@ -237,7 +277,13 @@ static const struct dp_option ctl_options[] = {
 	{ "vpkg", "URL", "the generator's ONAP API (default http://127.0.0.1:8183)", set_vpkg },
 	{ "vpkg-user", "NAME", "Basic auth user for vpkg (default: none)", set_vpkg_user },
 	{ "vpkg-password-file", "PATH", "Basic auth password for vpkg (first line)", set_vpkg_password_file },
-	{ "api", "NAME", "stream-count (default) or sample-plugin (overrides the policy)", set_api },
+	{ "config", "FILE", "read options from a JSON object (keys: option names); the command line wins", set_config },
+	{ "api", "NAME", "stream-count (default), sample-plugin (REST; override the policy) or netconf "
+	  "(stream-count over NETCONF)", set_api },
+	{ "vpkg-netconf", "ADDR:PORT", "vpkg's NETCONF server, for --api netconf (default "
+	  DEFAULT_VPKG_NETCONF ")", set_vpkg_netconf },
+	{ "vpkg-netconf-known-hosts", "FILE", "known_hosts file of --api netconf: the first host key "
+	  "seen is added, a different one refused (required)", set_known_hosts },
 	{ "streams", "N", "active streams the action sets, 1..10 (overrides the policy)", set_streams },
 	{ "min-interval", "SEC", "ignore events of shorter measurement intervals (overrides the policy)", set_min_interval },
 	{ "action-timeout", "SEC", "time limit of a request to vpkg (default 5)", set_timeout },
@@ -335,12 +381,47 @@ log_replayed(const struct tca_reading *first, unsigned int count)
 
 /* --- the action thread --- */
 
+/* The REST action: the HTTP status, or < 0. */
+static long
+act_rest(char *what, size_t whatlen, char *result, size_t resultlen)
+{
+	struct onap_request req;
+	char err[256];
+	long status;
+
+	onap_request_build(ctl.policy.api, ctl.policy.streams, &req);
+	snprintf(what, whatlen, "set active streams to %u (%s %s)", ctl.policy.streams,
+		 req.method, req.path);
+	status = action_send(&ctl.opt.target, &req, err, sizeof(err));
+	if (status > 0)
+		snprintf(result, resultlen, "HTTP %ld", status);
+	else
+		snprintf(result, resultlen, "failed: %s", err);
+	return status;
+}
+
+/* The NETCONF action: 200 for <ok/> (counted as the REST path's 2xx), or -1. */
+static long
+act_netconf(char *what, size_t whatlen, char *result, size_t resultlen)
+{
+	const struct netconf_target *nt = &ctl.opt.netconf;
+	char err[256];
+
+	snprintf(what, whatlen, "set active streams to %u (NETCONF edit-config running "
+		 "stream-count:stream-count/streams on %s:%u)", ctl.policy.streams, nt->host, nt->port);
+	if (action_netconf_send(&ctl.opt.target, nt, ctl.policy.streams, err, sizeof(err)) != 0) {
+		snprintf(result, resultlen, "failed: %s", err);
+		return -1;
+	}
+	snprintf(result, resultlen, "NETCONF ok");
+	return 200;
+}
+
 static void *
 action_thread(void *arg)
 {
-	struct onap_request req;
 	struct tca_reading r;
-	char what[160], result[300], err[256];
+	char what[400], result[400];
 	long status;
 
 	(void)arg;
@@ -354,14 +435,10 @@ action_thread(void *arg)
 		ctl.action_pending = false;
 		pthread_mutex_unlock(&ctl.lock);
 
-		onap_request_build(ctl.policy.api, ctl.policy.streams, &req);
-		snprintf(what, sizeof(what), "set active streams to %u (%s %s)", ctl.policy.streams,
-			 req.method, req.path);
-		status = action_send(&ctl.opt.target, &req, err, sizeof(err));
-		if (status > 0)
-			snprintf(result, sizeof(result), "HTTP %ld", status);
+		if (ctl.opt.use_netconf)
+			status = act_netconf(what, sizeof(what), result, sizeof(result));
 		else
-			snprintf(result, sizeof(result), "failed: %s", err);
+			status = act_rest(what, sizeof(what), result, sizeof(result));
 
 		pthread_mutex_lock(&ctl.lock);
 		ctl.last_status = status;
@@ -549,9 +626,39 @@ ctl_config_json(void *ctx)
 	return json_pack("{s:s,s:s,s:f,s:f,s:i,s:s,s:s,s:i,s:b}",
 			"event-name", ctl.policy.event_name, "field", ctl.policy.field,
 			"low", ctl.policy.low, "high", ctl.policy.high, "streams", (int)ctl.policy.streams,
-			"api", policy_api_name(ctl.policy.api), "vpkg", ctl.opt.target.url,
+			"api", ctl.opt.use_netconf ? "netconf" : policy_api_name(ctl.policy.api),
+			"vpkg", ctl.opt.target.url,
 			"guard-intervals", (int)ctl.policy.guard_intervals,
 			"act-on-suspect", ctl.policy.act_on_suspect);
+}
+
+/* Where and how the action goes, for the start message. */
+static const char *
+action_target_name(char *buf, size_t len)
+{
+	if (ctl.opt.use_netconf)
+		snprintf(buf, len, "NETCONF (stream-count) on %s:%u, known hosts %s",
+			 ctl.opt.netconf.host, ctl.opt.netconf.port, ctl.opt.netconf.known_hosts);
+	else
+		snprintf(buf, len, "%s on %s", policy_api_name(ctl.policy.api), ctl.opt.target.url);
+	return buf;
+}
+
+/* --api netconf authenticates with a password, and checks the host key. */
+static int
+check_netconf_options(char *err, size_t errlen)
+{
+	if (ctl.opt.target.user[0] == '\0') {
+		snprintf(err, errlen, "--api netconf needs --vpkg-user and --vpkg-password-file "
+			 "(vpkg's NETCONF server takes its REST API's credentials)");
+		return -1;
+	}
+	if (ctl.opt.netconf.known_hosts[0] == '\0') {
+		snprintf(err, errlen, "--api netconf needs --vpkg-netconf-known-hosts FILE (the host "
+			 "key is trusted on first use and recorded there)");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -567,7 +674,7 @@ main(int argc, char **argv)
 	struct mgmt_server *srv = NULL;
 	struct sigaction sa;
 	pthread_t action_tid;
-	char err[DP_ERR_LEN];
+	char err[DP_ERR_LEN], target_name[PATH_MAX + 512];
 	struct timespec t0, now;
 	unsigned int i;
 	int rc;
@@ -576,6 +683,7 @@ main(int argc, char **argv)
 	pthread_cond_init(&ctl.cond, NULL);
 	snprintf(ctl.opt.target.url, sizeof(ctl.opt.target.url), "http://127.0.0.1:8183");
 	ctl.opt.target.timeout_ms = 5000;
+	set_vpkg_netconf(&ctl.opt, "vpkg-netconf", DEFAULT_VPKG_NETCONF, err, sizeof(err));
 	ctl.opt.min_interval = -1;
 	dp_config_defaults(&cfg);
 	set_listen(&cfg, "listen", DEFAULT_LISTEN, err, sizeof(err));
@@ -608,6 +716,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "vfwcl-controller: --vpkg-user needs --vpkg-password-file\n");
 		return 2;
 	}
+	if (ctl.opt.use_netconf && check_netconf_options(err, sizeof(err)) != 0) {
+		fprintf(stderr, "vfwcl-controller: %s\n", err);
+		return 2;
+	}
 	ctl.log = stdout;
 	if (ctl.opt.log_file[0] != '\0') {
 		ctl.log = fopen(ctl.opt.log_file, "a");
@@ -638,6 +750,8 @@ main(int argc, char **argv)
 		return rc == -EINVAL ? 2 : 1;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (ctl.opt.use_netconf)
+		action_netconf_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -653,8 +767,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "vfwcl-controller: %s\n", err);
 		atomic_store(&quit, true);
 	} else {
-		fprintf(stderr, "vfwcl-controller: VES collector on %s, action: %u streams via %s on %s\n",
-			cfg.mgmt, ctl.policy.streams, policy_api_name(ctl.policy.api), ctl.opt.target.url);
+		fprintf(stderr, "vfwcl-controller: VES collector on %s, action: %u streams via %s\n",
+			cfg.mgmt, ctl.policy.streams, action_target_name(target_name, sizeof(target_name)));
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -681,6 +795,8 @@ main(int argc, char **argv)
 	pthread_join(action_tid, NULL);
 	memset(ctl.opt.target.password, 0, sizeof(ctl.opt.target.password));
 	curl_global_cleanup();
+	if (ctl.opt.use_netconf)
+		action_netconf_cleanup();
 	if (ctl.log != stdout)
 		fclose(ctl.log);
 	if (ctl.events_file_open)
