@@ -175,7 +175,15 @@ def check_kernel_gets_data(what):
         r.kill()
 
 
+def check_bad_rule_exits_2():
+    """A bad --xdp-steer exits 2 with one line naming it, before any port opens."""
+    for bad in ("udp port 99999", "tcp dst 10.0.0.0/40", "vlan"):
+        p = vfwcl.run_to_exit("vsnk", ["--xdp-steer", bad])
+        assert vfwcl.one_line_error(p, 2, "--xdp-steer", bad), "bad rule %r" % bad
+
+
 def main():
+    check_bad_rule_exits_2()
     if os.geteuid() != 0:
         print("SKIP: needs root (namespaces, XDP)")
         return SKIP
