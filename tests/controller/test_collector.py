@@ -236,10 +236,37 @@ def main():
     check(vfwcl.one_line_error(p, 2, "--vpkg-password-file", pw, "mode 644",
                                prog="vfwcl-controller"),
           "--vpkg-password-file at mode 644: refused like every secret file")
+    test_config_file(tmp)
     for name in os.listdir(tmp):
         os.unlink(os.path.join(tmp, name))
     os.rmdir(tmp)
     done()
+
+
+def test_config_file(tmp):
+    """--config FILE: a JSON object of options (any group's, --listen too); the command
+    line wins; an unknown key is one line, exit 2."""
+    cfg = os.path.join(tmp, "controller.json")
+    port = free_port()
+    with open(cfg, "w") as f:
+        json.dump({"listen": "127.0.0.1:%d" % port, "api": "sample-plugin", "streams": 3,
+                   "log": os.path.join(tmp, "config.log")}, f)
+    ctl = vfwcl.Proc([CTL, "--config", cfg, "--streams", "4"])
+    base = "http://127.0.0.1:%d" % port
+    try:
+        check(wait_for(lambda: answers(base), timeout=30), "--listen from the config file")
+        status, shown = call(base, "GET", "/api/v1/config")
+        text = json.dumps(shown)
+        check(status == 200 and '"sample-plugin"' in text and '"streams": 4' in text and
+              '"streams": 3' not in text,
+              "the file's api applies, --streams on the command line wins over the file's", text)
+    finally:
+        ctl.stop()
+    with open(cfg, "w") as f:
+        json.dump({"streams": 3, "no-such-option": 1}, f)
+    p = subprocess.run([CTL, "--config", cfg], capture_output=True, text=True, timeout=60)
+    check(vfwcl.one_line_error(p, 2, cfg, "no-such-option", prog="vfwcl-controller"),
+          "--config with an unknown key: one line naming it, exit 2")
 
 
 if __name__ == "__main__":
