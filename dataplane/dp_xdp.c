@@ -232,8 +232,9 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 	}
 	rc = take_over(x, cfg, err, errlen);
 	if (rc == 0) {
-		printf("port %u (%s): XDP steering on %s, %u rule(s), detached when this process ends\n",
-		       p->port_id, p->name, x->ifname, x->nb_rules);
+		printf("port %u (%s): XDP steering on %s, %u rule(s)%s, detached when this process ends\n",
+		       p->port_id, p->name, x->ifname, x->nb_rules,
+		       x->nb_rules == 0 ? " (no --xdp-steer: all traffic to the kernel)" : "");
 		return 0;
 	}
 	close_port(x);
