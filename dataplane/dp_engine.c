@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dp_clock.h"
 #include "dp_engine.h"
+
+struct dp_engine_lc dp_engine_lc[RTE_MAX_LCORE];
 
 /* written: main thread at start-up and exit; read: everyone */
 static struct rte_rcu_qsbr *process_rcu;
@@ -120,13 +123,21 @@ dp_engine_sleep(struct dp_engine_ctx *e, uint32_t us)
 void
 dp_engine_online(struct dp_engine_ctx *e)
 {
+	struct dp_engine_lc *lc = &dp_engine_lc[e->rcu_id];
+	struct timespec ts;
+
 	rte_rcu_qsbr_thread_register(e->rcu, e->rcu_id);
 	rte_rcu_qsbr_thread_online(e->rcu, e->rcu_id);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	lc->started_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	/* the first loop acts on whatever want is (lc_seen starts at 0) */
+	__atomic_store_n(&lc->started, 1, __ATOMIC_RELEASE);
 }
 
 void
 dp_engine_offline(struct dp_engine_ctx *e)
 {
+	__atomic_store_n(&dp_engine_lc[e->rcu_id].started, 0, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_thread_offline(e->rcu, e->rcu_id);
 	rte_rcu_qsbr_thread_unregister(e->rcu, e->rcu_id);
 }

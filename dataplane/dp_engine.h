@@ -7,7 +7,7 @@
  * due now when no rx drives it (a generator), what to do between bursts,
  * and what to do before and after the loop. The engine owns everything
  * around that work, written once:
- *   - the quit check, and (next issue) pause/resume: see DP_ENGINE_PAUSE_POINT;
+ *   - the quit check, and pause/resume (dp_lifecycle.h): see dp_engine_pause_point();
  *   - rx bursts from the worker's queues, counted (rx_packets, rx_bytes);
  *   - tx: per-port buffering (dp_engine_tx) or a direct burst
  *     (dp_engine_tx_burst) with retries; sent packets counted (tx_packets,
@@ -63,6 +63,26 @@ struct dp_engine_txbuf {
 struct dp_engine_ctx;
 
 /*
+ * The lifecycle word of one worker (dp_lifecycle.c writes want, the
+ * worker acks): want = (request sequence << 1) | paused. The worker reads
+ * want once per loop (a relaxed load: no lock on the fast path), acts on a
+ * change between two loops, then stores ack = want, so the control side
+ * answers only once every worker has acted, like an epoch.
+ */
+struct dp_engine_lc {
+	uint32_t want;
+	uint32_t ack;
+	uint32_t started;	/* 1 while the worker runs its loop */
+	uint64_t started_ms;	/* wall clock when it entered the loop */
+} __rte_cache_aligned;
+
+#define DP_ENGINE_LC_PAUSED 1u
+#define DP_ENGINE_LC_SLEEP_US 1000	/* poll period while paused */
+
+/* By worker index (struct dp_worker.index). */
+extern struct dp_engine_lc dp_engine_lc[RTE_MAX_LCORE];
+
+/*
  * What a binary does; a static const object per binary. Every callback but
  * one of on_burst / on_due may be NULL.
  */
@@ -94,6 +114,13 @@ struct dp_engine {
 	uint16_t drain_rx_rounds;
 	/* At stop, then: empty bursts given to on_burst per queue (a pipeline's depth). */
 	uint16_t drain_empty_bursts;
+	/* Paused (dp_lifecycle.h), after the pipeline was emptied and tx flushed; optional. */
+	void (*pause)(struct dp_engine_ctx *e);
+	/*
+	 * Resumed after paused_tsc TSC cycles (e->now is fresh): e.g. move a
+	 * schedule's deadlines on so nothing is sent to catch up; optional.
+	 */
+	void (*resume)(struct dp_engine_ctx *e, uint64_t paused_tsc);
 	/* Read rte_rdtsc() into e->now at the top of every loop. */
 	bool loop_tsc;
 };
@@ -127,6 +154,7 @@ struct dp_engine_ctx {
 	uint32_t tx_retry;
 	uint32_t tx_retry_ctr;
 	uint32_t rcu_id;		/* = w->index */
+	uint32_t lc_seen;		/* the last lifecycle want acted on */
 	struct rte_rcu_qsbr *rcu;
 	uint64_t rx_gap;		/* tsc between rx rounds; 0 = every loop */
 	uint64_t next_rx;
@@ -251,6 +279,69 @@ dp_engine_drain(const struct dp_engine *eng, struct dp_engine_ctx *e)
 }
 
 /*
+ * Paused: nothing received or sent (the NIC counts what it drops: rx
+ * missed), RCU offline, counter resets still served, until a want without
+ * DP_ENGINE_LC_PAUSED or the quit. Every want seen is acked.
+ */
+static __rte_noinline void
+dp_engine_paused(const struct dp_engine *eng, struct dp_engine_ctx *e, uint32_t want)
+{
+	uint64_t t0 = rte_rdtsc();
+	uint16_t qi, k;
+
+	/* between two loops only the tx buffers and the binary's pipeline hold packets */
+	if (eng->on_burst != NULL)
+		for (k = 0; k < eng->drain_empty_bursts; k++)
+			for (qi = 0; qi < e->w->nb_rxq; qi++)
+				eng->on_burst(e, qi, NULL, 0);
+	dp_engine_flush_all(e);
+	if (eng->pause != NULL)
+		eng->pause(e);
+	rte_rcu_qsbr_thread_offline(e->rcu, e->rcu_id);
+	while ((want & DP_ENGINE_LC_PAUSED) != 0) {
+		e->lc_seen = want;
+		__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+		do {
+			if (dp_should_quit())
+				goto out;
+			dp_engine_poll_resets(e);
+			rte_delay_us_sleep(DP_ENGINE_LC_SLEEP_US);
+			want = __atomic_load_n(&dp_engine_lc[e->rcu_id].want, __ATOMIC_ACQUIRE);
+		} while (want == e->lc_seen);
+	}
+out:
+	rte_rcu_qsbr_thread_online(e->rcu, e->rcu_id);
+	e->now = rte_rdtsc();
+	if (eng->resume != NULL)
+		eng->resume(e, e->now - t0);
+	dp_idle_busy(&e->idle);
+	if (!dp_should_quit()) {
+		e->lc_seen = want;
+		__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * The pause point, once per loop and nowhere else: between two loops no
+ * packet is held but in the tx buffers and the binary's pipeline, both
+ * emptied before pausing (as at stop).
+ */
+static __rte_always_inline void
+dp_engine_pause_point(const struct dp_engine *eng, struct dp_engine_ctx *e)
+{
+	uint32_t want = __atomic_load_n(&dp_engine_lc[e->rcu_id].want, __ATOMIC_ACQUIRE);
+
+	if (likely(want == e->lc_seen))
+		return;
+	if ((want & DP_ENGINE_LC_PAUSED) != 0) {
+		dp_engine_paused(eng, e, want);
+		return;
+	}
+	e->lc_seen = want;
+	__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+}
+
+/*
  * The worker loop: runs until dp_quit, drains, returns 0 (or what begin
  * returned). eng must be a compile-time constant object for the callbacks
  * to be inlined.
@@ -267,12 +358,7 @@ dp_engine_run(const struct dp_engine *eng, struct dp_engine_ctx *e)
 		unsigned int work = 0;
 		uint32_t us;
 
-		/*
-		 * DP_ENGINE_PAUSE_POINT: pause/resume (next issue) goes here and
-		 * nowhere else: between two loops no packet is held but in the
-		 * tx buffers (flushed below) and the binary's pipeline (emptied
-		 * with drain_empty_bursts, as at stop); go RCU offline while paused.
-		 */
+		dp_engine_pause_point(eng, e);
 		if (eng->loop_tsc)
 			e->now = rte_rdtsc();
 		if (eng->on_due != NULL)

@@ -20,6 +20,7 @@
 #include "acl.h"
 #include "dp_clock.h"
 #include "dp_escape.h"
+#include "dp_lifecycle.h"
 #include "dp_main.h"
 #include "dp_mgmt.h"
 #include "dp_net.h"
@@ -666,16 +667,22 @@ install_sighup(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* The rules of --rules (or the built-in set); also restart's re-read (dp_lifecycle.h). */
+static int
+replace_rules(void *ctx, char *err, size_t errlen)
+{
+	RTE_SET_USED(ctx);
+	if (vfw.opt.rules_file[0] != '\0')
+		return vfw_rules_replace_from_file(vfw.opt.rules_file, err, errlen);
+	return vfw_rules_replace_from_text(vfw_rules_builtin, "<built-in>", err, errlen);
+}
+
 static void
 load_rules(void)
 {
 	char err[DP_ERR_LEN];
-	int rc;
+	int rc = replace_rules(NULL, err, sizeof(err));
 
-	if (vfw.opt.rules_file[0] != '\0')
-		rc = vfw_rules_replace_from_file(vfw.opt.rules_file, err, sizeof(err));
-	else
-		rc = vfw_rules_replace_from_text(vfw_rules_builtin, "<built-in>", err, sizeof(err));
 	/* whatever is wrong with the file (missing, not regular, too large, bad rules) is the user's */
 	if (rc == -ENOMEM)
 		dp_die(DP_EXIT_FAIL, "rules: %s", err);
@@ -769,6 +776,10 @@ main(int argc, char **argv)
 	    vfw_neigh_init(err, sizeof(err)) != 0)
 		dp_die(DP_EXIT_FAIL, "%s", err);
 	load_rules();
+	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vfw.pctrs,
+			.restart_rereads = "--rules", .reload = replace_rules });
+	if (rc != 0)
+		dp_fail(rc, "lifecycle: %s", strerror(-rc));
 
 	want.extra_mbufs = dp_nb_workers * (VFW_TXBUF * 4u + 256u);
 	rc = dp_ports_init(&vfw.cfg, &want, dp_nb_workers, err, sizeof(err));
@@ -797,6 +808,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	wrc = dp_main_run(&vfw.cfg, &hooks, vfw_worker_main);
+	dp_lifecycle_stop();
 	vfw_ctl_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	vfw_mgmt_stop();	/* REST off before the ports are closed */

@@ -12,6 +12,7 @@
 #include "mgmt.h"
 #include "sess_ctl.h"
 #include "vfw.h"
+#include "dp_lifecycle.h"
 #include "vfw_mgmt.h"
 
 static struct mgmt_options mopt;	/* written: option setters; then immutable */
@@ -280,8 +281,8 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 			  .nb_slots = 1 },
 		},
 		.nb_counter_sets = 2,
-		.route_tables = { { routes, RTE_DIM(routes), NULL } },
-		.nb_route_tables = 1,
+		.route_tables = { { routes, RTE_DIM(routes), NULL }, dp_lifecycle_routes() },
+		.nb_route_tables = 2,
 	};
 
 	return mgmt_create(&srv, &mopt, &b, &vfw.cfg, err, errlen);

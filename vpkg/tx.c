@@ -348,6 +348,26 @@ tx_housekeeping(struct dp_engine_ctx *e)
 	}
 }
 
+/*
+ * Resumed after a pause (dp_lifecycle.h): the schedule moves on by the time
+ * paused, so the streams continue at their rate with no burst to catch up
+ * (adding one constant keeps the heap's order); a stream's end moves too.
+ */
+static void
+tx_resume(struct dp_engine_ctx *e, uint64_t paused_tsc)
+{
+	struct vpkg_sched *s = ((struct tx_ctx *)e->app)->vw->sched;
+	uint32_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct vpkg_pace *p = &s->pace[s->heap[i].idx];
+
+		s->heap[i].deadline += paused_tsc;
+		if (p->end != UINT64_MAX)
+			p->end += paused_tsc;
+	}
+}
+
 /* A generator: no rx burst drives it (rx only for ARP, now and then), like testpmd's txonly. */
 static const struct dp_engine vpkg_tx_engine = {
 	.name = "vpkg-tx",
@@ -355,6 +375,7 @@ static const struct dp_engine vpkg_tx_engine = {
 	.on_burst = tx_on_rx,
 	.housekeeping = tx_housekeeping,
 	.idle_us = tx_idle_us,
+	.resume = tx_resume,
 	.loop_tsc = true,
 };
 

@@ -26,6 +26,7 @@
 #include "streams.h"
 #include "vpkg.h"
 #include "vpkg_mgmt.h"
+#include "dp_lifecycle.h"
 #include "ves_ports.h"
 
 struct vpkg vpkg;
@@ -299,6 +300,9 @@ main(int argc, char **argv)
 	vpkg.stream_ctrs = dp_counters_create(vpkg_stream_ctr_desc, VPKG_SCTR_MAX, VPKG_MAX_STREAMS);
 	if (vpkg.port_ctrs == NULL || vpkg.stream_ctrs == NULL)
 		dp_die(DP_EXIT_FAIL, "cannot allocate counters");
+	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vpkg.port_ctrs });
+	if (rc != 0)
+		dp_fail(rc, "lifecycle: %s", strerror(-rc));
 	rc = vpkg_mgmt_create(&hooks, err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
@@ -339,6 +343,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
 	wrc = dp_main_run(&vpkg.cfg, &hooks, vpkg_tx_worker);
+	dp_lifecycle_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vpkg.cfg.stats_period > 0)
 		vpkg_stats_print(NULL);

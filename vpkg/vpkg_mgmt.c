@@ -20,6 +20,7 @@
 #include "onap_api.h"
 #include "streams.h"
 #include "vpkg.h"
+#include "dp_lifecycle.h"
 #include "vpkg_mgmt.h"
 
 #define VPKG_METRIC_PREFIX "vfwcl_vpkg_"
@@ -507,8 +508,9 @@ vpkg_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 			{ .ctrs = vpkg.port_ctrs, .prefix = VPKG_METRIC_PREFIX, .label = "port" },
 		},
 		.nb_counter_sets = 1,
-		.route_tables = { { routes, RTE_DIM(routes), NULL }, vpkg_onap_routes() },
-		.nb_route_tables = 2,
+		.route_tables = { { routes, RTE_DIM(routes), NULL }, vpkg_onap_routes(),
+				  dp_lifecycle_routes() },
+		.nb_route_tables = 3,
 	};
 	int rc;
 

@@ -15,6 +15,7 @@
 #include "dp_stats.h"
 #include "dp_worker.h"
 #include "vsnk.h"
+#include "dp_lifecycle.h"
 #include "vsnk_mgmt.h"
 #include "ves_ports.h"
 
@@ -152,6 +153,9 @@ main(int argc, char **argv)
 	rc = alloc_stream_tables(err, sizeof(err));
 	if (rc != 0)
 		dp_die(DP_EXIT_FAIL, "%s", err);
+	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vsnk.ctrs });
+	if (rc != 0)
+		dp_fail(rc, "lifecycle: %s", strerror(-rc));
 	rc = vsnk_mgmt_create(&hooks, err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
@@ -171,6 +175,7 @@ main(int argc, char **argv)
 
 	vsnk_stats_start();
 	wrc = dp_main_run(&vsnk.cfg, &hooks, vsnk_rx_worker);
+	dp_lifecycle_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vsnk.cfg.stats_period > 0)
 		vsnk_stats_print(NULL);

@@ -18,6 +18,7 @@
 #include "mgmt.h"
 #include "stream_view.h"
 #include "vsnk.h"
+#include "dp_lifecycle.h"
 #include "vsnk_mgmt.h"
 
 #define VSNK_METRIC_PREFIX "vfwcl_vsnk_"
@@ -340,8 +341,8 @@ vsnk_mgmt_create(const struct dp_main_hooks *hooks, char *err, size_t errlen)
 			{ .ctrs = vsnk.ctrs, .prefix = VSNK_METRIC_PREFIX, .label = "port" },
 		},
 		.nb_counter_sets = 1,
-		.route_tables = { { routes, RTE_DIM(routes), NULL } },
-		.nb_route_tables = 1,
+		.route_tables = { { routes, RTE_DIM(routes), NULL }, dp_lifecycle_routes() },
+		.nb_route_tables = 2,
 	};
 
 	return mgmt_create(&server, &mgmt_opt, &b, &vsnk.cfg, err, errlen);
