@@ -182,6 +182,17 @@ def check_bad_rule_exits_2():
         assert vfwcl.one_line_error(p, 2, "--xdp-steer", bad), "bad rule %r" % bad
 
 
+def check_rules_need_our_program():
+    """--xdp-steer on a net_af_xdp port without xdp_prog= (DPDK's default
+    program): a one-line error naming the remedy, and nothing left attached."""
+    vdev = "net_af_xdp0,iface=%s,force_copy=1" % IF_A
+    cmd = in_ns(NS_A, vfwcl.binary("vsnk"), *vfwcl.eal_args([vdev])) + [
+        "--", "--xdp-steer", RULE, "--duration", "5"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert vfwcl.one_line_error(p, 1, IF_A, "xdp_prog="), "vsnk without xdp_prog="
+    assert xdp_attached() is None, "left attached: %s" % xdp_attached()
+
+
 def main():
     check_bad_rule_exits_2()
     if os.geteuid() != 0:
@@ -201,6 +212,7 @@ def main():
     try:
         server.wait_for(lambda: "listening" in server.output(), 30, "the TCP server")
         check_kernel_keeps_mgmt("before vsnk")
+        check_rules_need_our_program()
         stats = os.path.join("/tmp", "vfwcl-xdp-stats-%d.json" % os.getpid())
 
         # 1. steering: data to vsnk, the rest to the kernel
