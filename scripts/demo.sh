@@ -11,16 +11,19 @@
 # stream), alternating; each time the closed loop brings vpkg back to 5
 # streams. A timeline is printed; vsnk's dashboard shows the bars.
 #
-#   scripts/demo.sh [--interval SEC] [--cycles N] [--no-build] [--keep]
+#   scripts/demo.sh [--interval SEC] [--cycles N] [--api rest|netconf] [--no-build] [--keep]
 #
 #   --interval SEC  measurement interval (default 10, as ONAP); the stream
 #                   rate is scaled so that an interval still holds ONAP's
 #                   packet counts (10 streams: 1000, 5: 500, 1: 100)
 #   --cycles N      high/low cycles, then stop (default: until Ctrl-C)
+#   --api netconf   the controller acts as APPC through ODL does: edit-config
+#                   over NETCONF/SSH on vpkg's port (host key trusted on first
+#                   use into the run directory); default rest (ONAP's RESTCONF)
 #   --no-build      do not install packages or build
 #   --keep          keep the run directory (logs, stats) after the stop
 #
-# Environment: VES_PORT, ONAP_PORT, VFW_PORT, DASH_PORT (loopback ports),
+# Environment: VES_PORT, ONAP_PORT, NETCONF_PORT, VFW_PORT, DASH_PORT (loopback ports),
 # CTL_VPKG_URL (where the controller sends its ONAP requests), BUILD_DIR.
 #
 # Ctrl-C stops everything cleanly: no stray process, socket or file.
@@ -32,18 +35,24 @@ INTERVAL=10
 CYCLES=0
 BUILD=1
 KEEP=0
+API=rest
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--interval) INTERVAL=${2:?--interval needs SEC}; shift 2 ;;
 	--cycles) CYCLES=${2:?--cycles needs N}; shift 2 ;;
 	--no-build) BUILD=0; shift ;;
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--api) API=${2:?--api needs rest or netconf}; shift 2 ;;
+	-h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
 if ! [[ "$INTERVAL" =~ ^[0-9]+$ ]] || [ "$INTERVAL" -lt 1 ] || [ "$INTERVAL" -gt 3600 ]; then
 	echo "demo.sh: --interval: invalid value '$INTERVAL' (whole seconds, 1..3600)" >&2
+	exit 2
+fi
+if [ "$API" != rest ] && [ "$API" != netconf ]; then
+	echo "demo.sh: --api: invalid value '$API' (rest or netconf)" >&2
 	exit 2
 fi
 if ! [[ "$CYCLES" =~ ^[0-9]+$ ]]; then
@@ -62,6 +71,7 @@ B=$ROOT/$BUILD_DIR
 # Ports on this host (loopback only) and the addresses of ONAP's demo.
 VES_PORT=${VES_PORT:-8090}        # the controller's VES collector
 ONAP_PORT=${ONAP_PORT:-8183}      # vpkg's ONAP API (as honeycomb's)
+NETCONF_PORT=${NETCONF_PORT:-2831} # vpkg's NETCONF server (as honeycomb's)
 VFW_PORT=${VFW_PORT:-8081}        # vfw's REST API
 DASH_PORT=${DASH_PORT:-8667}      # vsnk's dashboard (darkstat was on 667)
 VFW_MAC0=02:00:00:00:10:64        # vfw unprotected, 192.168.10.100
@@ -128,7 +138,10 @@ start() { # name, then the command
 	STOP_ORDER=("${PID[vpkg]:-}" "${PID[vfw]:-}" "${PID[vsnk]:-}" "${PID[controller]:-}" "${PID[timeline]:-}")
 }
 
-start controller "$B/controller/vfwcl-controller" --listen "127.0.0.1:$VES_PORT" \
+CTL_API=()
+[ "$API" = netconf ] && CTL_API=(--api netconf --vpkg-netconf "127.0.0.1:$NETCONF_PORT"
+	--vpkg-netconf-known-hosts "$RUN/known_hosts")
+start controller "$B/controller/vfwcl-controller" --listen "127.0.0.1:$VES_PORT" "${CTL_API[@]}" \
 	--vpkg "${CTL_VPKG_URL:-http://127.0.0.1:$ONAP_PORT}" --vpkg-user admin --vpkg-password-file "$RUN/onap.pw" \
 	--min-interval "$(python3 -c "print($INTERVAL * 0.9)")" --log "$RUN/decisions.log" --events-file "$RUN/events.log"
 
@@ -149,7 +162,7 @@ start vpkg "$B/vpkg/vpkg" -l 0-1 "${EAL[@]}" --file-prefix vfwcl-demo-vpkg \
 	--vdev "net_memif0,role=client,socket=$RUN/a.sock,$MEMIF,mac=$PKG_MAC" \
 	-- --idle-sleep 1000 --gateway 192.168.10.100 --rate "$RATE" \
 	--onap --mgmt "127.0.0.1:$ONAP_PORT" --mgmt-user admin --mgmt-password-file "$RUN/onap.pw" \
-	--netconf-state-dir "$RUN" \
+	--netconf "127.0.0.1:$NETCONF_PORT" --netconf-state-dir "$RUN" \
 	--stats-file "$RUN/vpkg.json"
 
 onap() { # METHOD [BODY]: vpkg's stream-count resource, as ONAP sends it
