@@ -292,5 +292,7 @@ void vfw_ctl_stop(void);
 void vfw_stats_start(void);
 void vfw_stats_print(void *ctx);
 json_t *vfw_stats_json(void *ctx);
+/* /vfw/stats, /vfw/rules, /vfw/sessions on the telemetry socket: 0 or -errno */
+int vfw_telemetry_register(void);
 
 #endif /* VFW_H */

@@ -22,6 +22,7 @@
 #include "dp_escape.h"
 #include "dp_lifecycle.h"
 #include "dp_main.h"
+#include "dp_telemetry.h"
 #include "dp_mgmt.h"
 #include "dp_net.h"
 #include "dp_port.h"
@@ -807,6 +808,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(dp_mgmt_view(), vfw.pctrs, "vfw", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
+	vfw_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vfw.cfg, &hooks, vfw_worker_main);
 	dp_lifecycle_stop();
 	vfw_ctl_stop();
@@ -814,6 +816,7 @@ main(int argc, char **argv)
 	vfw_mgmt_stop();	/* REST off before the ports are closed */
 	if (vfw.cfg.stats_period > 0)
 		vfw_stats_print(NULL);
+	dp_telemetry_close();	/* before the state its commands read is freed */
 	rc = dp_main_finish(&vfw.cfg, &hooks, wrc);
 	ves_ports_free();
 	dp_counters_free(vfw.pctrs);

@@ -17,6 +17,7 @@
 #include "acl.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "dp_telemetry.h"
 #include "neigh.h"
 #include "vfw.h"
 
@@ -164,6 +165,33 @@ rules_json(json_t *root)
 	free(st);
 }
 
+/* Each worker's table: its active sessions and how many per state (the gauges it writes). */
+static json_t *
+workers_sessions_json(void)
+{
+	json_t *arr = json_array();
+	unsigned int w, k;
+
+	for (w = 0; vfw.workers != NULL && w < vfw.nb_workers; w++) {
+		const uint64_t *g = vfw.workers[w].ct.gauge;
+		json_t *o, *states;
+
+		if (g == NULL)
+			continue;
+		o = json_object();
+		states = json_object();
+		json_object_set_new(o, "worker", json_integer(w));
+		json_object_set_new(o, "active",
+				json_integer((json_int_t)__atomic_load_n(&g[CT_G_active], __ATOMIC_RELAXED)));
+		for (k = 0; k < CT_STATE_MAX; k++)
+			json_object_set_new(states, ct_state_names[k], json_integer((json_int_t)
+					__atomic_load_n(&g[CT_G_STATE_BASE + k], __ATOMIC_RELAXED)));
+		json_object_set_new(o, "states", states);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 static json_t *
 sessions_json(void)
 {
@@ -194,6 +222,7 @@ sessions_json(void)
 	json_object_set_new(s, "memory_bytes", json_integer((json_int_t)(mem * tables)));
 	json_object_set_new(s, "bytes_per_session", json_integer((json_int_t)(mem / vfw.opt.max_sessions)));
 	json_object_set_new(s, "session_struct_bytes", json_integer(sizeof(struct ct_session)));
+	json_object_set_new(s, "workers", workers_sessions_json());
 	return s;
 }
 
@@ -236,4 +265,38 @@ vfw_stats_json(void *ctx)
 	json_object_set_new(root, "neighbours", neighbours_json());
 	json_object_set_new(root, "neighbour_learn_lost", json_integer((json_int_t)vfw_neigh_lost()));
 	return root;
+}
+
+/* Telemetry: sections of the stats JSON (dp_telemetry.h). */
+static json_t *
+tel_stats(const char *params)
+{
+	RTE_SET_USED(params);
+	return dp_telemetry_ports_totals(vfw_stats_json(NULL));
+}
+
+static json_t *
+tel_rules(const char *params)
+{
+	RTE_SET_USED(params);
+	return dp_telemetry_section(vfw_stats_json(NULL), "rules");
+}
+
+static json_t *
+tel_sessions(const char *params)
+{
+	RTE_SET_USED(params);
+	return dp_telemetry_section(vfw_stats_json(NULL), "sessions");
+}
+
+static const struct dp_telemetry_cmd vfw_tel_cmds[] = {
+	{ "/vfw/stats", tel_stats, "vfw per-port counters and totals (as the stats file)" },
+	{ "/vfw/rules", tel_rules, "vfw rules with their hits, by index (default policy last)" },
+	{ "/vfw/sessions", tel_sessions, "vfw sessions: totals, per state, per worker" },
+};
+
+int
+vfw_telemetry_register(void)
+{
+	return dp_telemetry_register(vfw_tel_cmds, RTE_DIM(vfw_tel_cmds));
 }

@@ -11,6 +11,7 @@
 #include "dp_clock.h"
 #include "dp_port.h"
 #include "dp_stats.h"
+#include "dp_telemetry.h"
 #include "vpkg.h"
 
 #define PRINT_MAX_STREAMS 32
@@ -193,4 +194,62 @@ vpkg_stats_json(void *ctx)
 	json_object_set_new(root, "streams", jc->arr);
 	free(jc);
 	return root;
+}
+
+/* Telemetry: sections of the stats JSON (dp_telemetry.h). */
+static json_t *
+tel_stats(const char *params)
+{
+	RTE_SET_USED(params);
+	return dp_telemetry_ports_totals(vpkg_stats_json(NULL));
+}
+
+/* The streams by id; with keys, only those members (NULL: all of them). */
+static json_t *
+streams_by_id(const char *const *keys)
+{
+	json_t *arr = dp_telemetry_section(vpkg_stats_json(NULL), "streams");
+	json_t *o = json_object(), *s, *sel;
+	const char *const *k;
+	char id[24];
+	size_t i;
+
+	json_array_foreach(arr, i, s) {
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
+				json_integer_value(json_object_get(s, "id")));
+		sel = keys != NULL ? json_object() : json_incref(s);
+		for (k = keys; k != NULL && *k != NULL; k++)
+			json_object_set(sel, *k, json_object_get(s, *k));
+		json_object_set_new(o, id, sel);
+	}
+	json_decref(arr);
+	return o;
+}
+
+static json_t *
+tel_streams(const char *params)
+{
+	RTE_SET_USED(params);
+	return streams_by_id(NULL);
+}
+
+static json_t *
+tel_rate(const char *params)
+{
+	static const char *const keys[] = { "enabled", "rate", "rate_spec", "achieved_pps", NULL };
+
+	RTE_SET_USED(params);
+	return streams_by_id(keys);
+}
+
+static const struct dp_telemetry_cmd vpkg_tel_cmds[] = {
+	{ "/vpkg/stats", tel_stats, "vpkg per-port counters and totals (as the stats file)" },
+	{ "/vpkg/streams", tel_streams, "vpkg streams by id: spec, counters, achieved rate" },
+	{ "/vpkg/rate", tel_rate, "vpkg rate set and achieved, per stream id" },
+};
+
+int
+vpkg_telemetry_register(void)
+{
+	return dp_telemetry_register(vpkg_tel_cmds, RTE_DIM(vpkg_tel_cmds));
 }

@@ -153,6 +153,8 @@ int vpkg_tx_worker(void *arg);
 void vpkg_stats_start(void);
 void vpkg_stats_print(void *ctx);
 json_t *vpkg_stats_json(void *ctx);
+/* /vpkg/stats, /vpkg/streams, /vpkg/rate on the telemetry socket: 0 or -errno */
+int vpkg_telemetry_register(void);
 /* One stream as in the stats' "streams" array (REST); NULL if there is no stream id. */
 json_t *vpkg_stream_json(uint16_t id);
 

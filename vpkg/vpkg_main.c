@@ -18,6 +18,7 @@
 #include "arp.h"
 #include "dp_clock.h"
 #include "dp_main.h"
+#include "dp_telemetry.h"
 #include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_probe.h"
@@ -342,6 +343,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(dp_mgmt_view(), vpkg.port_ctrs, "vpkg", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
+	vpkg_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vpkg.cfg, &hooks, vpkg_tx_worker);
 	dp_lifecycle_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
@@ -355,6 +357,7 @@ main(int argc, char **argv)
 			wrc = -EIO;
 	}
 	vpkg_mgmt_stop();	/* REST off before the ports are closed and the streams freed */
+	dp_telemetry_close();	/* before the state its commands read is freed */
 	rc = dp_main_finish(&vpkg.cfg, &hooks, wrc);
 	ves_ports_free();
 	dp_counters_free(vpkg.port_ctrs);

@@ -86,5 +86,7 @@ int vsnk_rx_worker(void *arg);
 void vsnk_stats_start(void);
 void vsnk_stats_print(void *ctx);
 json_t *vsnk_stats_json(void *ctx);
+/* /vsnk/stats, /vsnk/streams, /vsnk/stream,ID on the telemetry socket: 0 or -errno */
+int vsnk_telemetry_register(void);
 
 #endif /* VSNK_H */

@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "dp_main.h"
+#include "dp_telemetry.h"
 #include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_stats.h"
@@ -174,12 +175,14 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	vsnk_stats_start();
+	vsnk_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vsnk.cfg, &hooks, vsnk_rx_worker);
 	dp_lifecycle_stop();
 	ves_ports_stop();	/* the last partial interval, after the workers stopped */
 	if (vsnk.cfg.stats_period > 0)
 		vsnk_stats_print(NULL);
 	vsnk_mgmt_stop();	/* REST off before the ports are closed */
+	dp_telemetry_close();	/* before the state its commands read is freed */
 	rc = dp_main_finish(&vsnk.cfg, &hooks, wrc);
 	ves_ports_free();
 	dp_counters_free(vsnk.ctrs);

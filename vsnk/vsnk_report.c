@@ -10,7 +10,9 @@
 
 #include "dp_clock.h"
 #include "dp_port.h"
+#include "dp_options.h"
 #include "dp_stats.h"
+#include "dp_telemetry.h"
 #include "stream_view.h"
 #include "vsnk.h"
 
@@ -145,4 +147,62 @@ vsnk_stats_json(void *ctx)
 	json_object_set_new(root, "totals", tot);
 	json_object_set_new(root, "streams", streams_json());
 	return root;
+}
+
+/* Telemetry: sections of the stats JSON (dp_telemetry.h). */
+static json_t *
+tel_stats(const char *params)
+{
+	RTE_SET_USED(params);
+	return dp_telemetry_ports_totals(vsnk_stats_json(NULL));
+}
+
+/* Every stream by id, without its histogram (one reply stays small). */
+static json_t *
+tel_streams(const char *params)
+{
+	json_t *arr = dp_telemetry_section(vsnk_stats_json(NULL), "streams");
+	json_t *o = json_object(), *s;
+	char id[24];
+	size_t i;
+
+	RTE_SET_USED(params);
+	json_array_foreach(arr, i, s) {
+		json_object_del(json_object_get(s, "latency_ns"), "histogram");
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
+				json_integer_value(json_object_get(s, "stream")));
+		json_object_set(o, id, s);
+	}
+	json_decref(arr);
+	return o;
+}
+
+/* /vsnk/stream,ID: that stream as in the stats JSON; NULL for a bad or unseen id. */
+static json_t *
+tel_stream(const char *params)
+{
+	json_t *arr, *s, *found = NULL;
+	uint64_t id;
+	size_t i;
+
+	if (params == NULL || dp_parse_u64(params, 0, UINT32_MAX, &id) != 0)
+		return NULL;
+	arr = dp_telemetry_section(vsnk_stats_json(NULL), "streams");
+	json_array_foreach(arr, i, s)
+		if (found == NULL && (uint64_t)json_integer_value(json_object_get(s, "stream")) == id)
+			found = json_incref(s);
+	json_decref(arr);
+	return found;
+}
+
+static const struct dp_telemetry_cmd vsnk_tel_cmds[] = {
+	{ "/vsnk/stats", tel_stats, "vsnk per-port counters and totals (as the stats file)" },
+	{ "/vsnk/streams", tel_streams, "vsnk streams by id: received, lost, latency (no histogram)" },
+	{ "/vsnk/stream", tel_stream, "vsnk one stream with its latency histogram. Parameters: int stream id" },
+};
+
+int
+vsnk_telemetry_register(void)
+{
+	return dp_telemetry_register(vsnk_tel_cmds, RTE_DIM(vsnk_tel_cmds));
 }
