@@ -121,6 +121,26 @@ def test_changed_host_key(v, tmp, pw):
     check(active_streams(v) == 5, "vpkg's streams unchanged")
 
 
+def test_rpc_error(tmp, pw):
+    """A vpkg of one stream refuses active-streams 5: the rpc-error is logged."""
+    nc_port = free_port()
+    known_hosts = os.path.join(tmp, "one_stream_known_hosts")
+    v = vr.Vpkg(["--onap", "--txpkts", "64", "--mgmt-user", "admin", "--mgmt-password-file", pw,
+                 "--netconf", "127.0.0.1:%d" % nc_port, "--netconf-state-dir", tmp])
+    with v:
+        wait_for(lambda: port_open(nc_port), timeout=60)
+        check(active_streams(v) == 1, "vpkg of one stream")
+        with Controller(tmp, nc_port, pw, known_hosts, "rpcerror") as ctl:
+            low_event(ctl, 1)
+            d = one_decision(ctl)
+            print("     " + d["result"])
+            check(d["result"].startswith("failed: rpc-error invalid-value") and
+                  "active-streams" in d["result"],
+                  "the rpc-error's tag and path are logged", d)
+            check(ctl.p.poll() is None, "the controller keeps running after an rpc-error")
+        check(active_streams(v) == 1, "vpkg's streams unchanged by the refused edit")
+
+
 def test_options(tmp, pw):
     base = [CTL, "--api", "netconf", "--listen", "127.0.0.1:%d" % free_port()]
     cases = [
@@ -157,6 +177,7 @@ def main():
             check(active_streams(v) == start, "a refused action changes nothing")
             test_action(v, tmp, pw, known_hosts)
             test_changed_host_key(v, tmp, pw)
+        test_rpc_error(tmp, pw)
     finally:
         os.unlink(pw)
         shutil.rmtree(tmp, True)
