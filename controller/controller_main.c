@@ -275,8 +275,8 @@ static struct dp_config cfg;
 static const struct dp_option ctl_options[] = {
 	{ "policy", "FILE", "policy JSON (default: ONAP's: <= 300 low, >= 700 high, 5 streams)", set_policy },
 	{ "vpkg", "URL", "the generator's ONAP API (default http://127.0.0.1:8183)", set_vpkg },
-	{ "vpkg-user", "NAME", "Basic auth user for vpkg (default: none)", set_vpkg_user },
-	{ "vpkg-password-file", "PATH", "Basic auth password for vpkg (first line)", set_vpkg_password_file },
+	{ "vpkg-user", "NAME", "user for vpkg: REST Basic auth, NETCONF SSH (default: none)", set_vpkg_user },
+	{ "vpkg-password-file", "PATH", "its password for vpkg (first line)", set_vpkg_password_file },
 	{ "config", "FILE", "read options from a JSON object (keys: option names); the command line wins", set_config },
 	{ "api", "NAME", "stream-count (default), sample-plugin (REST; override the policy) or netconf "
 	  "(stream-count over NETCONF)", set_api },
