@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -62,6 +63,35 @@ view_driver_stats(unsigned int slot, uint64_t *out)
 	out[DP_DRV_rx_nombuf] = st.rx_nombuf;
 }
 
+unsigned int
+dp_mgmt_xstats(unsigned int slot, struct dp_xstat *out, unsigned int max)
+{
+	uint16_t port = dp_ports[slot].port_id;
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *vals;
+	int n = rte_eth_xstats_get_names(port, NULL, 0);
+	int i, got = 0;
+
+	if (n <= 0)
+		return 0;
+	if ((unsigned int)n > max)
+		return (unsigned int)n;
+	names = calloc(n, sizeof(*names));
+	vals = calloc(n, sizeof(*vals));
+	if (names != NULL && vals != NULL &&
+	    rte_eth_xstats_get_names(port, names, n) == n && rte_eth_xstats_get(port, vals, n) == n)
+		got = n;
+	for (i = 0; i < got; i++) {
+		/* vals[i].id indexes names[] */
+		snprintf(out[i].name, sizeof(out[i].name), "%s",
+				vals[i].id < (uint64_t)n ? names[vals[i].id].name : "unknown");
+		out[i].value = vals[i].value;
+	}
+	free(names);
+	free(vals);
+	return (unsigned int)got;
+}
+
 static unsigned int
 view_nb_workers(void)
 {
@@ -80,6 +110,7 @@ static const struct dp_view dpdk_view = {
 	.port_desc = view_port_desc,
 	.port_link = view_port_link,
 	.driver_stats = view_driver_stats,
+	.xstats = dp_mgmt_xstats,
 	.nb_workers = view_nb_workers,
 	.stopping = view_stopping,
 };

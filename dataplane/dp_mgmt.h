@@ -13,4 +13,7 @@
 /* The view of the ports in use (dp_ports) and of the workers; static, never NULL. */
 const struct dp_view *dp_mgmt_view(void);
 
+/* The view's xstats of port slot (dp_view.h), also for the stats JSON. */
+unsigned int dp_mgmt_xstats(unsigned int slot, struct dp_xstat *out, unsigned int max);
+
 #endif /* DP_MGMT_H */

@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 
 #include "dp_clock.h"
+#include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "dp_xdp.h"
@@ -76,6 +77,21 @@ dp_stats_print_ports(FILE *f, const struct dp_counters *c, struct dp_rate_state 
 	fflush(f);
 }
 
+/* The port's driver xstats by name, whatever names its driver uses. */
+static json_t *
+xstats_json(unsigned int slot)
+{
+	unsigned int n = dp_mgmt_xstats(slot, NULL, 0), got, i;
+	struct dp_xstat *x = calloc(n + 1, sizeof(*x));
+	json_t *o = json_object();
+
+	got = x != NULL ? dp_mgmt_xstats(slot, x, n) : 0;
+	for (i = 0; got <= n && i < got; i++)	/* more than n: the set changed, none */
+		json_object_set_new(o, x[i].name, json_integer((json_int_t)x[i].value));
+	free(x);
+	return o;
+}
+
 json_t *
 dp_stats_ports_json(const struct dp_counters *c)
 {
@@ -109,6 +125,7 @@ dp_stats_ports_json(const struct dp_counters *c)
 		json_object_set_new(drv, "oerrors", json_integer((json_int_t)es.oerrors));
 		json_object_set_new(drv, "rx_nombuf", json_integer((json_int_t)es.rx_nombuf));
 		json_object_set_new(p, "driver", drv);
+		json_object_set_new(p, "xstats", xstats_json(i));
 		xdp = dp_xdp_port_json(i);	/* NULL: no XDP program of ours */
 		if (xdp != NULL)
 			json_object_set_new(p, "xdp", xdp);

@@ -43,7 +43,8 @@ void dp_stats_print_ports(FILE *f, const struct dp_counters *c, struct dp_rate_s
 
 /*
  * The "ports" array: {"port":ID,"name":..,<every counter of the set>,
- * "driver":{"ipackets":..,"imissed":..,"ierrors":..,"oerrors":..,"rx_nombuf":..}}.
+ * "driver":{"ipackets":..,"imissed":..,"ierrors":..,"oerrors":..,"rx_nombuf":..},
+ * "xstats":{every rte_eth_xstats name the driver has: value}}.
  */
 json_t *dp_stats_ports_json(const struct dp_counters *c);
 

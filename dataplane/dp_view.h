@@ -53,6 +53,13 @@ enum dp_driver_stat {
 	DP_DRV_NB
 };
 
+/* One extended statistic of a port, as its driver names it (any name). */
+#define DP_VIEW_XSTAT_NAME_MAX 64	/* RTE_ETH_XSTATS_NAME_SIZE */
+struct dp_xstat {
+	char name[DP_VIEW_XSTAT_NAME_MAX];
+	uint64_t value;
+};
+
 struct dp_view {
 	/* "DPDK 22.11.1": shown as "dpdk" in health, config and build_info */
 	const char *(*platform_version)(void);
@@ -62,6 +69,11 @@ struct dp_view {
 	void (*port_link)(unsigned int slot, struct dp_port_link *out);
 	/* out[DP_DRV_NB]; zeros when the driver cannot say */
 	void (*driver_stats)(unsigned int slot, uint64_t *out);
+	/*
+	 * The driver's extended statistics: fills up to max of out, returns
+	 * how many the port has (more than max: call again with more room).
+	 */
+	unsigned int (*xstats)(unsigned int slot, struct dp_xstat *out, unsigned int max);
 	unsigned int (*nb_workers)(void);
 	/* true once the process is stopping (signal, --duration, fatal error) */
 	bool (*stopping)(void);

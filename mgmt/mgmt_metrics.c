@@ -66,6 +66,79 @@ driver_families(struct mgmt_prom *p, const struct mgmt_server *s,
 	free(st);
 }
 
+/* Every port's driver xstats; NULL when memory runs out. */
+static struct dp_xstat **
+xstats_read(const struct mgmt_server *s, unsigned int n, unsigned int *nb)
+{
+	struct dp_xstat **x = calloc(n + 1, sizeof(*x));
+	unsigned int i, want;
+
+	for (i = 0; x != NULL && i < n; i++) {
+		want = s->b.view->xstats(i, NULL, 0);
+		x[i] = calloc(want + 1, sizeof(**x));
+		nb[i] = x[i] != NULL ? s->b.view->xstats(i, x[i], want) : 0;
+		if (nb[i] > want)	/* the set grew in between: skip the port this time */
+			nb[i] = 0;
+	}
+	return x;
+}
+
+/* Is name the first occurrence of an xstat name among ports < slot and x[slot] < k? */
+static bool
+xstat_first(struct dp_xstat **x, const unsigned int *nb, unsigned int slot, unsigned int k)
+{
+	unsigned int i, j;
+
+	for (i = 0; i <= slot; i++)
+		for (j = 0; j < (i == slot ? k : nb[i]); j++)
+			if (strcmp(x[i][j].name, x[slot][k].name) == 0)
+				return false;
+	return true;
+}
+
+/*
+ * One family per xstat name (whatever the drivers call them), one sample
+ * per port that has it: PREFIXxstat_NAME, NAME cleaned for Prometheus.
+ */
+static void
+xstat_families(struct mgmt_prom *p, const struct mgmt_server *s,
+		const struct mgmt_counter_set *cs)
+{
+	unsigned int n = mgmt_nb_ports(s), *nb = calloc(n + 1, sizeof(*nb));
+	struct dp_xstat **x = nb != NULL ? xstats_read(s, n, nb) : NULL;
+	char name[MGMT_NAME_MAX], lbl[32], *c;
+	unsigned int i, k, j, q;
+
+	if (x == NULL) {
+		p->buf.oom = true;
+		free(nb);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < nb[i]; k++) {
+			if (!xstat_first(x, nb, i, k))
+				continue;
+			snprintf(name, sizeof(name), "%sxstat_%s", cs->prefix, x[i][k].name);
+			for (c = name; *c != '\0'; c++)
+				if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+				      (*c >= '0' && *c <= '9') || *c == '_' || *c == ':'))
+					*c = '_';
+			if (!mgmt_prom_valid_name(name))
+				continue;
+			mgmt_prom_family(p, name, "untyped", "Driver extended statistic (rte_eth_xstats)");
+			for (q = i; q < n; q++)
+				for (j = 0; j < nb[q]; j++)
+					if (strcmp(x[q][j].name, x[i][k].name) == 0) {
+						port_label(s, q, lbl, sizeof(lbl));
+						mgmt_prom_u64(p, name, x[q][j].value, cs->label, lbl, NULL);
+					}
+		}
+	for (i = 0; i < n; i++)
+		free(x[i]);
+	free(x);
+	free(nb);
+}
+
 /* One family per counter, one sample per slot. */
 static int
 counter_families(struct mgmt_prom *p, const struct mgmt_server *s,
@@ -96,8 +169,11 @@ counter_families(struct mgmt_prom *p, const struct mgmt_server *s,
 		}
 	}
 	free(v);
-	if (cs->nb_slots == 0)
+	if (cs->nb_slots == 0) {
 		driver_families(p, s, cs);
+		if (s->b.view != NULL && s->b.view->xstats != NULL)
+			xstat_families(p, s, cs);
+	}
 	return 0;
 }
 

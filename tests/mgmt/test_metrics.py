@@ -22,7 +22,7 @@ from mgmtlib import check, metric  # noqa: E402
 
 STREAMS = [3, 4, 5]
 PER_STREAM = 40
-PORT_KEYS_NOT_COUNTERS = {"port", "name", "driver", "errors"}
+PORT_KEYS_NOT_COUNTERS = {"port", "name", "driver", "xstats", "errors"}
 DRIVER = {"ipackets": "rx_packets", "opackets": "tx_packets", "ibytes": "rx_bytes",
           "obytes": "tx_bytes", "imissed": "rx_missed", "ierrors": "rx_errors",
           "oerrors": "tx_errors", "rx_nombuf": "rx_nombuf"}
