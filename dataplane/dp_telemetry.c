@@ -7,6 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "dp_log.h"
 #include "dp_telemetry.h"
@@ -245,4 +250,28 @@ dp_telemetry_section(json_t *root, const char *key)
 
 	json_decref(root);
 	return v;
+}
+
+int
+dp_capture_init(void)
+{
+	char cfg[PATH_MAX];
+	int rc;
+
+	/* pdump's client (dpdk-dumpcap) is a secondary process: it needs the shared config */
+	snprintf(cfg, sizeof(cfg), "%s/config", rte_eal_get_runtime_dir());
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY || access(cfg, F_OK) != 0) {
+		printf("capture: dpdk-dumpcap unavailable: no shared EAL config "
+		       "(--in-memory or --no-shconf); give --file-prefix NAME to allow it\n");
+		return 0;
+	}
+	rc = rte_pdump_init();
+	if (rc != 0) {
+		printf("capture: dpdk-dumpcap unavailable: rte_pdump_init: %s\n",
+				rte_strerror(rte_errno));
+		return rc;
+	}
+	printf("capture: dpdk-dumpcap --file-prefix %s can capture the ports\n",
+			strrchr(rte_eal_get_runtime_dir(), '/') + 1);
+	return 0;
 }

@@ -56,4 +56,11 @@ json_t *dp_telemetry_section(json_t *root, const char *key);
  */
 json_t *dp_telemetry_ports_totals(json_t *root);
 
+/*
+ * Let dpdk-dumpcap capture the ports (rte_pdump_init) when the EAL shares
+ * its config (--file-prefix, not --in-memory / --no-shconf); prints one
+ * line saying whether capture is available and why not. 0 or -errno.
+ */
+int dp_capture_init(void);
+
 #endif /* DP_TELEMETRY_H */

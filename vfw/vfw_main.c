@@ -808,6 +808,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(dp_mgmt_view(), vfw.pctrs, "vfw", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
+	dp_capture_init();	/* says why not when unavailable, not fatal */
 	vfw_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vfw.cfg, &hooks, vfw_worker_main);
 	dp_lifecycle_stop();

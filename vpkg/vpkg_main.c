@@ -343,6 +343,7 @@ main(int argc, char **argv)
 	rc = ves_ports_start(dp_mgmt_view(), vpkg.port_ctrs, "vpkg", err, sizeof(err));
 	if (rc != 0)
 		dp_fail(rc, "%s", err);
+	dp_capture_init();	/* says why not when unavailable, not fatal */
 	vpkg_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vpkg.cfg, &hooks, vpkg_tx_worker);
 	dp_lifecycle_stop();

@@ -175,6 +175,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	vsnk_stats_start();
+	dp_capture_init();	/* says why not when unavailable, not fatal */
 	vsnk_telemetry_register();	/* a refused command is logged, not fatal */
 	wrc = dp_main_run(&vsnk.cfg, &hooks, vsnk_rx_worker);
 	dp_lifecycle_stop();
