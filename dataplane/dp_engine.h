@@ -92,7 +92,7 @@ struct dp_engine {
 	int (*begin)(struct dp_engine_ctx *e);
 	/*
 	 * One rx burst of the worker's queue qi (e->w->rxq[qi]), already
-	 * counted. The callback owns the n packets: it sends them
+	 * counted (its bytes after the call with burst_sums_rx_bytes). The callback owns the n packets: it sends them
 	 * (dp_engine_tx) or frees them. Called with n = 0 too, so a pipeline
 	 * moves on when traffic stops. Returns the work done (for the idle
 	 * back-off; usually n).
@@ -123,6 +123,13 @@ struct dp_engine {
 	void (*resume)(struct dp_engine_ctx *e, uint64_t paused_tsc);
 	/* Read rte_rdtsc() into e->now at the top of every loop. */
 	bool loop_tsc;
+	/*
+	 * on_burst sums the burst's bytes (rte_pktmbuf_pkt_len, before it
+	 * sends or frees a packet) into e->rx_bytes in the pass over the
+	 * packets it makes anyway; the engine counts them after the call
+	 * instead of walking the burst a second time.
+	 */
+	bool burst_sums_rx_bytes;
 };
 
 /* How a binary sets up one worker's engine (dp_engine_ctx_init). */
@@ -158,6 +165,7 @@ struct dp_engine_ctx {
 	struct rte_rcu_qsbr *rcu;
 	uint64_t rx_gap;		/* tsc between rx rounds; 0 = every loop */
 	uint64_t next_rx;
+	uint64_t rx_bytes;		/* on_burst's sum (burst_sums_rx_bytes), counted after it */
 	struct dp_idle idle;
 	unsigned int nb_reset;
 	struct dp_counters *reset[DP_ENGINE_MAX_RESET];
@@ -243,12 +251,18 @@ dp_engine_rx_round(const struct dp_engine *eng, struct dp_engine_ctx *e)
 		if (n != 0) {
 			uint64_t bytes = 0;
 
-			for (i = 0; i < n; i++)
-				bytes += rte_pktmbuf_pkt_len(pkts[i]);
 			dp_engine_ctr_add(e, q->port, DP_PORT_CTR_rx_packets, n);
-			dp_engine_ctr_add(e, q->port, DP_PORT_CTR_rx_bytes, bytes);
+			if (!eng->burst_sums_rx_bytes) {
+				for (i = 0; i < n; i++)
+					bytes += rte_pktmbuf_pkt_len(pkts[i]);
+				dp_engine_ctr_add(e, q->port, DP_PORT_CTR_rx_bytes, bytes);
+			}
 		}
 		work += eng->on_burst(e, qi, pkts, n);
+		if (eng->burst_sums_rx_bytes && n != 0) {
+			dp_engine_ctr_add(e, q->port, DP_PORT_CTR_rx_bytes, e->rx_bytes);
+			e->rx_bytes = 0;
+		}
 	}
 	return work;
 }

@@ -472,23 +472,25 @@ stage2(struct vfw_worker *w, struct pipe_slot *sl, uint16_t from)
 }
 
 /*
- * Stage 1 of a received burst: parse, check (drops here), key, bucket prefetch; and
+ * Stage 1 of a received burst: parse, check (drops here), key, bucket prefetch,
+ * the burst's bytes summed for the engine's rx_bytes (returned); and
  * stage 2 of the previous burst (prev), one of its packets per new packet:
  * spread over the parsing work, its session prefetches do not all wait
  * for a line fill buffer at once, as they did in a loop of their own
  * (about 8 cycles per packet with 1M flows).
  */
-static void
+static uint64_t
 stage12(struct vfw_worker *w, uint16_t in, struct pipe_slot *sl, struct pipe_slot *prev,
 		struct rte_mbuf **mb, uint16_t n, uint32_t now)
 {
 	struct burst b;
+	uint64_t bytes = 0;
 	uint16_t i, nc = 0;
 
 	sl->n = 0;
 	if (n == 0) {
 		stage2(w, prev, 0);
-		return;
+		return 0;
 	}
 	burst_init(&b, w, NULL, in, now);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
@@ -500,6 +502,7 @@ stage12(struct vfw_worker *w, uint16_t in, struct pipe_slot *sl, struct pipe_slo
 			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD], void *));
 		if (i < prev->n)
 			stage2_one(w, &prev->pk[i]);
+		bytes += rte_pktmbuf_pkt_len(mb[i]);	/* before classify may drop it */
 		if (classify(&b, mb[i], p)) {
 			if (p->kind <= K_RELATED)
 				ct_prefetch(&w->ct, p->hash);
@@ -509,6 +512,7 @@ stage12(struct vfw_worker *w, uint16_t in, struct pipe_slot *sl, struct pipe_slo
 	sl->n = nc;
 	stage2(w, prev, n);	/* prev had more packets than this burst */
 	burst_done(&b);
+	return bytes;
 }
 
 
@@ -620,7 +624,7 @@ vfw_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint1
 	uint16_t in = e->w->rxq[qi].port;
 	uint32_t now = tick_at(w, e->now);
 
-	stage12(w, in, fresh, prev, pkts, n, now);
+	e->rx_bytes = stage12(w, in, fresh, prev, pkts, n, now);
 	stage34(w, vfw_ruleset_get(), oldest, in, now);
 	pp->head = (pp->head + 1) % PIPE_DEPTH;
 	return n;
@@ -684,6 +688,7 @@ vfw_end(struct dp_engine_ctx *e)
 static const struct dp_engine vfw_engine = {
 	.name = "vfw-fwd",
 	.on_burst = vfw_on_burst,
+	.burst_sums_rx_bytes = true,
 	.housekeeping = vfw_housekeeping,
 	.end = vfw_end,
 	.drain_empty_bursts = PIPE_DEPTH,	/* what is in the pipeline is finished at stop */

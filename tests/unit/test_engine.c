@@ -232,6 +232,52 @@ test_forward_counts_and_drain(void **state)
 }
 
 /* Counter reset requests are consumed by the loop (the worker zeroes its own block). */
+/* --- the same forwarding, the callback summing the rx bytes (burst_sums_rx_bytes) --- */
+
+static unsigned int
+summing_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		e->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	return fwd_on_burst(e, qi, pkts, n);
+}
+
+static const struct dp_engine summing_engine = {
+	.name = "test-sum",
+	.on_burst = summing_on_burst,
+	.drain_rx_rounds = 64,
+	.burst_sums_rx_bytes = true,
+};
+
+/* What the callback summed is counted, once per burst, on the burst's port. */
+static void
+test_burst_sums_rx_bytes(void **state)
+{
+	struct dp_engine_conf conf;
+	struct dp_engine_ctx e;
+	uint64_t in_bytes = 0, out_bytes;
+	unsigned int i;
+
+	(void)state;
+	reset_state();
+	for (i = 0; i < NB_PKTS; i++) {
+		assert_int_equal(rte_ring_enqueue(rx_ring, make_pkt(i)), 0);
+		in_bytes += frame_len(i);
+	}
+	engine_conf(&conf, 0, false);
+	assert_int_equal(dp_engine_ctx_init(&e, &worker, &conf), 0);
+	assert_int_equal(dp_engine_run(&summing_engine, &e), 0);
+	for (i = 0; i < NB_PKTS; i++)
+		assert_int_equal(st.seen[i], 1);
+	assert_int_equal(ctr(TEST_CTR_rx_packets), NB_PKTS);
+	assert_int_equal(ctr(TEST_CTR_rx_bytes), in_bytes);
+	assert_int_equal(e.rx_bytes, 0);
+	empty_tx_ring(&out_bytes);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+}
+
 static void
 test_counter_reset_in_loop(void **state)
 {
@@ -356,6 +402,7 @@ main(int argc, char **argv)
 			(char *)(uintptr_t)"--log-level=3", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward_counts_and_drain),
+		cmocka_unit_test(test_burst_sums_rx_bytes),
 		cmocka_unit_test(test_counter_reset_in_loop),
 		cmocka_unit_test(test_tx_only_engine),
 	};
