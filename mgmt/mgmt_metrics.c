@@ -125,7 +125,7 @@ xstat_families(struct mgmt_prom *p, const struct mgmt_server *s,
 					*c = '_';
 			if (!mgmt_prom_valid_name(name))
 				continue;
-			mgmt_prom_family(p, name, "untyped", "Driver extended statistic (rte_eth_xstats)");
+			mgmt_prom_family(p, name, "untyped", "Driver extended statistic (ethdev xstats)");
 			for (q = i; q < n; q++)
 				for (j = 0; j < nb[q]; j++)
 					if (strcmp(x[q][j].name, x[i][k].name) == 0) {
