@@ -18,8 +18,8 @@
 #include <rte_malloc.h>
 
 #include "acl.h"
-#include "dp_engine.h"
 #include "dp_clock.h"
+#include "dp_engine.h"
 
 struct vfw_ruleset *vfw_ruleset_cur;
 struct rte_rcu_qsbr *vfw_rcu;

@@ -111,8 +111,6 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		return -1;
 	l4len = tot - 20;
 	if (proto == IPPROTO_TCP) {
-		if (ipck == DP_RX_CK_BAD)
-			return -1;
 		if (unlikely(!ct_tcp_flags_valid(l4[13])))
 			return -1;
 		p->cp.tcp_flags = l4[13];
@@ -132,6 +130,8 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		uint64_t a, b;
 		uint32_t c;
 
+		if (ipck == DP_RX_CK_BAD)
+			return -1;
 		memcpy(&a, ip, 8);
 		memcpy(&b, ip + 8, 8);
 		memcpy(&c, ip + 16, 4);

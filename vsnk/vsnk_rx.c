@@ -58,9 +58,9 @@ cksum_ok(const struct rx_ctx *c, const struct rte_mbuf *m, const uint8_t *frame,
 
 	if (ip == DP_RX_CK_BAD || l4 == DP_RX_CK_BAD)
 		return 0;
+	/* a "good" counts only from a port asked to check (rx_offloads) */
 	sw_ip = c->verify_cksum && pi->l3_type == DP_FAM_V4 &&
 		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == DP_RX_CK_GOOD);
-	/* a "good" counts only from a port asked to check (rx_offloads) */
 	/* an IPv6 final destination not known (routing header): not checkable */
 	sw_l4 = c->verify_cksum && !pi->fragment &&
 		(pi->l4_proto == IPPROTO_UDP || pi->l4_proto == IPPROTO_TCP ||
