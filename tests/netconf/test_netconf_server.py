@@ -283,7 +283,10 @@ def test_refusals(v):
                 nclib.active_streams_xml(2))), ("operation-not-supported", "operation-failed"))
     # a 10 MB RPC: one pg-stream id of 10 MB
     big = "x" * (10 * 1024 * 1024)
+    # parsing 10 MB takes a while on a loaded host or under ASan: a generous wait
+    old_timeout, m.timeout = m.timeout, 600
     refused(v, m, "a 10 MB RPC", lambda: edit(m, nclib.pg_streams_xml([big])), "invalid-value")
+    m.timeout = old_timeout
     # a lock held by another session: in-use for the others; freed when its session ends
     other = nclib.connect(v.nc_port)
     other.lock("running")
