@@ -20,12 +20,6 @@
 
 struct vpkg_arp_port vpkg_arp[RTE_MAX_ETHPORTS];
 
-static inline void
-ctr_inc(uint64_t *ctr, unsigned int stride, uint16_t port, unsigned int idx)
-{
-	dp_ctr_add(&ctr[port * stride + idx], 1);
-}
-
 static uint64_t
 mac_to_u64(const struct rte_ether_addr *a)
 {
@@ -100,7 +94,7 @@ handle(uint16_t port, int txq, struct rte_mbuf *m, uint64_t *ctr, unsigned int s
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return false;
-	ctr_inc(ctr, stride, port, VPKG_CTR_arp_rx);
+	dp_ctr_slot_add(ctr, stride, port, VPKG_CTR_arp_rx, 1);
 	ah = (struct rte_arp_hdr *)(eh + 1);
 	if (ah->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    ah->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
@@ -119,7 +113,7 @@ handle(uint16_t port, int txq, struct rte_mbuf *m, uint64_t *ctr, unsigned int s
 
 		arp_fill(m, RTE_ARP_OP_REPLY, &dp_ports[port].mac, &asker, &asker, ap->local_ip, sip);
 		if (send_one(port, txq, m))
-			ctr_inc(ctr, stride, port, VPKG_CTR_arp_replies_tx);
+			dp_ctr_slot_add(ctr, stride, port, VPKG_CTR_arp_replies_tx, 1);
 		return true;
 	}
 	return false;
@@ -136,7 +130,7 @@ vpkg_arp_rx(uint16_t port, int txq, struct rte_mbuf **pkts, uint16_t n, uint64_t
 			if (pkts[i]->data_len < ARP_FRAME_LEN ||
 			    rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *)->ether_type !=
 			    rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
-				ctr_inc(ctr, stride, port, VPKG_CTR_rx_ignored);
+				dp_ctr_slot_add(ctr, stride, port, VPKG_CTR_rx_ignored, 1);
 			rte_pktmbuf_free(pkts[i]);
 		}
 	}
@@ -160,7 +154,7 @@ vpkg_arp_poll_request(uint16_t port, int txq, uint64_t *ctr, unsigned int stride
 	arp_fill(m, RTE_ARP_OP_REQUEST, &dp_ports[port].mac, &bcast, &zero, ap->local_ip,
 		 ap->gateway);
 	if (send_one(port, txq, m))
-		ctr_inc(ctr, stride, port, VPKG_CTR_arp_requests_tx);
+		dp_ctr_slot_add(ctr, stride, port, VPKG_CTR_arp_requests_tx, 1);
 }
 
 void
