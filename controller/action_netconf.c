@@ -10,6 +10,7 @@
 #include <nc_client.h>
 
 #include "action_netconf.h"
+#include "yang_name.h"
 
 #define STREAM_COUNT_NS "urn:opendaylight:params:xml:ns:yang:stream-count"
 #define NETCONF_BASE_NS "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -143,7 +144,7 @@ child_value(const struct lyd_node *parent, const char *name)
 	const struct lyd_node *c;
 
 	for (c = lyd_child(parent); c != NULL; c = c->next)
-		if (strcmp(LYD_NAME(c), name) == 0)
+		if (strcmp(yang_node_name(c), name) == 0)
 			return lyd_get_value(c);
 	return NULL;
 }
@@ -157,9 +158,9 @@ read_reply(const struct lyd_node *envp, char *err, size_t errlen)
 	for (c = envp != NULL ? lyd_child(envp) : NULL; c != NULL; c = c->next) {
 		const char *tag, *path, *msg;
 
-		if (strcmp(LYD_NAME(c), "ok") == 0)
+		if (strcmp(yang_node_name(c), "ok") == 0)
 			return 0;
-		if (strcmp(LYD_NAME(c), "rpc-error") != 0)
+		if (strcmp(yang_node_name(c), "rpc-error") != 0)
 			continue;
 		tag = child_value(c, "error-tag");
 		path = child_value(c, "error-path");

@@ -379,7 +379,7 @@ child(const struct lyd_node *n, const char *name)
 	const struct lyd_node *c;
 
 	LY_LIST_FOR(lyd_child(n), c)
-		if (strcmp(LYD_NAME(c), name) == 0)
+		if (strcmp(yang_node_name(c), name) == 0)
 			return c;
 	return NULL;
 }
@@ -619,7 +619,7 @@ rpc_get_schema(struct lyd_node *rpc, struct nc_session *session)
 static struct nc_server_reply *
 rpc_clb(struct lyd_node *rpc, struct nc_session *session)
 {
-	const char *name = LYD_NAME(rpc);
+	const char *name = yang_node_name(rpc);
 
 	if (strcmp(name, "get") == 0)
 		return rpc_get(rpc, true);

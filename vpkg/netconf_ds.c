@@ -148,7 +148,7 @@ fnode_names(const struct lyd_node *f, const struct lyd_node *d)
 {
 	const char *ns = fnode_ns(f);
 
-	return strcmp(LYD_NAME(f), LYD_NAME(d)) == 0 &&
+	return strcmp(yang_node_name(f), yang_node_name(d)) == 0 &&
 	       (ns == NULL || ns[0] == '\0' || strcmp(ns, d->schema->module->ns) == 0);
 }
 
@@ -351,7 +351,7 @@ child_named(const struct lyd_node *n, const char *name)
 	const struct lyd_node *c;
 
 	LY_LIST_FOR(lyd_child(n), c)
-		if (strcmp(LYD_NAME(c), name) == 0)
+		if (strcmp(yang_node_name(c), name) == 0)
 			return c;
 	return NULL;
 }
@@ -532,7 +532,7 @@ edit_all(struct vpkg_stream_spec *specs, unsigned int n, const void *arg, char *
 			rc = edit_sample_plugin(top, a->defop, specs, n, a->fail, err, errlen);
 		else
 			rc = fail(a->fail, NC_ERR_OP_NOT_SUPPORTED, top, err, errlen,
-				  "%s: not configurable here", LYD_NAME(top));
+				  "%s: not configurable here", yang_node_name(top));
 		if (rc != 0)
 			return rc;
 	}

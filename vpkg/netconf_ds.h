@@ -26,6 +26,8 @@
 #include <libyang/libyang.h>
 #include <nc_server.h>
 
+#include "yang_name.h"
+
 #define NC_SP_MODULE "sample-plugin"
 #define NC_SC_MODULE "stream-count"
 
