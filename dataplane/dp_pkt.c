@@ -373,7 +373,7 @@ dp_ipv4_hdr_cksum_ok(const struct rte_ipv4_hdr *ip)
 {
 	uint32_t ihl = rte_ipv4_hdr_len(ip);
 
-	return ihl >= IPV4_HDR_LEN && dp_cksum_fold(dp_cksum_add(0, ip, ihl)) == 0xffff;
+	return ihl >= IPV4_HDR_LEN && dp_cksum_verifies(dp_cksum_add(0, ip, ihl));
 }
 
 uint16_t
@@ -475,7 +475,7 @@ dp_l4_cksum_ok_mbuf(const struct rte_mbuf *m, const void *frame, const struct dp
 		sum = dp_cksum_add(sum, rte_pktmbuf_mtod_offset(m, const uint8_t *, info->l4_off), len);
 	else if (!dp_cksum_add_mbuf(m, info->l4_off, len, &sum))
 		return false;
-	return dp_cksum_fold(sum) == 0xffff;
+	return dp_cksum_verifies(sum);
 }
 
 bool

@@ -259,20 +259,19 @@ dp_pkt_udp4_cksum_ok(const uint8_t *f, uint32_t tot, bool check_ip, bool check_u
 {
 	const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
 	const uint8_t *udp = ip + 20;
-	uint16_t ip_sum = 0xffff, udp_sum = 0xffff;
 	uint64_t addr, sum;
+	bool ok = true;
 
 	/* the addresses are in both sums: add them once */
 	addr = dp_cksum_add(0, ip + 12, 8);
 	if (check_ip)
-		ip_sum = dp_cksum_fold(dp_cksum_add(addr, ip, 12));
+		ok = dp_cksum_verifies(dp_cksum_add(addr, ip, 12));
 	if (check_udp && (udp[6] != 0 || udp[7] != 0)) {
 		sum = dp_cksum_add64(addr, (uint64_t)rte_cpu_to_be_16(IPPROTO_UDP) +
 				rte_cpu_to_be_16((uint16_t)(tot - 20)));
-		udp_sum = dp_cksum_fold(dp_cksum_add(sum, udp, tot - 20));
+		ok &= dp_cksum_verifies(dp_cksum_add(sum, udp, tot - 20));
 	}
-	/* both 0xffff: one test, the two sums computed side by side */
-	return (ip_sum & udp_sum) == 0xffff;
+	return ok;
 }
 
 /* --- builders: write headers into a buffer, return bytes written --- */

@@ -23,6 +23,7 @@ _Static_assert(offsetof(struct ct_bucket, sig) == 0 && offsetof(struct ct_bucket
 	       sizeof(struct ct_bucket) == RTE_CACHE_LINE_SIZE, "bucket layout");
 _Static_assert(sizeof(struct ct_session) == RTE_CACHE_LINE_SIZE, "one cache line per session");
 _Static_assert(sizeof(struct ct_key) == 40, "key size");
+_Static_assert(sizeof(struct ct_l4_state) == 1 && CT_STATE_MAX <= 32, "protocol state in one byte");
 _Static_assert(sizeof(struct ct_l4_ext) == 32, "two protocol states per cache line");
 
 /* read by every lookup: a line of its own, never next to data that is written */
@@ -368,6 +369,7 @@ ct_create(struct ct_table *t, const struct ct_key *k, uint32_t hash, bool orig_h
 	s->key = *k;
 	s->hash = hash;
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
+	s->nh[CT_DIR_ORIG] = s->nh[CT_DIR_REPLY] = 0;
 	s->last_seen = now;
 	ct_l4_proto_get(p->proto)->init(&s->l4, ct_ext(t, s), p);
 	wheel_link(t, s, now + t->timeouts[s->l4.state]);
@@ -399,6 +401,7 @@ ct_reopen(struct ct_table *t, struct ct_session *s, bool orig_hi, const struct c
 	uint8_t old = s->l4.state;
 
 	s->flags = CT_F_USED | (orig_hi ? CT_F_ORIG_HI : 0);
+	s->nh[CT_DIR_ORIG] = s->nh[CT_DIR_REPLY] = 0;	/* the originator may have changed sides */
 	ct_l4_proto_get(p->proto)->init(&s->l4, ct_ext(t, s), p);
 	s->last_seen = now;
 	dp_ctr_add(&t->ctr[CT_CTR_reopened], 1);

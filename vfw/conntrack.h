@@ -147,7 +147,14 @@ struct ct_session {
 	uint32_t prev;		/* wheel list: index + 1, 0 = head */
 	struct ct_l4_state l4;	/* state, protocol private */
 	uint8_t flags;		/* CT_F_* */
-	uint8_t pad;
+	/*
+	 * By enum ct_dir: the next hop the direction's packets take, cached by
+	 * the forwarding (vfw's nexthop.h index + 1; 0 = not looked up, or a
+	 * next hop per destination): routes are immutable while workers run
+	 * and a direction's route depends on the key alone. Zeroed by
+	 * ct_create and ct_reopen; written and read by the owning worker.
+	 */
+	uint8_t nh[2];
 } __rte_cache_aligned;
 
 struct ct_bucket {

@@ -93,8 +93,8 @@ struct ct_pkt {
 
 /* The state a protocol keeps in a session (conntrack.h: struct ct_session). */
 struct ct_l4_state {
-	uint8_t state;		/* enum ct_state */
-	uint8_t priv;		/* protocol private (TCP: FIN seen per direction) */
+	uint8_t state : 5;	/* enum ct_state */
+	uint8_t priv : 3;	/* protocol private (TCP: FIN seen per direction) */
 };
 
 /*

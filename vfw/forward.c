@@ -48,6 +48,7 @@
 #include "dp_worker.h"
 #include "fwd.h"
 #include "neigh.h"
+#include "nexthop.h"
 #include "vfw.h"
 
 #define PREFETCH_AHEAD 4
@@ -101,7 +102,7 @@ static inline int
 fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 {
 	uint8_t *ip = d + RTE_ETHER_HDR_LEN, *l4 = ip + 20;
-	enum dp_rx_ck ipck = dp_rx_ip_ck(m->ol_flags), l4ck = dp_rx_l4_ck(m->ol_flags);
+	uint64_t ol = m->ol_flags;
 	uint32_t tot, hlen, l4len, src, dst, hash;
 	uint8_t proto = ip[9];
 
@@ -126,24 +127,24 @@ fast_v4_tcpudp(struct rte_mbuf *m, uint8_t *d, uint32_t dlen, struct pkt *p)
 		     v4_special(src, dst)))
 		return -1;
 	/* port's verdict, else the checksums in software, fused here (faster than the generic sum) */
-	if (ipck != DP_RX_CK_GOOD) {
+	if (dp_rx_ip_ck(ol) != DP_RX_CK_GOOD) {
 		uint64_t a, b;
 		uint32_t c;
 
-		if (ipck == DP_RX_CK_BAD)
+		if (dp_rx_ip_ck(ol) == DP_RX_CK_BAD)
 			return -1;
 		memcpy(&a, ip, 8);
 		memcpy(&b, ip + 8, 8);
 		memcpy(&c, ip + 16, 4);
-		if (dp_cksum_fold((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c) != 0xffff)
+		if (!dp_cksum_verifies((a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c))
 			return -1;
 	}
-	if (vfw.opt.verify_cksum && l4ck != DP_RX_CK_GOOD &&
+	if (vfw.opt.verify_cksum && dp_rx_l4_ck(ol) != DP_RX_CK_GOOD &&
 	    !(proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0)) {
 		uint64_t sum = (uint64_t)src + dst + rte_cpu_to_be_16(proto) +
 			       rte_cpu_to_be_16((uint16_t)l4len);
 
-		if (l4ck == DP_RX_CK_BAD || dp_cksum_fold(dp_cksum_add(sum, l4, l4len)) != 0xffff)
+		if (dp_rx_l4_ck(ol) == DP_RX_CK_BAD || !dp_cksum_verifies(dp_cksum_add(sum, l4, l4len)))
 			return -1;
 	}
 	p->fam = DP_FAM_V4;
@@ -196,24 +197,32 @@ classify(struct burst *b, struct rte_mbuf *m, struct pkt *p)
 
 /* --- forwarding --- */
 
-/* Output port and next-hop MAC; drops (counted) when there is none. */
-static inline bool
-route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_ether_addr *mac)
+/* The route of p's destination, NULL = none. */
+static inline const struct vfw_route *
+route_of(const struct pkt *p)
 {
-	const struct vfw_route *r;
-	const struct vfw_port *op;
-	const uint8_t *dst;
-
 	if (p->fam == DP_FAM_V4) {
 		uint32_t d;
 
-		dst = p->l3 + 16;
-		memcpy(&d, dst, 4);
-		r = vfw_route_lookup4(&vfw_routes, d);
-	} else {
-		dst = p->l3 + 24;
-		r = vfw_route_lookup6(&vfw_routes, dst);
+		memcpy(&d, p->l3 + 16, 4);
+		return vfw_route_lookup4(&vfw_routes, d);
 	}
+	return vfw_route_lookup6(&vfw_routes, p->l3 + 24);
+}
+
+/*
+ * Output port and next-hop MAC of p by its route; drops (counted) when
+ * there is none. *nh: the route's next hop (index + 1, 0 = per destination).
+ */
+static inline bool
+route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_ether_addr *mac,
+		uint8_t *nh)
+{
+	const struct vfw_route *r = route_of(p);
+	const uint8_t *dst = p->l3 + (p->fam == DP_FAM_V4 ? 16 : 24);
+	const struct vfw_port *op;
+
+	*nh = 0;
 	if (unlikely(r == NULL)) {
 		drop(b, p->m, VFW_CTR_no_route, VFW_CTR_route_missing);
 		return false;
@@ -222,6 +231,7 @@ route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_et
 		drop(b, p->m, VFW_CTR_no_route, VFW_CTR_hairpin);
 		return false;
 	}
+	*nh = r->nh;
 	*out = r->port;
 	op = &vfw.ports[r->port];
 	if (op->has_peer) {
@@ -235,13 +245,14 @@ route_resolve(struct burst *b, const struct pkt *p, uint16_t *out, struct rte_et
 	return false;
 }
 
+/* Ethernet header (dst, then src: 12 bytes as given), TTL / hop limit - 1, to the tx buffer. */
 static inline void
-emit(struct burst *b, const struct pkt *p, uint16_t out, const struct rte_ether_addr *mac)
+emit(struct burst *b, const struct pkt *p, uint16_t out, const void *dst_mac, const void *src_mac)
 {
-	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(p->m, struct rte_ether_hdr *);
+	uint8_t *eh = rte_pktmbuf_mtod(p->m, uint8_t *);
 
-	eh->dst_addr = *mac;
-	eh->src_addr = vfw.ports[out].mac;
+	memcpy(eh, dst_mac, RTE_ETHER_ADDR_LEN);
+	memcpy(eh + RTE_ETHER_ADDR_LEN, src_mac, RTE_ETHER_ADDR_LEN);
 	if (p->fam == DP_FAM_V4) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p->l3;
 		uint32_t c = ip->hdr_checksum;
@@ -257,14 +268,44 @@ emit(struct burst *b, const struct pkt *p, uint16_t out, const struct rte_ether_
 	b->nb_fwd++;
 }
 
-static inline void
-forward(struct burst *b, const struct pkt *p)
+/* By the route, the next hop's MAC looked up (and the next hop cached in s, if any). */
+static __rte_noinline void
+forward_slow(struct burst *b, const struct pkt *p, struct ct_session *s)
 {
 	struct rte_ether_addr mac;
 	uint16_t out;
+	uint8_t nh;
 
-	if (route_resolve(b, p, &out, &mac))
-		emit(b, p, out, &mac);
+	if (!route_resolve(b, p, &out, &mac, &nh))
+		return;
+	if (s != NULL)
+		s->nh[ct_dir_of(s, p->pkt_hi)] = nh;
+	emit(b, p, out, &mac, &vfw.ports[out].mac);
+}
+
+/*
+ * Route and send p (s: its session, whose cached next hop is used, or
+ * NULL). An established packet with a resolved next hop reads one next-hop
+ * object: no route scan, no neighbour lookup.
+ */
+static inline void
+forward(struct burst *b, const struct pkt *p, struct ct_session *s)
+{
+	if (likely(s != NULL)) {
+		unsigned int k = s->nh[ct_dir_of(s, p->pkt_hi)];
+
+		if (likely(k != 0)) {
+			const struct vfw_nexthop *nh = &vfw_nexthops[k - 1];
+			uint64_t dst = vfw_nexthop_dst(nh);
+
+			/* the hairpin check of route_resolve() still holds for a spoofed port */
+			if (likely((dst & VFW_NH_RESOLVED) != 0 && nh->port != b->in)) {
+				emit(b, p, nh->port, &dst, &nh->src);
+				return;
+			}
+		}
+	}
+	forward_slow(b, p, s);
 }
 
 /* --- stage 4: rules for the packets without a session --- */
@@ -311,6 +352,7 @@ stateful(struct burst *b, struct pkt *p)
 	struct rte_ether_addr mac;
 	struct ct_session *s = p->s;
 	uint16_t out;
+	uint8_t nh;
 
 	/* a removal since stage 3 may have freed (and reused) it: find a reopened one again */
 	if (s != NULL && (!(s->flags & CT_F_USED) || !ct_key_eq(&s->key, &p->key)))
@@ -320,7 +362,7 @@ stateful(struct burst *b, struct pkt *p)
 	if (s != NULL && s != p->s) {
 		switch (ct_packet(ct, s, &p->cp, p->pkt_hi, b->now)) {
 		case CT_ACCEPT:
-			forward(b, p);
+			forward(b, p, s);
 			return;
 		case CT_INVALID:
 			drop(b, p->m, VFW_CTR_dropped_state, vfw_ctr_state_why(p->cp.why));
@@ -333,7 +375,7 @@ stateful(struct burst *b, struct pkt *p)
 		drop(b, p->m, VFW_CTR_dropped_state, VFW_CTR_state_no_session);
 		return;
 	}
-	if (!route_resolve(b, p, &out, &mac))
+	if (!route_resolve(b, p, &out, &mac, &nh))
 		return;		/* no session for what cannot be forwarded */
 	if (s != NULL) {
 		ct_reopen(ct, s, p->pkt_hi, &p->cp, b->now);
@@ -345,7 +387,8 @@ stateful(struct burst *b, struct pkt *p)
 		}
 		b->nb_created++;
 	}
-	emit(b, p, out, &mac);
+	s->nh[CT_DIR_ORIG] = nh;	/* p opened it */
+	emit(b, p, out, &mac, &vfw.ports[out].mac);
 }
 
 static void
@@ -363,7 +406,7 @@ decide(struct burst *b, struct pkt *p, uint32_t res)
 	if (v->stateless || p->kind != K_LOOKUP) {
 		/* stateless rule, or an ICMP message that is not part of a flow */
 		vfw_ctr_inc(b->w, b->in, VFW_CTR_stateless);
-		forward(b, p);
+		forward(b, p, NULL);
 		return;
 	}
 	stateful(b, p);
@@ -580,12 +623,12 @@ stage34(struct vfw_worker *w, const struct vfw_ruleset *rs, struct pipe_slot *sl
 		}
 		if (p->kind == K_RELATED) {
 			vfw_ctr_inc(w, in, VFW_CTR_related);
-			forward(&b, p);
+			forward(&b, p, NULL);	/* an ICMP error: its own destination */
 			continue;
 		}
 		switch (ct_packet(&w->ct, s, &p->cp, p->pkt_hi, now)) {
 		case CT_ACCEPT:
-			forward(&b, p);
+			forward(&b, p, s);
 			break;
 		case CT_INVALID:
 			drop(&b, p->m, VFW_CTR_dropped_state, vfw_ctr_state_why(p->cp.why));

@@ -11,6 +11,7 @@
 
 #include "dp_clock.h"
 #include "neigh.h"
+#include "nexthop.h"
 
 #define LEARN_RING_SIZE 1024
 
@@ -87,6 +88,7 @@ apply(const struct learn_msg *m)
 			e->mac = m->mac;
 			__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
 			__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
+			vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
 			return true;
 		}
 		if (e->port != m->port || e->family != m->family || memcmp(e->ip, m->ip, len) != 0)
@@ -95,6 +97,7 @@ apply(const struct learn_msg *m)
 			rte_seqcount_write_begin(&e->sc);
 			e->mac = m->mac;
 			rte_seqcount_write_end(&e->sc);
+			vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
 		}
 		__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
 		return true;

@@ -27,6 +27,7 @@ struct vfw_route {
 	uint64_t mask[2];
 	uint32_t net4;		/* IPv4 prefix and mask as loaded from memory */
 	uint32_t mask4;
+	uint8_t nh;		/* next hop (nexthop.h) index + 1; 0 = on-link, no peer */
 };
 
 struct vfw_route_table {

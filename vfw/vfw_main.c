@@ -29,6 +29,7 @@
 #include "dp_stats.h"
 #include "dp_worker.h"
 #include "neigh.h"
+#include "nexthop.h"
 #include "vfw.h"
 #include "vfw_mgmt.h"
 #include "ves_ports.h"
@@ -468,6 +469,23 @@ setup_ports(void)
 	}
 }
 
+/* Every route's next hop (nexthop.h): a port's --eth-peer, else the route's gateway. */
+static void
+bind_nexthops(void)
+{
+	struct rte_ether_addr src[RTE_MAX_ETHPORTS];
+	const struct rte_ether_addr *peer[RTE_MAX_ETHPORTS];
+	uint16_t p;
+
+	vfw_nexthop_reset();
+	for (p = 0; p < dp_nb_ports; p++) {
+		src[p] = vfw.ports[p].mac;
+		peer[p] = vfw.ports[p].has_peer ? &vfw.ports[p].peer : NULL;
+	}
+	if (vfw_nexthop_bind(&vfw_routes, src, peer) != 0)
+		dp_die(DP_EXIT_USAGE, "--route: too many next hops");
+}
+
 static void
 setup_routes(void)
 {
@@ -503,6 +521,7 @@ setup_routes(void)
 		if (vfw_route_add(&vfw_routes, r->family, r->prefix, r->plen, (uint16_t)out, r->gw) != 0)
 			dp_die(DP_EXIT_USAGE, "--route: too many routes");
 	}
+	bind_nexthops();
 }
 
 /*

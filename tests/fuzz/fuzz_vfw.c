@@ -249,6 +249,12 @@ setup_ports(void)
 	route(DP_FAM_V6, "2001:db8:1::", 48, 1);
 	route(DP_FAM_V6, "::", 0, 0);
 	dp_nb_ports = 2;
+	{
+		const struct rte_ether_addr src[2] = { vfw.ports[0].mac, vfw.ports[1].mac };
+		const struct rte_ether_addr *peer[2] = { &vfw.ports[0].peer, &vfw.ports[1].peer };
+
+		FUZZ_CHECK(vfw_nexthop_bind(&vfw_routes, src, peer) == 0);
+	}
 	vfw.opt.verify_cksum = true;
 	vfw.nb_workers = 1;
 }

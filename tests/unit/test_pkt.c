@@ -1017,6 +1017,29 @@ test_cksum_sum(void **state)
 	assert_int_equal(dp_cksum_fold(UINT64_C(0xffff0000ffff0000)), 0xffff);
 }
 
+/* dp_cksum_verifies(s) is dp_cksum_fold(s) == 0xffff, at the edges and at random. */
+static void
+test_cksum_verifies(void **state)
+{
+	static const uint64_t edges[] = {
+		0, 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0xfffe0001, 0xffffffff, 0x100000000,
+		UINT64_C(0xffff0000ffff0000), UINT64_C(0x0001000100010001) * 0xfffe,
+		UINT64_MAX - 0xffff, UINT64_MAX - 1, UINT64_MAX,
+	};
+	unsigned int i;
+	uint64_t v;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(edges); i++)
+		assert_int_equal(dp_cksum_verifies(edges[i]), dp_cksum_fold(edges[i]) == 0xffff);
+	for (i = 0; i < 1000000; i++) {
+		v = (uint64_t)rnd() << 32 | (uint32_t)rnd();
+		if (i & 1)
+			v -= v % 0xffff;	/* half of them multiples of 0xffff */
+		assert_int_equal(dp_cksum_verifies(v), dp_cksum_fold(v) == 0xffff);
+	}
+}
+
 /* --- chained mbufs (fake ones: no EAL; the fields the mbuf accessors read) --- */
 
 #define CHAIN_MAX 12
@@ -1413,6 +1436,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_strings),
+		cmocka_unit_test(test_cksum_verifies),
 		cmocka_unit_test(test_min_len),
 		cmocka_unit_test(test_build_invalid),
 		cmocka_unit_test(test_round_trip),

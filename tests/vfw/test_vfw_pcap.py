@@ -212,6 +212,35 @@ def test_unresolved_next_hop():
     print("next hop: ARP request sent once, reply learned")
 
 
+def test_gateway_next_hop():
+    """A route via a gateway (no --eth-peer on its port): its next hop object is
+    resolved by ARP, and every packet of an established flow, whose session
+    caches that next hop, goes to the gateway's MAC; the other direction goes
+    to port 1's static peer."""
+    gw_mac = "02:00:00:00:0a:01"
+    sc = t.Scenario()
+    sc.drop(1, t.udp4(1, P, R, 5000, 53), "no_route", "unresolved", "gateway not resolved yet")
+    sc.out[0].append(t.arp_request_expected(0, U))
+    sc.ctr[0]["tx_packets"] = 1
+    sc.ctr[0]["tx_bytes"] = 60
+    sc.ctr[0]["arp_request_tx"] = 1
+    rep = v.pad60(v.eth(dst=t.MAC[0], src=gw_mac, ethertype=0x0806) +
+                  v.arp(2, gw_mac, U, t.MAC[0], t.FW4[0]))
+    sc.local(0, rep, None, ["arp_in"], "the gateway answers")
+    for i in range(40):
+        out = t.udp4(1, P, R, 5000, 53, payload=b"q%02d" % i + b"x" * 15)
+        sc.fwd(1, out, 0, "out via the gateway #%d" % i)
+        exp = bytearray(sc.out[0][-1])
+        exp[0:6] = v.mac(gw_mac)
+        sc.out[0][-1] = bytes(exp)
+        sc.fwd(0, t.udp4(0, R, P, 53, 5000, payload=b"r%02d" % i + b"y" * 15), 1, "reply #%d" % i)
+    with tempfile.TemporaryDirectory() as tmp:
+        js = t.run_scenario(sc, ["--rules", write_rules(tmp, RULES), "--route", "0.0.0.0/0," + U,
+                                 "--eth-peer", "1," + t.PEER[1]], "gateway next hop")
+    assert js["sessions"]["created"] == 1, js["sessions"]
+    print("gateway next hop: resolved by ARP, 40 packets each way of one session to the right MACs")
+
+
 def test_allow_all():
     sc = t.Scenario()
     sc.fwd(0, t.tcp4(0, R, P, 80, 40000, "ACK"), 1, "mid-stream inbound ACK")
