@@ -14,6 +14,7 @@
 #include <rte_version.h>
 
 #include "dp_clock.h"
+#include "dp_ctl.h"
 #include "dp_log.h"
 #include "dp_main.h"
 #include "dp_port.h"
@@ -154,50 +155,75 @@ dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **a
 	eal_up = true;
 	/* the control libraries' own log follows --log-level (never more than INFO) */
 	dp_log_set_level(RTE_MIN((int)rte_log_get_global_level(), DP_LOG_INFO));
+	rc = dp_ctl_init();
+	if (rc != 0)
+		dp_die(DP_EXIT_FAIL, "control loop: %s", strerror(-rc));
 	dp_signals_install();
 	dp_clock_init();
 }
 
-static uint64_t
-min_u64(uint64_t a, uint64_t b)
+/* What the control loop's timers need (dp_main_loop's frame). */
+struct main_loop {
+	const struct dp_main_hooks *hooks;
+};
+
+static void
+on_stats(void *ctx)
 {
-	return a < b ? a : b;
+	const struct main_loop *ml = ctx;
+
+	ml->hooks->stats_print(ml->hooks->ctx);
 }
 
+static void
+on_duration(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	atomic_store(&dp_quit, true);
+}
+
+static void
+on_clock(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	dp_clock_discipline();
+}
+
+static void
+on_tick(void *ctx)
+{
+	const struct main_loop *ml = ctx;
+
+	ml->hooks->tick(ml->hooks->ctx);
+}
+
+/*
+ * The process's control loop (dp_ctl.h) on the main lcore: the stats line
+ * every --stats-period, the stop after --duration, the clock's discipline
+ * every second and the binary's tick, each a timer; the sources other
+ * modules registered (events, descriptors) too. Returns at the quit.
+ */
 void
 dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks)
 {
-	const uint64_t tick_ns = 100 * 1000 * 1000ull;
-	uint64_t start = dp_mono_ns();
-	uint64_t end = cfg->duration > 0 ? start + (uint64_t)(cfg->duration * 1e9) : UINT64_MAX;
-	uint64_t period = (uint64_t)cfg->stats_period * 1000000000ull;
-	uint64_t next_stats = period > 0 ? start + period : UINT64_MAX;
+	struct main_loop ml = { hooks };
+	int rc = dp_ctl_init();
 
-	while (!dp_should_quit()) {
-		uint64_t now = dp_mono_ns(), wake;
-		struct timespec ts;
-
-		if (now >= end) {
-			atomic_store(&dp_quit, true);
-			break;
-		}
-		if (now >= next_stats) {
-			if (hooks->stats_print != NULL)
-				hooks->stats_print(hooks->ctx);
-			next_stats += period;
-			if (next_stats <= now)
-				next_stats = now + period;
-		}
-		dp_clock_discipline();
-		if (hooks->tick != NULL)
-			hooks->tick(hooks->ctx);
-		wake = min_u64(min_u64(end, next_stats), now + tick_ns);
-		if (wake > now) {
-			ts.tv_sec = (time_t)((wake - now) / 1000000000ull);
-			ts.tv_nsec = (long)((wake - now) % 1000000000ull);
-			nanosleep(&ts, NULL);
-		}
+	if (rc == 0 && cfg->stats_period > 0 && hooks->stats_print != NULL)
+		rc = dp_ctl_every((uint64_t)cfg->stats_period * 1000000000ull, on_stats, &ml);
+	if (rc == 0 && cfg->duration > 0)
+		rc = dp_ctl_every((uint64_t)(cfg->duration * 1e9) + 1, on_duration, NULL);
+	if (rc == 0)
+		rc = dp_ctl_every(DP_CLOCK_PERIOD_NS, on_clock, NULL);
+	if (rc == 0 && hooks->tick != NULL)
+		rc = dp_ctl_every(DP_MAIN_TICK_NS, on_tick, &ml);
+	if (rc != 0) {
+		fprintf(stderr, "%s: control loop: %s\n", dp_prog, strerror(-rc));
+		atomic_store(&dp_quit, true);
+		return;
 	}
+	dp_ctl_run(&dp_quit);
+	atomic_store(&dp_quit, true);	/* the loop also ends on an epoll failure */
 }
 
 int
@@ -233,6 +259,7 @@ dp_main_finish(const struct dp_config *cfg, const struct dp_main_hooks *hooks, i
 	dp_ports_close();
 	if (hooks->cleanup != NULL)
 		hooks->cleanup(hooks->ctx);
+	dp_ctl_fini();
 	eal_up = false;
 	rte_eal_cleanup();
 	return code;

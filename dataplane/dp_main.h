@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The life of a binary, shared by all three: parse the application options,
- * start EAL, run the control loop on the main lcore (periodic stats line,
- * --duration), stop, write the final stats, clean up.
+ * start EAL, run the control loop on the main lcore (dp_ctl.h: periodic
+ * stats line, --duration, the clock, the binary's tick and whatever modules
+ * registered), stop, write the final stats, clean up.
  *
  *   dp_main_init()          options (exit 2 / exit 0 for --help), EAL, signals, clock
  *   dp_ports_init()         ports and mempool           (dp_port.h)
  *   dp_workers_launch()     the binary's workers          (dp_worker.h)
- *   dp_main_loop()          until SIGINT/SIGTERM/--duration
+ *   dp_main_loop()          the control loop (dp_ctl.h) until SIGINT/SIGTERM/--duration
  *   dp_workers_wait()       workers drain and return
  *   dp_main_finish()        stats file, ports closed, rte_eal_cleanup
  */
@@ -46,13 +47,15 @@ extern const char *dp_prog;
  */
 void dp_main_init(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv);
 
+#define DP_MAIN_TICK_NS 100000000ull	/* the binary's tick: 100 ms */
+
 struct dp_main_hooks {
 	void *ctx;
 	/* every --stats-period seconds: print the binary's stats */
 	void (*stats_print)(void *ctx);
 	/* the whole stats JSON (final --stats-file, later the REST stats) */
 	json_t *(*stats_json)(void *ctx);
-	/* once per control loop tick (about every 100 ms), optional */
+	/* every DP_MAIN_TICK_NS on the control loop (a threshold to watch), optional */
 	void (*tick)(void *ctx);
 	/* free the binary's EAL memory before rte_eal_cleanup, optional */
 	void (*cleanup)(void *ctx);

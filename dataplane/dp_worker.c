@@ -7,6 +7,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#include "dp_ctl.h"
 #include "dp_engine.h"
 #include "dp_port.h"
 #include "dp_worker.h"
@@ -20,6 +21,7 @@ on_signal(int sig)
 {
 	RTE_SET_USED(sig);
 	atomic_store_explicit(&dp_quit, true, memory_order_relaxed);
+	dp_ctl_wake();	/* the control loop may sleep on another thread than the one signalled */
 }
 
 void

@@ -293,7 +293,7 @@ vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family, con
 
 	if (vfw_neigh_lookup(port, family, ip, mac))
 		return true;
-	/* the control thread applies what workers learn every millisecond, when it runs */
+	/* the control loop applies what workers learn as soon as it runs */
 	for (i = 0; i < VFW_NEIGH_RECENT; i++) {
 		const struct vfw_neigh_recent *r = &w->recent[i];
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Neighbour table and its learn ring (neigh.h). */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include <rte_ring_elem.h>
 
 #include "dp_clock.h"
+#include "dp_ctl.h"
 #include "neigh.h"
 #include "nexthop.h"
 
@@ -30,6 +32,14 @@ struct vfw_neigh *vfw_neigh_tab;
 static struct rte_ring *learn_ring;	/* MP (workers) / SC (control) */
 static uint64_t neigh_lost;		/* written: control; read: any (atomic) */
 static uint64_t ring_full;		/* written: workers (atomic add); read: control */
+/*
+ * The control loop's event for the ring (vfw_neigh_notify), raised by the
+ * worker whose message makes the ring pending: set by a worker, cleared by
+ * the control loop before it drains, so a syscall is made at most once per
+ * drain, never per packet. Written: main (event), workers and control (flag).
+ */
+static struct dp_ctl_event *learn_ev;
+static atomic_bool learn_pending;
 
 int
 vfw_neigh_init(char *err, size_t errlen)
@@ -65,8 +75,26 @@ vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct r
 	m.family = family;
 	memcpy(m.ip, ip, family == 1 ? 4 : 16);
 	m.mac = *mac;
-	if (rte_ring_mp_enqueue_elem(learn_ring, &m, sizeof(m)) != 0)
+	if (rte_ring_mp_enqueue_elem(learn_ring, &m, sizeof(m)) != 0) {
 		__atomic_fetch_add(&ring_full, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if (learn_ev != NULL && !atomic_exchange(&learn_pending, true))
+		dp_ctl_event_raise(learn_ev);
+}
+
+static void
+on_learn(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	atomic_store(&learn_pending, false);	/* before the drain: a later message raises again */
+	vfw_neigh_process();
+}
+
+int
+vfw_neigh_notify(void)
+{
+	return dp_ctl_event_new(on_learn, NULL, &learn_ev);
 }
 
 static bool

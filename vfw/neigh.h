@@ -5,15 +5,15 @@
  *
  * One writer, many readers: workers that see an ARP reply, an ARP request
  * for one of our addresses or an NS/NA post (port, address, MAC) into a
- * multi-producer ring (vfw_neigh_learn, lock-free, never blocks); the vfw
- * control thread drains it (vfw_neigh_process, every millisecond) and is the
- * only writer of the table. Workers read entries lock-free: the key of an
- * entry never changes once published (slots are never freed), and the MAC
+ * multi-producer ring (vfw_neigh_learn, lock-free, never blocks) and wake
+ * the process's control loop when the ring becomes pending; the loop drains
+ * it (vfw_neigh_process) and is the only writer of the table. Workers read
+ * entries lock-free: the key of an entry never changes once published (slots are never freed), and the MAC
  * is read under a sequence counter (rte_seqcount), retried if a write
- * raced. Until the control thread has applied it, the worker that learned
+ * raced. Until the control loop has applied it, the worker that learned
  * an address also keeps it in a small cache of its own (arp_nd.c,
  * vfw_worker_neigh_lookup), so that a reply is usable at once even when the
- * control thread is slow to be scheduled. A worker that finds no entry
+ * control loop is slow to be scheduled. A worker that finds no entry
  * drops the packet (counted "unresolved") and sends an ARP request /
  * neighbour solicitation itself, at most one per address per second.
  */
@@ -41,7 +41,7 @@ struct vfw_neigh {
 	uint64_t updated_ns;	/* written: control; read: control (reports) */
 } __rte_cache_aligned;
 
-/* Written: control thread (vfw_neigh_process); read: workers. */
+/* Written: the control loop (vfw_neigh_process); read: workers. */
 extern struct vfw_neigh *vfw_neigh_tab;
 
 int vfw_neigh_init(char *err, size_t errlen);
@@ -90,6 +90,12 @@ vfw_neigh_lookup(uint16_t port, uint8_t family, const uint8_t *ip, struct rte_et
 /* Worker side: report (port, ip) is at mac. Never blocks; dropped when the ring is full. */
 void vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip,
 		const struct rte_ether_addr *mac);
+
+/*
+ * Main, once the control loop exists (dp_ctl.h): drain the ring in the loop
+ * whenever a worker posted to it. 0 or -errno.
+ */
+int vfw_neigh_notify(void);
 
 /* Control side: apply what the workers learned. Returns the entries written. */
 unsigned int vfw_neigh_process(void);

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <rte_byteorder.h>
 
@@ -15,7 +17,6 @@
 #include "vfw.h"
 
 #define POST_TIMEOUT_MS 1000	/* a worker that does not pick a request up in 1 s is not running */
-#define WAIT_STEP_NS 50000
 
 /* Serialises control threads: one request in the mailboxes at a time. */
 static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -66,6 +67,21 @@ info_of(struct vfw_sess_info *o, const struct ct_table *t, const struct ct_sessi
 	o->timeout_ticks = t->timeouts[s->l4.state];
 }
 
+/*
+ * Worker: DONE, and the asker woken (one write(2) per request, between
+ * bursts: never on the per-packet path).
+ */
+static void
+answer(struct vfw_sess_mailbox *mb)
+{
+	uint64_t one = 1;
+
+	atomic_store_explicit(&mb->phase, VFW_SESS_DONE, memory_order_release);
+	if (write(mb->notify_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN (counter saturated): the asker is awake anyway */
+	}
+}
+
 void
 vfw_sess_serve_slow(struct vfw_worker *w, uint32_t now)
 {
@@ -105,7 +121,7 @@ vfw_sess_serve_slow(struct vfw_worker *w, uint32_t now)
 	}
 	mb->pos = pos;
 	if (pos >= t->max_sessions || (mb->op == VFW_SESS_LIST && mb->n_out == mb->max_out))
-		atomic_store_explicit(&mb->phase, VFW_SESS_DONE, memory_order_release);
+		answer(mb);
 }
 
 void
@@ -115,28 +131,68 @@ vfw_sess_worker_stop(struct vfw_worker *w)
 
 	if (atomic_load_explicit(&mb->phase, memory_order_acquire) == VFW_SESS_BUSY) {
 		mb->status = -ESHUTDOWN;
-		atomic_store_explicit(&mb->phase, VFW_SESS_DONE, memory_order_release);
+		answer(mb);
 	}
 }
 
 /*
- * Post the request already written in mb and wait for the answer.
- * Returns 0 (answer in mb), -ETIMEDOUT (withdrawn), or the worker's status.
+ * Each worker's "answered" eventfd (sess_ctl.h: notify_fd), made at its
+ * first request; under ctl_lock.
+ */
+static int done_fd[RTE_MAX_LCORE];
+static bool done_fd_made[RTE_MAX_LCORE];
+
+static int
+notify_fd_of(const struct vfw_worker *w)
+{
+	if (!done_fd_made[w->index]) {
+		int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		done_fd[w->index] = fd;
+		done_fd_made[w->index] = true;
+	}
+	return done_fd[w->index];
+}
+
+/* Milliseconds from now to deadline_ms (CLOCK_MONOTONIC), at least 0. */
+static int
+ms_left(uint64_t deadline_ms)
+{
+	uint64_t now = dp_mono_ns() / 1000000;
+
+	return now >= deadline_ms ? 0 : (int)(deadline_ms - now);
+}
+
+/*
+ * Post the request already written in w's mailbox and wait for the answer:
+ * asleep on the worker's eventfd, which it signals when it answers.
+ * Returns 0 (answer in the mailbox), -ETIMEDOUT (withdrawn), or the
+ * worker's status.
  */
 static int
-post_and_wait(struct vfw_sess_mailbox *mb)
+post_and_wait(struct vfw_worker *w)
 {
-	const struct timespec step = { 0, WAIT_STEP_NS };
-	uint64_t deadline = dp_mono_ns() / 1000000 + POST_TIMEOUT_MS;
+	struct vfw_sess_mailbox *mb = &w->sess_mb;
+	uint64_t deadline = dp_mono_ns() / 1000000 + POST_TIMEOUT_MS, v;
+	struct pollfd pfd = { .events = POLLIN };
 	unsigned int ph;
 
+	pfd.fd = notify_fd_of(w);
+	if (pfd.fd < 0)
+		return pfd.fd;
+	if (read(pfd.fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing left from an earlier request */
+	}
+	mb->notify_fd = pfd.fd;
 	atomic_store_explicit(&mb->phase, VFW_SESS_POSTED, memory_order_release);
 	for (;;) {
 		ph = atomic_load_explicit(&mb->phase, memory_order_acquire);
 		if (ph == VFW_SESS_DONE)
 			break;
 		/* a request being served always ends (bounded scan, or -ESHUTDOWN at stop) */
-		if (ph == VFW_SESS_POSTED && dp_mono_ns() / 1000000 > deadline) {
+		if (ph == VFW_SESS_POSTED && ms_left(deadline) == 0) {
 			unsigned int expect = VFW_SESS_POSTED;
 
 			if (atomic_compare_exchange_strong_explicit(&mb->phase, &expect, VFW_SESS_IDLE,
@@ -144,7 +200,11 @@ post_and_wait(struct vfw_sess_mailbox *mb)
 				return -ETIMEDOUT;
 			continue;
 		}
-		nanosleep(&step, NULL);
+		/* asleep until the worker answers (or, while not picked up, the deadline) */
+		if (poll(&pfd, 1, ph == VFW_SESS_POSTED ? ms_left(deadline) : POST_TIMEOUT_MS) > 0 &&
+		    read(pfd.fd, &v, sizeof(v)) < 0) {
+			/* EAGAIN: consumed already */
+		}
 	}
 	atomic_store_explicit(&mb->phase, VFW_SESS_IDLE, memory_order_relaxed);
 	return mb->status;
@@ -191,7 +251,7 @@ vfw_sess_list(const struct vfw_sess_filter *f, uint64_t *cursor, struct vfw_sess
 		mb->start = (uint32_t)(c % per);
 		mb->max_out = max - n;
 		mb->out = out + n;
-		rc = post_and_wait(mb);
+		rc = post_and_wait(w);
 		if (rc != 0)
 			break;
 		n += mb->n_out;
@@ -224,7 +284,7 @@ vfw_sess_flush(const struct vfw_sess_filter *f)
 		mb->start = 0;
 		mb->max_out = 0;
 		mb->out = NULL;
-		rc = post_and_wait(mb);
+		rc = post_and_wait(w);
 		if (rc == 0 || rc == -ESHUTDOWN)
 			total += mb->n_flushed;
 	}

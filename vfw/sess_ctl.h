@@ -7,7 +7,8 @@
  * a request in each worker's mailbox and the worker serves it between two
  * bursts, scanning at most VFW_SESS_SCAN_BUDGET session slots per loop, so a
  * listing or a flush of a full table never stalls the fast path for more
- * than a few microseconds. The control thread waits for the answer.
+ * than a few microseconds. The control thread waits for the answer asleep
+ * on an eventfd the worker writes when it answers (notify_fd).
  *
  * Mailbox phases (one writer each step, release/acquire):
  *   IDLE   -> POSTED  control thread, after filling the request fields
@@ -80,6 +81,7 @@ struct vfw_sess_mailbox {
 	uint32_t start;			/* first slot to scan */
 	uint32_t max_out;		/* LIST: room in out */
 	struct vfw_sess_info *out;	/* LIST: owned by the control thread */
+	int notify_fd;			/* eventfd the worker writes once it answered */
 	/* answer and progress: written by the worker while BUSY, read after DONE */
 	uint32_t pos;			/* next slot to scan */
 	uint32_t n_out;			/* LIST: sessions written to out */

@@ -225,7 +225,7 @@ struct vfw {
 	struct vfw_worker *workers;	/* [nb_workers], rte_zmalloc'd */
 	unsigned int nb_workers;
 	uint64_t tsc_hz;
-	atomic_bool reload_req;		/* written: SIGHUP handler; read: control thread */
+	atomic_bool reload_req;		/* written: SIGHUP handler; read: the control loop (vfw_ctl.c) */
 };
 
 extern struct vfw vfw;

@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The vfw control thread: applies what the workers learned about neighbours
- * (every millisecond, so that a next hop is usable right after its ARP
- * reply) and reloads the rule file on SIGHUP. A control thread: it may
- * block, allocate and print; it never touches packets.
+ * vfw's control work, on the process's control loop (dp_ctl.h): apply what
+ * the workers learned about neighbours (when a worker wakes the loop, so a
+ * next hop is usable right after its ARP reply) and reload the rule file on
+ * SIGHUP. It runs on the main thread: it may block, allocate and print; it
+ * never touches packets.
  */
 #include <errno.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include <rte_lcore.h>
+#include <rte_common.h>
 
 #include "acl.h"
+#include "dp_ctl.h"
 #include "dp_escape.h"
 #include "dp_main.h"
 #include "neigh.h"
 #include "vfw.h"
 
-static pthread_t ctl_tid;
-static bool ctl_started;	/* main only */
-static atomic_bool ctl_stop;	/* written: main; read: control thread */
+static struct dp_ctl_event *reload_ev;	/* written: main (start); read: the SIGHUP handler */
 
 /*
  * A reload that fails (bad rules, not a regular file, too large) keeps the
@@ -49,41 +48,49 @@ reload(void)
 	fflush(stdout);
 }
 
-static void *
-ctl_main(void *arg)
+static void
+on_reload(void *ctx)
 {
-	const struct timespec ms = { 0, 1000000 };
+	RTE_SET_USED(ctx);
+	if (atomic_exchange(&vfw.reload_req, false))
+		reload();
+}
 
-	(void)arg;
-	while (!atomic_load_explicit(&ctl_stop, memory_order_relaxed)) {
-		vfw_neigh_process();
-		if (atomic_exchange(&vfw.reload_req, false))
-			reload();
-		nanosleep(&ms, NULL);
-	}
-	vfw_neigh_process();
-	return NULL;
+/* Async-signal-safe: the request, then the loop's wake-up. */
+static void
+on_sighup(int sig)
+{
+	RTE_SET_USED(sig);
+	atomic_store(&vfw.reload_req, true);
+	dp_ctl_event_raise(reload_ev);
 }
 
 int
 vfw_ctl_start(void)
 {
+	struct sigaction sa;
 	int rc;
 
-	atomic_store(&ctl_stop, false);
-	rc = rte_ctrl_thread_create(&ctl_tid, "vfw-ctl", NULL, ctl_main, NULL);
+	rc = dp_ctl_event_new(on_reload, NULL, &reload_ev);
+	if (rc == 0)
+		rc = vfw_neigh_notify();
 	if (rc != 0)
-		return -rc;
-	ctl_started = true;
+		return rc;
+	/* from now on SIGHUP also wakes the loop (main's early handler only remembered it) */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sighup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGHUP, &sa, NULL) != 0)
+		return -errno;
+	if (atomic_load(&vfw.reload_req))
+		dp_ctl_event_raise(reload_ev);	/* a SIGHUP during start-up */
 	return 0;
 }
 
 void
 vfw_ctl_stop(void)
 {
-	if (!ctl_started)
-		return;
-	atomic_store(&ctl_stop, true);
-	pthread_join(ctl_tid, NULL);
-	ctl_started = false;
+	signal(SIGHUP, SIG_IGN);	/* no reload while stopping */
+	vfw_neigh_process();	/* what the workers learned last */
 }
