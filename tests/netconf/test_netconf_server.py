@@ -416,6 +416,21 @@ def test_max_sessions(state_dir, pw):
         b.close_session()
 
 
+def test_idle_timeout(state_dir, pw):
+    """--netconf-idle-timeout: a session that sends nothing is closed by the
+    server; one that keeps sending RPCs is not. Waits on the idle session's
+    state (a generous bound), not on a fixed delay."""
+    with Vpkg(state_dir, pw, ["--netconf-idle-timeout", "3"]) as v:
+        idle, busy = nclib.connect(v.nc_port), nclib.connect(v.nc_port)
+        deadline = time.monotonic() + 120
+        while idle.connected and time.monotonic() < deadline:
+            check(busy.get_config("running").ok, "the busy session is served while the other idles")
+            time.sleep(0.5)
+        check(not idle.connected, "--netconf-idle-timeout 3: the idle session was closed")
+        check(busy.get_config("running").ok, "the busy session is still open")
+        busy.close_session()
+
+
 def test_hostkey_kept(state_dir, pw, key_before):
     with Vpkg(state_dir, pw) as v:
         check(host_key_of(v.nc_port) == key_before, "the host key is kept across restarts")
@@ -460,6 +475,7 @@ def main():
                 test_sessions_do_not_leak(v)
             test_hostkey_kept(state_dir, pw, key)
             test_max_sessions(state_dir, pw)
+            test_idle_timeout(state_dir, pw)
         finally:
             os.unlink(pw)
     done()
