@@ -396,6 +396,7 @@ dp_lifecycle_init(const struct dp_lifecycle_hooks *h)
 
 	hooks = *h;
 	init_ms = wall_ms();
+	dp_mgmt_set_run_state(dp_lifecycle_state);	/* the VES heartbeat's state */
 	if (pipe(sig_pipe) != 0)
 		return -errno;
 	rc = pthread_create(&sig_thread, NULL, signal_main, NULL);

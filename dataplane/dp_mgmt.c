@@ -104,7 +104,8 @@ view_stopping(void)
 	return dp_should_quit();
 }
 
-static const struct dp_view dpdk_view = {
+/* run_state is set by dp_lifecycle_init (main, before the control threads start). */
+static struct dp_view dpdk_view = {
 	.platform_version = rte_version,
 	.nb_ports = view_nb_ports,
 	.port_desc = view_port_desc,
@@ -114,6 +115,12 @@ static const struct dp_view dpdk_view = {
 	.nb_workers = view_nb_workers,
 	.stopping = view_stopping,
 };
+
+void
+dp_mgmt_set_run_state(const char *(*run_state)(void))
+{
+	dpdk_view.run_state = run_state;
+}
 
 const struct dp_view *
 dp_mgmt_view(void)

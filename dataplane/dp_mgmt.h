@@ -13,6 +13,9 @@
 /* The view of the ports in use (dp_ports) and of the workers; static, never NULL. */
 const struct dp_view *dp_mgmt_view(void);
 
+/* The view's run_state (dp_lifecycle.c gives dp_lifecycle_state; NULL until then). */
+void dp_mgmt_set_run_state(const char *(*run_state)(void));
+
 /* The view's xstats of port slot (dp_view.h), also for the stats JSON. */
 unsigned int dp_mgmt_xstats(unsigned int slot, struct dp_xstat *out, unsigned int max);
 

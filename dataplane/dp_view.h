@@ -77,6 +77,8 @@ struct dp_view {
 	unsigned int (*nb_workers)(void);
 	/* true once the process is stopping (signal, --duration, fatal error) */
 	bool (*stopping)(void);
+	/* the lifecycle state (dp_lifecycle.h): "starting", "running", "paused", "stopping" */
+	const char *(*run_state)(void);
 };
 
 #endif /* DP_VIEW_H */

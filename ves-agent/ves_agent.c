@@ -146,7 +146,10 @@ measure(struct ves_agent *a, uint64_t end_ns, uint64_t now_ns)
 static void
 heartbeat(struct ves_agent *a, uint64_t at_ns)
 {
-	enqueue(a, ves_event_heartbeat(&a->meta, next_seq(a), at_ns / 1000, a->cfg.heartbeat_s));
+	const char *state = a->src.state != NULL ? a->src.state(a->src.ctx) : NULL;
+
+	enqueue(a, ves_event_heartbeat(&a->meta, next_seq(a), at_ns / 1000, a->cfg.heartbeat_s,
+			state));
 	ves_stat_add(&a->heartbeats, 1);
 }
 

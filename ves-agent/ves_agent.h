@@ -78,6 +78,8 @@ struct ves_port_sample {
 struct ves_source {
 	unsigned int nb_ports;		/* 1..VES_MAX_PORTS */
 	int (*read)(void *ctx, struct ves_port_sample *out);
+	/* the binary's lifecycle state for the heartbeat ("running", ...), optional */
+	const char *(*state)(void *ctx);
 	void *ctx;
 };
 

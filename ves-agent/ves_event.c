@@ -176,7 +176,7 @@ ves_event_measurement(const struct ves_event_meta *m, uint64_t seq, uint64_t sta
 
 json_t *
 ves_event_heartbeat(const struct ves_event_meta *m, uint64_t seq, uint64_t now_us,
-		uint32_t interval_s)
+		uint32_t interval_s, const char *state)
 {
 	char id[VES_EVENT_ID_LEN], name[VES_NAME_MAX + 16];
 	json_t *f = json_object();
@@ -186,6 +186,10 @@ ves_event_heartbeat(const struct ves_event_meta *m, uint64_t seq, uint64_t now_u
 	json_object_set_new(f, "heartbeatFieldsVersion",
 			jversion(m, V5_HEARTBEAT_VERSION, V7_HEARTBEAT_VERSION));
 	json_object_set_new(f, "heartbeatInterval", json_integer(interval_s));
+	if (state != NULL)
+		json_object_set_new(f, "additionalFields", m->version == 5 ?
+				json_pack("[{s:s, s:s}]", "name", "state", "value", state) :
+				json_pack("{s:s}", "state", state));
 	return event_new(header(m, "heartbeat", name, id, seq, "Normal", now_us, now_us),
 			"heartbeatFields", f);
 }

@@ -55,9 +55,13 @@ void ves_event_id(const struct ves_event_meta *m, const char *kind, uint64_t seq
 json_t *ves_event_measurement(const struct ves_event_meta *m, uint64_t seq, uint64_t start_us,
 		uint64_t end_us, const struct ves_port_delta *ports, unsigned int nb_ports);
 
-/* Heartbeat at now_us, announcing the next one within interval_s. */
+/*
+ * Heartbeat at now_us, announcing the next one within interval_s; state (the
+ * lifecycle state: "running", "paused", ...; NULL = not said) goes into
+ * additionalFields as "state" (v5: a name/value field, v7: a hashMap entry).
+ */
 json_t *ves_event_heartbeat(const struct ves_event_meta *m, uint64_t seq, uint64_t now_us,
-		uint32_t interval_s);
+		uint32_t interval_s, const char *state);
 
 /*
  * Link fault of port: onset (cleared = false, severity MAJOR) or clear

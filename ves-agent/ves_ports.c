@@ -94,11 +94,19 @@ read_ports(void *ctx, struct ves_port_sample *out)
 	return 0;
 }
 
+/* The binary's lifecycle state, for the heartbeat (NULL when the view cannot say). */
+static const char *
+view_state(void *ctx)
+{
+	(void)ctx;
+	return view->run_state != NULL ? view->run_state() : NULL;
+}
+
 int
 ves_ports_start(const struct dp_view *v, struct dp_counters *ctrs, const char *program,
 		char *err, size_t errlen)
 {
-	struct ves_source src = { .read = read_ports };
+	struct ves_source src = { .read = read_ports, .state = view_state };
 	struct ves_agent *a;
 	uint64_t seen = 0;
 	unsigned int p, nb;

@@ -13,6 +13,9 @@ import time
 import mgmtlib
 import vfwcl
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ves"))
+import vescollector  # noqa: E402
+
 check = mgmtlib.check
 
 
@@ -145,11 +148,43 @@ def test_vfw_restart_rereads_rules(tmp):
     check(v.rc == 0, "vfw stops cleanly")
 
 
+def heartbeat_states(col):
+    return [e["heartbeatFields"].get("additionalFields", {}).get("state")
+            for e in col.snapshot()
+            if e.get("commonEventHeader", {}).get("domain") == "heartbeat"]
+
+
+def test_heartbeat_state(tmp):
+    """The VES heartbeat says the lifecycle state (v7 additionalFields.state)."""
+    pcap = os.path.join(tmp, "hb.pcap")
+    mgmtlib.write_probe_pcap(pcap, [0], 20)
+    col = vescollector.Collector().start()
+    try:
+        v = mgmtlib.Vsnk(["net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap],
+                         ["--ves-url", col.url, "--ves-heartbeat", "1", "--ves-version", "7"])
+        with v:
+            c = v.client()
+            check(wait_state(c, "running"), "vsnk running")
+            check(vfwcl.wait_for(lambda: "running" in heartbeat_states(col), 30),
+                  "a heartbeat says running", heartbeat_states(col))
+            check(act(c, "pause").status == 200, "pause")
+            n = len(heartbeat_states(col))
+            check(vfwcl.wait_for(lambda: "paused" in heartbeat_states(col)[n:], 30),
+                  "a heartbeat after the pause says paused", heartbeat_states(col))
+            check(act(c, "resume").status == 200, "resume")
+            n = len(heartbeat_states(col))
+            check(vfwcl.wait_for(lambda: "running" in heartbeat_states(col)[n:], 30),
+                  "a heartbeat after the resume says running", heartbeat_states(col))
+    finally:
+        col.stop()
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="vfwcl-lc-")
     test_vsnk_pause_resume(tmp)
     test_vpkg_no_catch_up()
     test_vfw_restart_rereads_rules(tmp)
+    test_heartbeat_state(tmp)
     mgmtlib.done()
 
 

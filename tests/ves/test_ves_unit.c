@@ -454,11 +454,26 @@ test_event_heartbeat_fault(void **state)
 	char *s;
 
 	(void)state;
-	ev = ves_event_heartbeat(&m7, 1, 1700000000000000ull, 60);
+	ev = ves_event_heartbeat(&m7, 1, 1700000000000000ull, 60, NULL);
 	check_header(ev, 7, "heartbeat", 1);
 	f = json_object_get(ev, "heartbeatFields");
 	assert_string_equal(json_string_value(json_object_get(f, "heartbeatFieldsVersion")), "3.0");
 	assert_int_equal(json_integer_value(json_object_get(f, "heartbeatInterval")), 60);
+	assert_null(json_object_get(f, "additionalFields"));
+	json_decref(ev);
+
+	/* the lifecycle state: a hashMap entry in v7, a name/value field in v5 */
+	ev = ves_event_heartbeat(&m7, 1, 1700000000000000ull, 60, "paused");
+	f = json_object_get(json_object_get(ev, "heartbeatFields"), "additionalFields");
+	assert_string_equal(json_string_value(json_object_get(f, "state")), "paused");
+	json_decref(ev);
+	ev = ves_event_heartbeat(&m5, 1, 1700000000000000ull, 60, "running");
+	check_header(ev, 5, "heartbeat", 1);
+	f = json_object_get(json_object_get(ev, "heartbeatFields"), "additionalFields");
+	assert_int_equal(json_array_size(f), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "name")), "state");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f, 0), "value")),
+			"running");
 	json_decref(ev);
 
 	ves_event_id(&m5, "Fault", 2, id, sizeof(id));

@@ -197,7 +197,7 @@ write_samples(const char *dir)
 		}
 		m.nic_array = VES_NIC_PERFORMANCE;
 		snprintf(file, sizeof(file), "v%u-heartbeat.json", v);
-		rc |= write_doc(dir, file, "event", ves_event_heartbeat(&m, 2, end, 60));
+		rc |= write_doc(dir, file, "event", ves_event_heartbeat(&m, 2, end, 60, "running"));
 		ves_event_id(&m, "Fault", 3, fid, sizeof(fid));
 		snprintf(file, sizeof(file), "v%u-fault.json", v);
 		rc |= write_doc(dir, file, "event",
@@ -207,7 +207,7 @@ write_samples(const char *dir)
 				ves_event_fault(&m, 4, fid, end, end + 5000000, "eth1", true));
 		json_array_append_new(list,
 				ves_event_measurement(&m, 5, end, end + 10000000, d, 2));
-		json_array_append_new(list, ves_event_heartbeat(&m, 6, end + 10000000, 60));
+		json_array_append_new(list, ves_event_heartbeat(&m, 6, end + 10000000, 60, "paused"));
 		snprintf(file, sizeof(file), "v%u-batch.json", v);
 		rc |= write_doc(dir, file, "eventList", list);
 	}
