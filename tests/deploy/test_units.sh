@@ -56,7 +56,7 @@ for bin in vpkg vsnk; do
 	diff -u "$tmp/vfw.norm" "$tmp/$bin.norm" >&2 || fail "$bin@.service differs from vfw@.service beyond the binary"
 done
 u=vfwcl-controller@.service
-has "$u" "ExecStart=/usr/bin/vfwcl-controller --policy /etc/vfwcl/%i.json \$CONTROLLER_ARGS"
+has "$u" "ExecStart=/usr/bin/vfwcl-controller --config /etc/vfwcl/%i.json \$CONTROLLER_ARGS"
 has "$u" "Restart=on-failure"
 has "$u" "StandardOutput=journal"
 has "$u" "CapabilityBoundingSet=CAP_NET_BIND_SERVICE"
