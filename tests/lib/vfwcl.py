@@ -7,6 +7,9 @@
 - the probe header of dataplane/dp_probe.h: probe() / parse_probe()
 - run(): start one of our binaries (or dpdk-testpmd) with EAL options for
   virtual ports, with a timeout, and return (rc, stdout, stderr, stats)
+- waiting: wait_for() (poll a condition), wait_listening() (a TCP port)
+- EAL runtime: drop_prefix() (a --file-prefix directory left behind),
+  telemetry_connect() (DPDK's telemetry socket of a process)
 """
 import json
 import os
@@ -207,6 +210,12 @@ def eal_args(vdevs, lcores="0-1", prefix=None, mem=256):
     return a
 
 
+def drop_prefix(prefix):
+    """Remove the EAL runtime directory a --file-prefix process leaves behind."""
+    import shutil
+    shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
+
+
 def run_to_exit(name, args, vdevs=("net_null0",), timeout=60):
     """Run binary name on vdevs to completion (for option errors); returns CompletedProcess."""
     cmd = [binary(name)] + eal_args(list(vdevs)) + ["--", "--idle-sleep", "100"] + list(args)
@@ -367,6 +376,47 @@ def wait_for(fn, timeout=10, interval=0.1):
         time.sleep(interval)
         v = fn()
     return v
+
+
+def tcp_accepts(host, port):
+    """True when a TCP connection to (host, port) opens now."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_listening(host, port, timeout=30, proc=None):
+    """Wait until (host, port) accepts TCP connections: True; False after
+    timeout seconds or, with proc (a Popen), as soon as proc has exited."""
+    def exited():
+        return proc is not None and proc.poll() is not None
+    return bool(wait_for(lambda: exited() or tcp_accepts(host, port), timeout)) and not exited()
+
+
+def telemetry_path(prefix):
+    """DPDK's telemetry socket of the process started with --file-prefix prefix."""
+    return "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+
+
+def telemetry_connect(prefix, running, timeout):
+    """A connection to that socket as soon as it accepts one; None after
+    timeout seconds or once running() is false."""
+    conn = None
+
+    def ready():
+        nonlocal conn
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            conn.connect(telemetry_path(prefix))
+            return True
+        except OSError:
+            conn.close()
+            conn = None
+            return not running()
+    wait_for(ready, timeout)
+    return conn
 
 # ---------------------------------------------------------------- background processes
 
