@@ -37,29 +37,32 @@ def write_pcap(path, frames, snaplen=65535):
             f.write(fr[:snaplen])
 
 
-def read_pcap(path):
-    """Return a list of (ts_ns, bytes). Handles us and ns pcap, both endians."""
-    out = []
+def pcap_records(path, with_data=True):
+    """(ts_ns, data) of each record of a pcap file (us or ns, either byte
+    order); without with_data, data is the record's captured length and the
+    bytes are skipped over."""
     with open(path, "rb") as f:
         hdr = f.read(24)
         if len(hdr) < 24:
-            return out
-        magic = struct.unpack("<I", hdr[:4])[0]
-        if magic in (0xA1B2C3D4, 0xA1B23C4D):
-            e = "<"
-        else:
-            e = ">"
-            magic = struct.unpack(">I", hdr[:4])[0]
-        nano = magic == 0xA1B23C4D
+            return
+        e = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+        nano = struct.unpack(e + "I", hdr[:4])[0] == 0xA1B23C4D
         while True:
             rh = f.read(16)
             if len(rh) < 16:
-                break
+                return
             sec, frac, incl, _orig = struct.unpack(e + "IIII", rh)
-            data = f.read(incl)
-            ts = sec * 10**9 + (frac if nano else frac * 1000)
-            out.append((ts, data))
-    return out
+            if with_data:
+                data = f.read(incl)
+            else:
+                f.seek(incl, 1)
+                data = incl
+            yield sec * 10**9 + (frac if nano else frac * 1000), data
+
+
+def read_pcap(path):
+    """Return a list of (ts_ns, bytes). Handles us and ns pcap, both endians."""
+    return list(pcap_records(path))
 
 # ---------------------------------------------------------------- checksums
 
@@ -350,19 +353,9 @@ def icmp6_packet(payload, src=V6_SRC, dst=V6_DST, ident=1, seq=1, reply=False, v
 def pcap_count(path):
     """(frames, sum of captured lengths) of a pcap file, without keeping the data."""
     n = total = 0
-    with open(path, "rb") as f:
-        hdr = f.read(24)
-        if len(hdr) < 24:
-            return 0, 0
-        e = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-        while True:
-            rh = f.read(16)
-            if len(rh) < 16:
-                break
-            incl = struct.unpack(e + "IIII", rh)[2]
-            f.seek(incl, 1)
-            n += 1
-            total += incl
+    for _ts, incl in pcap_records(path, with_data=False):
+        n += 1
+        total += incl
     return n, total
 
 # ---------------------------------------------------------------- waiting
