@@ -147,9 +147,14 @@ def tcp(sport, dport, payload, flags=0x18, seq=1, ack=0, src=None, dst=None,
     return h
 
 
-def icmp_echo(ident, seq, payload, reply=False):
-    h = struct.pack("!BBHHH", 0 if reply else 8, 0, 0, ident, seq) + payload
+def icmp_msg(typ, code, body):
+    """An ICMP message: type, code, its checksum, then body (the rest of the header, the data)."""
+    h = struct.pack("!BBH", typ, code, 0) + body
     return h[:2] + struct.pack("!H", csum(h)) + h[4:]
+
+
+def icmp_echo(ident, seq, payload, reply=False):
+    return icmp_msg(0 if reply else 8, 0, struct.pack("!HH", ident, seq) + payload)
 
 
 def arp(op, sha, spa, tha, tpa):
@@ -281,13 +286,19 @@ def l2(ethertype, vlans=(), dst="02:00:00:00:00:02", src="02:00:00:00:00:01"):
     return h + struct.pack("!H", ethertype)
 
 
-def icmp6_echo(src, dst, ident, seq, payload, reply=False, bad_csum=False):
-    """ICMPv6 echo request/reply with the pseudo-header checksum."""
-    h = struct.pack("!BBHHH", 129 if reply else 128, 0, 0, ident, seq) + payload
+def icmp6_msg(src, dst, typ, code, body, bad_csum=False):
+    """An ICMPv6 message from src to dst with the pseudo-header checksum (as icmp_msg)."""
+    h = struct.pack("!BBH", typ, code, 0) + body
     c = csum(_pseudo6(src, dst, 58, len(h)) + h)
     if bad_csum:
         c ^= 0x5555
     return h[:2] + struct.pack("!H", c) + h[4:]
+
+
+def icmp6_echo(src, dst, ident, seq, payload, reply=False, bad_csum=False):
+    """ICMPv6 echo request/reply with the pseudo-header checksum."""
+    return icmp6_msg(src, dst, 129 if reply else 128, 0, struct.pack("!HH", ident, seq) + payload,
+                     bad_csum)
 
 
 def ipv6_ext(nh, length8=0):
