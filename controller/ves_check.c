@@ -21,6 +21,11 @@ enum rule_range {
 	R_POSITIVE,	/* > 0 .. 2^53 */
 };
 
+/* The schema versions a field belongs to (a bit each). */
+#define V5 1u
+#define V7 2u
+#define V57 (V5 | V7)
+
 /* One field of an object as the schema describes it. */
 struct rule {
 	const char *name;
@@ -28,12 +33,18 @@ struct rule {
 	bool required;
 	const char *const *enums;	/* strings: the allowed values, NULL-terminated */
 	enum rule_range range;		/* numbers */
+	unsigned int versions;		/* V5, V7 or both */
 };
 
+/*
+ * An object of one version: the fields of its table in that version, in
+ * table order (the first field that fails is the one reported).
+ */
 struct object_rules {
 	const char *what;		/* for messages */
 	const struct rule *rules;
 	size_t nb_rules;
+	unsigned int version;		/* V5 or V7: the rules taken */
 	bool closed;			/* additionalProperties: false */
 	const char *const *counters;	/* further number fields, R_COUNT (NIC entries) */
 };
@@ -56,122 +67,86 @@ static const char *const v7_measurement_versions[] = { "4.0", NULL };
 static const char *const true_false[] = { "true", "false", NULL };
 static const char *const service_states[] = { "inService", "outOfService", NULL };
 
-/* commonEventHeader: the fields both versions share */
-#define HEADER_COMMON \
-	{ "eventId", R_STRING, true, NULL, R_ANY }, \
-	{ "eventName", R_STRING, true, NULL, R_ANY }, \
-	{ "eventType", R_STRING, false, NULL, R_ANY }, \
-	{ "internalHeaderFields", R_OBJECT, false, NULL, R_ANY }, \
-	{ "lastEpochMicrosec", R_NUMBER, true, NULL, R_COUNT }, \
-	{ "nfcNamingCode", R_STRING, false, NULL, R_ANY }, \
-	{ "nfNamingCode", R_STRING, false, NULL, R_ANY }, \
-	{ "priority", R_STRING, true, priorities, R_ANY }, \
-	{ "reportingEntityId", R_STRING, false, NULL, R_ANY }, \
-	{ "reportingEntityName", R_STRING, true, NULL, R_ANY }, \
-	{ "sequence", R_INTEGER, true, NULL, R_COUNT }, \
-	{ "sourceId", R_STRING, false, NULL, R_ANY }, \
-	{ "sourceName", R_STRING, true, NULL, R_ANY }, \
-	{ "startEpochMicrosec", R_NUMBER, true, NULL, R_COUNT }
+/* Each table below serves both versions: a field's own entry per version where they differ. */
 
-static const struct rule v5_header[] = {
-	HEADER_COMMON,
-	{ "domain", R_STRING, true, v5_domains, R_ANY },
-	{ "version", R_NUMBER, true, NULL, R_ANY },
-};
-
-static const struct rule v7_header[] = {
-	HEADER_COMMON,
-	{ "domain", R_STRING, true, v7_domains, R_ANY },
-	{ "version", R_STRING, true, v7_header_versions, R_ANY },
-	{ "vesEventListenerVersion", R_STRING, true, v7_listener_versions, R_ANY },
-	{ "nfVendorName", R_STRING, false, NULL, R_ANY },
-	{ "stndDefinedNamespace", R_STRING, false, NULL, R_ANY },
-	{ "timeZoneOffset", R_STRING, false, NULL, R_ANY },
+static const struct rule header_rules[] = {
+	{ "eventId", R_STRING, true, NULL, R_ANY, V57 },
+	{ "eventName", R_STRING, true, NULL, R_ANY, V57 },
+	{ "eventType", R_STRING, false, NULL, R_ANY, V57 },
+	{ "internalHeaderFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "lastEpochMicrosec", R_NUMBER, true, NULL, R_COUNT, V57 },
+	{ "nfcNamingCode", R_STRING, false, NULL, R_ANY, V57 },
+	{ "nfNamingCode", R_STRING, false, NULL, R_ANY, V57 },
+	{ "priority", R_STRING, true, priorities, R_ANY, V57 },
+	{ "reportingEntityId", R_STRING, false, NULL, R_ANY, V57 },
+	{ "reportingEntityName", R_STRING, true, NULL, R_ANY, V57 },
+	{ "sequence", R_INTEGER, true, NULL, R_COUNT, V57 },
+	{ "sourceId", R_STRING, false, NULL, R_ANY, V57 },
+	{ "sourceName", R_STRING, true, NULL, R_ANY, V57 },
+	{ "startEpochMicrosec", R_NUMBER, true, NULL, R_COUNT, V57 },
+	{ "domain", R_STRING, true, v5_domains, R_ANY, V5 },
+	{ "domain", R_STRING, true, v7_domains, R_ANY, V7 },
+	{ "version", R_NUMBER, true, NULL, R_ANY, V5 },
+	{ "version", R_STRING, true, v7_header_versions, R_ANY, V7 },
+	{ "vesEventListenerVersion", R_STRING, true, v7_listener_versions, R_ANY, V7 },
+	{ "nfVendorName", R_STRING, false, NULL, R_ANY, V7 },
+	{ "stndDefinedNamespace", R_STRING, false, NULL, R_ANY, V7 },
+	{ "timeZoneOffset", R_STRING, false, NULL, R_ANY, V7 },
 };
 
 /* the event: its header and one block per domain */
-static const struct rule v5_event[] = {
-	{ "commonEventHeader", R_OBJECT, true, NULL, R_ANY },
-	{ "faultFields", R_OBJECT, false, NULL, R_ANY },
-	{ "heartbeatFields", R_OBJECT, false, NULL, R_ANY },
-	{ "measurementsForVfScalingFields", R_OBJECT, false, NULL, R_ANY },
-	{ "mobileFlowFields", R_OBJECT, false, NULL, R_ANY },
-	{ "otherFields", R_OBJECT, false, NULL, R_ANY },
-	{ "sipSignalingFields", R_OBJECT, false, NULL, R_ANY },
-	{ "stateChangeFields", R_OBJECT, false, NULL, R_ANY },
-	{ "syslogFields", R_OBJECT, false, NULL, R_ANY },
-	{ "thresholdCrossingAlertFields", R_OBJECT, false, NULL, R_ANY },
-	{ "voiceQualityFields", R_OBJECT, false, NULL, R_ANY },
+static const struct rule event_rules[] = {
+	{ "commonEventHeader", R_OBJECT, true, NULL, R_ANY, V57 },
+	{ "faultFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "heartbeatFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "measurementsForVfScalingFields", R_OBJECT, false, NULL, R_ANY, V5 },
+	{ "measurementFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "mobileFlowFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "notificationFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "otherFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "perf3gppFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "pnfRegistrationFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "sipSignalingFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "stateChangeFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "stndDefinedFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "syslogFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "thresholdCrossingAlertFields", R_OBJECT, false, NULL, R_ANY, V57 },
+	{ "voiceQualityFields", R_OBJECT, false, NULL, R_ANY, V57 },
 };
 
-static const struct rule v7_event[] = {
-	{ "commonEventHeader", R_OBJECT, true, NULL, R_ANY },
-	{ "faultFields", R_OBJECT, false, NULL, R_ANY },
-	{ "heartbeatFields", R_OBJECT, false, NULL, R_ANY },
-	{ "measurementFields", R_OBJECT, false, NULL, R_ANY },
-	{ "mobileFlowFields", R_OBJECT, false, NULL, R_ANY },
-	{ "notificationFields", R_OBJECT, false, NULL, R_ANY },
-	{ "otherFields", R_OBJECT, false, NULL, R_ANY },
-	{ "perf3gppFields", R_OBJECT, false, NULL, R_ANY },
-	{ "pnfRegistrationFields", R_OBJECT, false, NULL, R_ANY },
-	{ "sipSignalingFields", R_OBJECT, false, NULL, R_ANY },
-	{ "stateChangeFields", R_OBJECT, false, NULL, R_ANY },
-	{ "stndDefinedFields", R_OBJECT, false, NULL, R_ANY },
-	{ "syslogFields", R_OBJECT, false, NULL, R_ANY },
-	{ "thresholdCrossingAlertFields", R_OBJECT, false, NULL, R_ANY },
-	{ "voiceQualityFields", R_OBJECT, false, NULL, R_ANY },
-};
-
-/* the measurement blocks; the NIC arrays' entries are checked one by one */
-static const struct rule v5_measurement[] = {
-	{ "additionalFields", R_ARRAY, false, NULL, R_ANY },
-	{ "additionalMeasurements", R_ARRAY, false, NULL, R_ANY },
-	{ "additionalObjects", R_ARRAY, false, NULL, R_ANY },
-	{ "codecUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "concurrentSessions", R_INTEGER, false, NULL, R_ANY },
-	{ "configuredEntities", R_INTEGER, false, NULL, R_ANY },
-	{ "cpuUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "diskUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "featureUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "filesystemUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "latencyDistribution", R_ARRAY, false, NULL, R_ANY },
-	{ "meanRequestLatency", R_NUMBER, false, NULL, R_ANY },
-	{ "measurementInterval", R_NUMBER, true, NULL, R_POSITIVE },
-	{ "measurementsForVfScalingVersion", R_NUMBER, true, NULL, R_ANY },
-	{ "memoryUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "numberOfMediaPortsInUse", R_INTEGER, false, NULL, R_ANY },
-	{ "requestRate", R_NUMBER, false, NULL, R_ANY },
-	{ "vnfcScalingMetric", R_INTEGER, false, NULL, R_ANY },
-	{ "vNicPerformanceArray", R_ARRAY, false, NULL, R_ANY },
+/* the measurement block; the NIC arrays' entries are checked one by one */
+static const struct rule measurement_rules[] = {
+	{ "additionalFields", R_ARRAY, false, NULL, R_ANY, V5 },
+	{ "additionalFields", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "additionalMeasurements", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "additionalObjects", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "codecUsageArray", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "concurrentSessions", R_INTEGER, false, NULL, R_ANY, V57 },
+	{ "configuredEntities", R_INTEGER, false, NULL, R_ANY, V57 },
+	{ "cpuUsageArray", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "diskUsageArray", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "featureUsageArray", R_ARRAY, false, NULL, R_ANY, V5 },
+	{ "featureUsageArray", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "filesystemUsageArray", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "hugePagesArray", R_ARRAY, false, NULL, R_ANY, V7 },
+	{ "ipmi", R_OBJECT, false, NULL, R_ANY, V7 },
+	{ "latencyDistribution", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "loadArray", R_ARRAY, false, NULL, R_ANY, V7 },
+	{ "machineCheckExceptionArray", R_ARRAY, false, NULL, R_ANY, V7 },
+	{ "meanRequestLatency", R_NUMBER, false, NULL, R_ANY, V57 },
+	{ "measurementInterval", R_NUMBER, true, NULL, R_POSITIVE, V57 },
+	{ "measurementsForVfScalingVersion", R_NUMBER, true, NULL, R_ANY, V5 },
+	{ "measurementFieldsVersion", R_STRING, true, v7_measurement_versions, R_ANY, V7 },
+	{ "memoryUsageArray", R_ARRAY, false, NULL, R_ANY, V57 },
+	{ "numberOfMediaPortsInUse", R_INTEGER, false, NULL, R_ANY, V57 },
+	{ "requestRate", R_NUMBER, false, NULL, R_ANY, V57 },
+	{ "vnfcScalingMetric", R_INTEGER, false, NULL, R_ANY, V5 },
+	{ "nfcScalingMetric", R_INTEGER, false, NULL, R_ANY, V7 },
+	{ "vNicPerformanceArray", R_ARRAY, false, NULL, R_ANY, V5 },
 	/* not in 28.4.1 (ONAP Beijing's agents sent it): read, so checked like vNicPerformance */
-	{ "vNicUsageArray", R_ARRAY, false, NULL, R_ANY },
-};
-
-static const struct rule v7_measurement[] = {
-	{ "additionalFields", R_OBJECT, false, NULL, R_ANY },
-	{ "additionalMeasurements", R_ARRAY, false, NULL, R_ANY },
-	{ "additionalObjects", R_ARRAY, false, NULL, R_ANY },
-	{ "codecUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "concurrentSessions", R_INTEGER, false, NULL, R_ANY },
-	{ "configuredEntities", R_INTEGER, false, NULL, R_ANY },
-	{ "cpuUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "diskUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "featureUsageArray", R_OBJECT, false, NULL, R_ANY },
-	{ "filesystemUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "hugePagesArray", R_ARRAY, false, NULL, R_ANY },
-	{ "ipmi", R_OBJECT, false, NULL, R_ANY },
-	{ "latencyDistribution", R_ARRAY, false, NULL, R_ANY },
-	{ "loadArray", R_ARRAY, false, NULL, R_ANY },
-	{ "machineCheckExceptionArray", R_ARRAY, false, NULL, R_ANY },
-	{ "meanRequestLatency", R_NUMBER, false, NULL, R_ANY },
-	{ "measurementInterval", R_NUMBER, true, NULL, R_POSITIVE },
-	{ "measurementFieldsVersion", R_STRING, true, v7_measurement_versions, R_ANY },
-	{ "memoryUsageArray", R_ARRAY, false, NULL, R_ANY },
-	{ "numberOfMediaPortsInUse", R_INTEGER, false, NULL, R_ANY },
-	{ "requestRate", R_NUMBER, false, NULL, R_ANY },
-	{ "nfcScalingMetric", R_INTEGER, false, NULL, R_ANY },
-	{ "nicPerformanceArray", R_ARRAY, false, NULL, R_ANY },
-	{ "processStatsArray", R_ARRAY, false, NULL, R_ANY },
+	{ "vNicUsageArray", R_ARRAY, false, NULL, R_ANY, V5 },
+	{ "nicPerformanceArray", R_ARRAY, false, NULL, R_ANY, V7 },
+	{ "processStatsArray", R_ARRAY, false, NULL, R_ANY, V7 },
 };
 
 /* the counters of a NIC entry, in both versions */
@@ -198,34 +173,30 @@ static const char *const v7_nic_counters[] = {
 	"transmittedPercentDiscard", "transmittedPercentError", "transmittedUtilization", NULL,
 };
 
-static const struct rule v5_nic[] = {
-	{ "vNicIdentifier", R_STRING, true, NULL, R_ANY },
-	{ "valuesAreSuspect", R_STRING, true, true_false, R_ANY },
+static const struct rule nic_rules[] = {
+	{ "vNicIdentifier", R_STRING, true, NULL, R_ANY, V5 },
+	{ "nicIdentifier", R_STRING, true, NULL, R_ANY, V7 },
+	{ "valuesAreSuspect", R_STRING, true, true_false, R_ANY, V57 },
+	{ "administrativeState", R_STRING, false, service_states, R_ANY, V7 },
+	{ "operationalState", R_STRING, false, service_states, R_ANY, V7 },
 };
 
-static const struct rule v7_nic[] = {
-	{ "nicIdentifier", R_STRING, true, NULL, R_ANY },
-	{ "valuesAreSuspect", R_STRING, true, true_false, R_ANY },
-	{ "administrativeState", R_STRING, false, service_states, R_ANY },
-	{ "operationalState", R_STRING, false, service_states, R_ANY },
-};
-
-#define RULES(what, table, closed, counters) \
-	{ what, table, ARRAY_LEN(table), closed, counters }
+#define RULES(what, table, version, closed, counters) \
+	{ what, table, ARRAY_LEN(table), version, closed, counters }
 
 /* v5 objects allow other fields (no additionalProperties in 28.4.1); v7's do not */
 static const struct object_rules schema_v5[] = {
-	RULES("event", v5_event, false, NULL),
-	RULES("commonEventHeader", v5_header, false, NULL),
-	RULES("measurementsForVfScalingFields", v5_measurement, false, NULL),
-	RULES("vNicPerformance", v5_nic, false, v5_nic_counters),
+	RULES("event", event_rules, V5, false, NULL),
+	RULES("commonEventHeader", header_rules, V5, false, NULL),
+	RULES("measurementsForVfScalingFields", measurement_rules, V5, false, NULL),
+	RULES("vNicPerformance", nic_rules, V5, false, v5_nic_counters),
 };
 
 static const struct object_rules schema_v7[] = {
-	RULES("event", v7_event, true, NULL),
-	RULES("commonEventHeader", v7_header, true, NULL),
-	RULES("measurementFields", v7_measurement, true, NULL),
-	RULES("nicPerformance", v7_nic, true, v7_nic_counters),
+	RULES("event", event_rules, V7, true, NULL),
+	RULES("commonEventHeader", header_rules, V7, true, NULL),
+	RULES("measurementFields", measurement_rules, V7, true, NULL),
+	RULES("nicPerformance", nic_rules, V7, true, v7_nic_counters),
 };
 
 enum { S_EVENT, S_HEADER, S_MEASUREMENT, S_NIC };
@@ -322,7 +293,7 @@ find_rule(const struct object_rules *o, const char *key)
 	size_t i;
 
 	for (i = 0; i < o->nb_rules; i++)
-		if (strcmp(o->rules[i].name, key) == 0)
+		if ((o->rules[i].versions & o->version) != 0 && strcmp(o->rules[i].name, key) == 0)
 			return &o->rules[i];
 	return NULL;
 }
@@ -331,7 +302,7 @@ static int
 check_counters(const json_t *obj, const char *const *names, const char *where, char *why,
 		size_t whylen)
 {
-	static const struct rule counter = { "", R_NUMBER, false, NULL, R_COUNT };
+	static const struct rule counter = { "", R_NUMBER, false, NULL, R_COUNT, V57 };
 	char path[PATH_LEN];
 	const json_t *v;
 
@@ -360,6 +331,8 @@ check_object(const json_t *obj, const struct object_rules *o, const char *where,
 	for (i = 0; i < o->nb_rules; i++) {
 		const struct rule *r = &o->rules[i];
 
+		if ((r->versions & o->version) == 0)
+			continue;
 		v = json_object_get(obj, r->name);
 		path_at(path, sizeof(path), "%s.%s", where, r->name);
 		if (v == NULL && r->required)

@@ -3,7 +3,6 @@
 multi-process mode (--file-prefix), and a client of DPDK's telemetry socket."""
 import json
 import os
-import socket
 import sys
 import time
 
@@ -50,20 +49,10 @@ class Telemetry:
     """DPDK's telemetry socket of the process started with --file-prefix prefix."""
 
     def __init__(self, prefix, proc, timeout=60):
-        path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
-        self.s = None
-
-        def connect():
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            try:
-                s.connect(path)
-            except OSError:
-                s.close()
-                return None
-            return s
-        self.s = v.wait_for(lambda: connect() if proc.running() else None, timeout)
+        self.s = v.telemetry_connect(prefix, proc.running, timeout)
         if self.s is None:
-            raise AssertionError("no telemetry socket %s\n%s" % (path, proc.output()[-3000:]))
+            raise AssertionError("no telemetry socket %s\n%s" % (v.telemetry_path(prefix),
+                                                                proc.output()[-3000:]))
         self.info = json.loads(self.s.recv(16384))
 
     def cmd(self, c):

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The libFuzzer entry points every target defines, and a check that stops
- * the run (a finding) with the reason: an abort that both libFuzzer and
- * the replay harness (replay_main.c) report with the input.
+ * The libFuzzer entry points, and a check that stops the run (a finding)
+ * with the reason: an abort that both libFuzzer and the replay harness
+ * (replay_main.c) report with the input. Every target defines
+ * LLVMFuzzerTestOneInput; LLVMFuzzerInitialize only a target with set-up to
+ * do (libFuzzer and replay_main.c call it when it is there).
  */
 #ifndef FUZZ_H
 #define FUZZ_H

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp_net.h"
 #include "fuzz_mbuf.h"
 
 uint8_t *
@@ -16,12 +17,6 @@ fuzz_dup(const uint8_t *p, size_t len)
 	if (len != 0)
 		memcpy(b, p, len);
 	return b;
-}
-
-static uint32_t
-rd16(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
 }
 
 /* The rx checksum flag a driver could set: unknown, good or bad. */
@@ -46,9 +41,9 @@ fuzz_chain_build(struct fuzz_chain *c, const uint8_t ctl[FUZZ_MBUF_CTL], const u
 	cut[0] = 0;
 	cut[nb] = len;
 	if (nb >= 2)
-		cut[1] = 1 + rd16(ctl + 1) % (len - nb + 1);
+		cut[1] = 1 + dp_rd16(ctl + 1) % (len - nb + 1);
 	if (nb == 3)
-		cut[2] = cut[1] + 1 + rd16(ctl + 3) % (len - cut[1] - 1);
+		cut[2] = cut[1] + 1 + dp_rd16(ctl + 3) % (len - cut[1] - 1);
 	memset(c, 0, sizeof(*c));
 	c->nb = nb;
 	for (i = 0; i < nb; i++) {

@@ -13,14 +13,6 @@
 #include "fuzz.h"
 #include "fuzz_mbuf.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* An IPv4 packet (l3_type is not 0: IP; the innermost EtherType tells which). */
 static bool
 is_ipv4(const struct dp_pkt_info *pi)
@@ -65,8 +57,8 @@ check_udp4_simple(const uint8_t *f, uint32_t len, enum dp_pkt_status st,
 static void
 check_cksum_mbuf(const struct rte_mbuf *m, const uint8_t *f, uint32_t len, const uint8_t *ctl)
 {
-	uint32_t off = ((uint32_t)ctl[1] << 8 | ctl[2]) % (len + 1);
-	uint32_t n = ((uint32_t)ctl[3] << 8 | ctl[4]) % (len - off + 1);
+	uint32_t off = dp_rd16(ctl + 1) % (len + 1);
+	uint32_t n = dp_rd16(ctl + 3) % (len - off + 1);
 	uint64_t sum = 0;
 
 	off &= ~1u;	/* the byte at off starts a 16-bit word */

@@ -11,14 +11,6 @@
 #include "fuzz.h"
 #include "rules.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* The canonical text of rule r parses to one rule with the same text. */
 static void
 check_round_trip(const struct vfw_rule *r)

@@ -13,14 +13,6 @@
 
 #define FUZZ_MAX_SPECS 16
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 static void
 check_round_trip(const struct vpkg_stream_spec *s)
 {

@@ -25,14 +25,6 @@ struct outcome {
 	struct burst_acc acc;
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 static void
 classify_once(struct rte_mbuf *m, bool fast, bool verify, uint64_t rx_offloads,
 		struct outcome *o)

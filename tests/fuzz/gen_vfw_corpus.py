@@ -16,23 +16,15 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import vfwcl  # noqa: E402
+
 OUTSIDE, INSIDE = 0, 1
 PORT_MAC = {OUTSIDE: bytes.fromhex("020000000001"), INSIDE: bytes.fromhex("020000000002")}
 PEER_MAC = bytes.fromhex("0200000000aa")
-CLIENT4, SERVER4 = bytes([192, 0, 2, 10]), bytes([10, 1, 0, 10])
-CLIENT6 = bytes.fromhex("20010db8000200000000000000000010")
-SERVER6 = bytes.fromhex("20010db8000100000000000000000010")
-HOP6 = bytes.fromhex("20010db8000100000000000000000020")
-FW4 = bytes([10, 0, 0, 1])
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+CLIENT4, SERVER4 = "192.0.2.10", "10.1.0.10"
+CLIENT6, SERVER6, HOP6 = "2001:db8:2::10", "2001:db8:1::10", "2001:db8:1::20"
+FW4 = "10.0.0.1"
 
 
 def eth(port, ethertype, payload):
@@ -40,53 +32,30 @@ def eth(port, ethertype, payload):
 
 
 def ip4(src, dst, proto, l4):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, src, dst)
-    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + l4
+    return vfwcl.ipv4(src, dst, proto, l4, ident=1)
 
 
-def l4_sum4(src, dst, proto, l4):
-    return csum(src + dst + struct.pack("!BBH", 0, proto, len(l4)) + l4)
-
-
-def l4_sum6(src, dst, proto, l4):
-    return csum(src + dst + struct.pack("!IxxxB", len(l4), proto) + l4)
-
-
-def tcp(sport, dport, seq, ack, flags, data=b"", window=65535):
-    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, window, 0, 0) + data
-
-
-def udp(sport, dport, data):
-    return struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
-
-
-def with_sum(l4, at, value):
-    return l4[:at] + struct.pack("!H", value) + l4[at + 2:]
-
-
-def tcp4(port, src, dst, *args, **kw):
-    seg = tcp(*args, **kw)
-    return eth(port, 0x0800, ip4(src, dst, 6, with_sum(seg, 16, l4_sum4(src, dst, 6, seg))))
+def tcp4(port, src, dst, sport, dport, seq, ack, flags, data=b""):
+    seg = vfwcl.tcp(sport, dport, data, flags=flags, seq=seq, ack=ack, src=src, dst=dst)
+    return eth(port, 0x0800, ip4(src, dst, 6, seg))
 
 
 def udp4(port, src, dst, sport, dport, data):
-    dg = udp(sport, dport, data)
-    return eth(port, 0x0800, ip4(src, dst, 17, with_sum(dg, 6, l4_sum4(src, dst, 17, dg))))
+    return eth(port, 0x0800, ip4(src, dst, 17, vfwcl.udp(sport, dport, data, src, dst)))
 
 
 def icmp4(port, src, dst, typ, ident, seq):
-    msg = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + b"ping" * 8
-    return eth(port, 0x0800, ip4(src, dst, 1, with_sum(msg, 2, csum(msg))))
+    """An echo request (typ 8) or reply (typ 0)."""
+    msg = vfwcl.icmp_echo(ident, seq, b"ping" * 8, reply=typ == 0)
+    return eth(port, 0x0800, ip4(src, dst, 1, msg))
 
 
 def udp6_routed(port, src, dst, rh_addr, rh_type, segs_left):
     """IPv6 UDP with a routing header: the L4 sum uses the final destination (RFC 8200 8.1)."""
     final = rh_addr if segs_left else dst
-    dg = udp(5000, 53, b"query")
-    dg = with_sum(dg, 6, l4_sum6(src, final, 17, dg))
-    rh = struct.pack("!BBBB4x", 17, 2, rh_type, segs_left) + rh_addr
-    ip = struct.pack("!IHBB16s16s", 6 << 28, len(rh) + len(dg), 43, 64, src, dst)
-    return eth(port, 0x86DD, ip + rh + dg)
+    dg = vfwcl.udp(5000, 53, b"query", src, final, v6=True)
+    rh = struct.pack("!BBBB4x", 17, 2, rh_type, segs_left) + vfwcl.ip6(rh_addr)
+    return eth(port, 0x86DD, vfwcl.ipv6(src, dst, 43, rh + dg))
 
 
 def headers_len(frame):

@@ -16,6 +16,9 @@
 
 #include "fuzz.h"
 
+/* A target without set-up does not define it (as libFuzzer allows): NULL then. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
 #define REPLAY_MAX_INPUT (1u << 20)
 
 static int
@@ -89,7 +92,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
 		return 2;
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (run_dir(argv[i], &count) != 0)

@@ -6,8 +6,10 @@
 - Client: HTTP(S) requests with or without Basic auth, JSON in and out
 - check() / done(): "ok"/"FAIL" lines and the exit status (77 = skipped)
 - parse_metrics(): a strict reader of the Prometheus text format 0.0.4
+- free_port() / busy_port(): a TCP port nothing uses / one something listens on
 """
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -64,6 +66,15 @@ def free_port(host="127.0.0.1", family=socket.AF_INET):
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def busy_port(host="127.0.0.1"):
+    """A TCP port in use (something listens on it) for the with block: its number."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        s.listen(1)
+        yield s.getsockname()[1]
 
 
 def call(base, method, path, body=None, ctype="application/json", timeout=20):
@@ -249,17 +260,12 @@ class Binary:
     def start(self, timeout=30):
         self.p = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.p.poll() is not None:
-                self.out, self.err = self.p.communicate()
-                raise AssertionError("%s exited %d at start\n%s\n%s" % (
-                    self.name, self.p.returncode, self.out[-2000:], self.err[-2000:]))
-            try:
-                with socket.create_connection((self.host, self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+        if vfwcl.wait_listening(self.host, self.port, timeout, self.p):
+            return self
+        if self.p.poll() is not None:
+            self.out, self.err = self.p.communicate()
+            raise AssertionError("%s exited %d at start\n%s\n%s" % (
+                self.name, self.p.returncode, self.out[-2000:], self.err[-2000:]))
         self.stop()
         raise AssertionError("the REST server did not come up")
 

@@ -7,6 +7,9 @@
 - the probe header of dataplane/dp_probe.h: probe() / parse_probe()
 - run(): start one of our binaries (or dpdk-testpmd) with EAL options for
   virtual ports, with a timeout, and return (rc, stdout, stderr, stats)
+- waiting: wait_for() (poll a condition), wait_listening() (a TCP port)
+- EAL runtime: drop_prefix() (a --file-prefix directory left behind),
+  telemetry_connect() (DPDK's telemetry socket of a process)
 """
 import json
 import os
@@ -34,29 +37,32 @@ def write_pcap(path, frames, snaplen=65535):
             f.write(fr[:snaplen])
 
 
-def read_pcap(path):
-    """Return a list of (ts_ns, bytes). Handles us and ns pcap, both endians."""
-    out = []
+def pcap_records(path, with_data=True):
+    """(ts_ns, data) of each record of a pcap file (us or ns, either byte
+    order); without with_data, data is the record's captured length and the
+    bytes are skipped over."""
     with open(path, "rb") as f:
         hdr = f.read(24)
         if len(hdr) < 24:
-            return out
-        magic = struct.unpack("<I", hdr[:4])[0]
-        if magic in (0xA1B2C3D4, 0xA1B23C4D):
-            e = "<"
-        else:
-            e = ">"
-            magic = struct.unpack(">I", hdr[:4])[0]
-        nano = magic == 0xA1B23C4D
+            return
+        e = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+        nano = struct.unpack(e + "I", hdr[:4])[0] == 0xA1B23C4D
         while True:
             rh = f.read(16)
             if len(rh) < 16:
-                break
+                return
             sec, frac, incl, _orig = struct.unpack(e + "IIII", rh)
-            data = f.read(incl)
-            ts = sec * 10**9 + (frac if nano else frac * 1000)
-            out.append((ts, data))
-    return out
+            if with_data:
+                data = f.read(incl)
+            else:
+                f.seek(incl, 1)
+                data = incl
+            yield sec * 10**9 + (frac if nano else frac * 1000), data
+
+
+def read_pcap(path):
+    """Return a list of (ts_ns, bytes). Handles us and ns pcap, both endians."""
+    return list(pcap_records(path))
 
 # ---------------------------------------------------------------- checksums
 
@@ -141,9 +147,14 @@ def tcp(sport, dport, payload, flags=0x18, seq=1, ack=0, src=None, dst=None,
     return h
 
 
-def icmp_echo(ident, seq, payload, reply=False):
-    h = struct.pack("!BBHHH", 0 if reply else 8, 0, 0, ident, seq) + payload
+def icmp_msg(typ, code, body):
+    """An ICMP message: type, code, its checksum, then body (the rest of the header, the data)."""
+    h = struct.pack("!BBH", typ, code, 0) + body
     return h[:2] + struct.pack("!H", csum(h)) + h[4:]
+
+
+def icmp_echo(ident, seq, payload, reply=False):
+    return icmp_msg(0 if reply else 8, 0, struct.pack("!HH", ident, seq) + payload)
 
 
 def arp(op, sha, spa, tha, tpa):
@@ -205,6 +216,12 @@ def eal_args(vdevs, lcores="0-1", prefix=None, mem=256):
     for v in vdevs:
         a += ["--vdev", v]
     return a
+
+
+def drop_prefix(prefix):
+    """Remove the EAL runtime directory a --file-prefix process leaves behind."""
+    import shutil
+    shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
 
 
 def run_to_exit(name, args, vdevs=("net_null0",), timeout=60):
@@ -269,13 +286,19 @@ def l2(ethertype, vlans=(), dst="02:00:00:00:00:02", src="02:00:00:00:00:01"):
     return h + struct.pack("!H", ethertype)
 
 
-def icmp6_echo(src, dst, ident, seq, payload, reply=False, bad_csum=False):
-    """ICMPv6 echo request/reply with the pseudo-header checksum."""
-    h = struct.pack("!BBHHH", 129 if reply else 128, 0, 0, ident, seq) + payload
+def icmp6_msg(src, dst, typ, code, body, bad_csum=False):
+    """An ICMPv6 message from src to dst with the pseudo-header checksum (as icmp_msg)."""
+    h = struct.pack("!BBH", typ, code, 0) + body
     c = csum(_pseudo6(src, dst, 58, len(h)) + h)
     if bad_csum:
         c ^= 0x5555
     return h[:2] + struct.pack("!H", c) + h[4:]
+
+
+def icmp6_echo(src, dst, ident, seq, payload, reply=False, bad_csum=False):
+    """ICMPv6 echo request/reply with the pseudo-header checksum."""
+    return icmp6_msg(src, dst, 129 if reply else 128, 0, struct.pack("!HH", ident, seq) + payload,
+                     bad_csum)
 
 
 def ipv6_ext(nh, length8=0):
@@ -341,19 +364,9 @@ def icmp6_packet(payload, src=V6_SRC, dst=V6_DST, ident=1, seq=1, reply=False, v
 def pcap_count(path):
     """(frames, sum of captured lengths) of a pcap file, without keeping the data."""
     n = total = 0
-    with open(path, "rb") as f:
-        hdr = f.read(24)
-        if len(hdr) < 24:
-            return 0, 0
-        e = "<" if struct.unpack("<I", hdr[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-        while True:
-            rh = f.read(16)
-            if len(rh) < 16:
-                break
-            incl = struct.unpack(e + "IIII", rh)[2]
-            f.seek(incl, 1)
-            n += 1
-            total += incl
+    for _ts, incl in pcap_records(path, with_data=False):
+        n += 1
+        total += incl
     return n, total
 
 # ---------------------------------------------------------------- waiting
@@ -367,6 +380,47 @@ def wait_for(fn, timeout=10, interval=0.1):
         time.sleep(interval)
         v = fn()
     return v
+
+
+def tcp_accepts(host, port):
+    """True when a TCP connection to (host, port) opens now."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_listening(host, port, timeout=30, proc=None):
+    """Wait until (host, port) accepts TCP connections: True; False after
+    timeout seconds or, with proc (a Popen), as soon as proc has exited."""
+    def exited():
+        return proc is not None and proc.poll() is not None
+    return bool(wait_for(lambda: exited() or tcp_accepts(host, port), timeout)) and not exited()
+
+
+def telemetry_path(prefix):
+    """DPDK's telemetry socket of the process started with --file-prefix prefix."""
+    return "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+
+
+def telemetry_connect(prefix, running, timeout):
+    """A connection to that socket as soon as it accepts one; None after
+    timeout seconds or once running() is false."""
+    conn = None
+
+    def ready():
+        nonlocal conn
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            conn.connect(telemetry_path(prefix))
+            return True
+        except OSError:
+            conn.close()
+            conn = None
+            return not running()
+    wait_for(ready, timeout)
+    return conn
 
 # ---------------------------------------------------------------- background processes
 

@@ -156,10 +156,7 @@ def test_option_errors(tmp):
                           "--mgmt", ":%d" % port])
     check(mgmtlib.one_line_error(p, 2, "--mgmt-password") and SECRET not in p.stderr,
           "a bad password is refused without being shown")
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen(1)
-        bport = busy.getsockname()[1]
+    with mgmtlib.busy_port() as bport:
         p = mgmtlib.run_vsnk(["--mgmt", "127.0.0.1:%d" % bport])
         check(mgmtlib.one_line_error(p, 2, "--mgmt", str(bport), "in use"),
               "a port in use: exit 2 naming it")

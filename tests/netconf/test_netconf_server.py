@@ -37,6 +37,7 @@ from ncclient.operations.rpc import RPCError  # noqa: E402
 from ncclient.transport.errors import AuthenticationError  # noqa: E402
 import vpkgrest as vr  # noqa: E402
 from mgmtlib import check, done, free_port  # noqa: E402
+import vfwcl  # noqa: E402
 
 NAMES = nclib.NAMES
 CAPS = [
@@ -64,13 +65,8 @@ class Vpkg(vr.Vpkg):
 
     def start(self, timeout=30):
         super().start(timeout)
-        end = time.time() + timeout
-        while time.time() < end:
-            try:
-                with socket.create_connection(("127.0.0.1", self.nc_port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+        if vfwcl.wait_listening("127.0.0.1", self.nc_port, timeout):
+            return self
         raise AssertionError("the NETCONF server did not come up")
 
     def rest(self):

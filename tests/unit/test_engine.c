@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "dp_engine.h"
+#include "test_eal.h"
 
 #define POOL_SIZE 2047
 #define NB_PKTS 1000		/* injected into the rx ring */
@@ -398,10 +399,6 @@ setup_port(void)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = { argv[0], (char *)(uintptr_t)"-l", (char *)(uintptr_t)"0",
-			(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)"-m", (char *)(uintptr_t)"128",
-			(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"--no-shconf",
-			(char *)(uintptr_t)"--log-level=3", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forward_counts_and_drain),
 		cmocka_unit_test(test_burst_sums_rx_bytes),
@@ -411,10 +408,8 @@ main(int argc, char **argv)
 	int rc;
 
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0) {
-		fprintf(stderr, "EAL init failed\n");
+	if (test_eal_init(argv[0]) != 0)
 		return 1;
-	}
 	if (setup_port() != 0) {
 		fprintf(stderr, "cannot set up the ring port\n");
 		return 1;

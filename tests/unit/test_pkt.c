@@ -16,6 +16,7 @@
 
 #include "dp_pkt.h"
 #include "dp_probe.h"
+#include "test_rnd.h"
 
 #define BUF_LEN 9300
 
@@ -29,17 +30,6 @@ wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
-}
-
-static uint32_t
-rnd(void)
-{
-	static uint32_t x = 2463534242u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return x;
 }
 
 static uint8_t
@@ -393,14 +383,14 @@ test_fuzz(void **state)
 
 	(void)state;
 	for (i = 0; i < 20000; i++) {
-		len = build(rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, rnd() % L4_KINDS,
-			rnd() & 1 ? 9 : 0, (uint16_t)(80 + rnd() % 80), NULL);
-		for (j = rnd() % 6; j >= 0; j--)
-			frame[rnd() % 70] = (uint8_t)rnd();
-		if (rnd() & 1)	/* make IPv6 extension headers likely */
-			frame[14 + 6 + (frame[12] == 0x81 ? 4 : 0)] = (uint8_t)(rnd() % 4 == 0 ?
-				IPPROTO_HOPOPTS : rnd() % 2 ? IPPROTO_DSTOPTS : IPPROTO_FRAGMENT);
-		l = rnd() % (len + 1u);
+		len = build(test_rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, test_rnd() % L4_KINDS,
+			test_rnd() & 1 ? 9 : 0, (uint16_t)(80 + test_rnd() % 80), NULL);
+		for (j = test_rnd() % 6; j >= 0; j--)
+			frame[test_rnd() % 70] = (uint8_t)test_rnd();
+		if (test_rnd() & 1)	/* make IPv6 extension headers likely */
+			frame[14 + 6 + (frame[12] == 0x81 ? 4 : 0)] = (uint8_t)(test_rnd() % 4 == 0 ?
+				IPPROTO_HOPOPTS : test_rnd() % 2 ? IPPROTO_DSTOPTS : IPPROTO_FRAGMENT);
+		l = test_rnd() % (len + 1u);
 		st = parse_exact(frame, l, &pi);
 		assert_true(st < DP_PKT_STATUS_MAX);
 		assert_within(&pi, st, l);
@@ -927,16 +917,16 @@ test_cksum_update16(void **state)
 	/* Random buffers and words, against a full recompute. */
 	for (i = 0; i < 5000; i++) {
 		for (j = 0; j < sizeof(buf); j++)
-			buf[j] = (uint8_t)rnd();
+			buf[j] = (uint8_t)test_rnd();
 		if (i % 7 == 0)
 			memset(buf, 0xff, 8);
 		ck = dp_icmp_cksum(buf, sizeof(buf));
 		memcpy(buf + 2, &ck, 2);
-		w = (rnd() % 31 + 1) * 2;	/* any word but the checksum */
+		w = (test_rnd() % 31 + 1) * 2;	/* any word but the checksum */
 		if (w == 2)
 			w = 0;
 		memcpy(&old, buf + w, 2);
-		neu = i % 5 == 0 ? 0 : i % 5 == 1 ? 0xffff : (uint16_t)rnd();
+		neu = i % 5 == 0 ? 0 : i % 5 == 1 ? 0xffff : (uint16_t)test_rnd();
 		memcpy(buf + w, &neu, 2);
 		ck = dp_cksum_update16(ck, old, neu);
 		full = dp_icmp_cksum(buf, sizeof(buf));
@@ -1000,7 +990,7 @@ test_cksum_sum(void **state)
 	for (fill = 0; fill < 4; fill++) {
 		for (i = 0; i < sizeof(buf); i++)
 			buf[i] = fill == 0 ? 0 : fill == 1 ? 0xff : fill == 2 ? (uint8_t)(i * 37) :
-				(uint8_t)rnd();
+				(uint8_t)test_rnd();
 		for (len = 0; len <= sizeof(buf); len++) {
 			assert_int_equal(dp_cksum_fold(dp_cksum_add(0, buf, len)),
 					ref_sum(0, buf, len));
@@ -1033,7 +1023,7 @@ test_cksum_verifies(void **state)
 	for (i = 0; i < RTE_DIM(edges); i++)
 		assert_int_equal(dp_cksum_verifies(edges[i]), dp_cksum_fold(edges[i]) == 0xffff);
 	for (i = 0; i < 1000000; i++) {
-		v = (uint64_t)rnd() << 32 | (uint32_t)rnd();
+		v = (uint64_t)test_rnd() << 32 | (uint32_t)test_rnd();
 		if (i & 1)
 			v -= v % 0xffff;	/* half of them multiples of 0xffff */
 		assert_int_equal(dp_cksum_verifies(v), dp_cksum_fold(v) == 0xffff);
@@ -1062,7 +1052,7 @@ chain_build(const uint8_t *f, uint32_t len, unsigned int n)
 	memset(ch.m, 0, sizeof(ch.m));
 	for (i = 0; i < n; i++) {
 		uint32_t left = len - off;
-		uint32_t dl = i == n - 1 ? left : RTE_MIN(left, rnd() % (2 * len / n + 1));
+		uint32_t dl = i == n - 1 ? left : RTE_MIN(left, test_rnd() % (2 * len / n + 1));
 
 		if (i == 0 && dl < 128)
 			dl = RTE_MIN(left, 128u);	/* the headers in the first one */
@@ -1115,13 +1105,13 @@ test_cksum_mbuf_chain(void **state)
 				spec_init(&spec, (uint8_t)l3, k, 0, len);
 				assert_int_equal(dp_pkt_build(frame, &spec, &pi), len);
 				for (i = pi.payload_off; i < len; i++)
-					frame[i] = (uint8_t)rnd();
+					frame[i] = (uint8_t)test_rnd();
 				dp_pkt_fix_cksums(frame, &pi);
 				assert_true(dp_l4_cksum_ok(frame, &pi));
 				end = (uint32_t)pi.l3_off + pi.l3_len;
 				for (n = 1; n <= CHAIN_MAX; n++) {
 					for (r = 0; r < 4; r++) {
-						uint32_t off = pi.l4_off + rnd() % (end - pi.l4_off);
+						uint32_t off = pi.l4_off + test_rnd() % (end - pi.l4_off);
 						uint64_t sum = 0;
 
 						chain_build(frame, len, n);
@@ -1281,25 +1271,25 @@ test_udp4_fast_path(void **state)
 
 	(void)state;
 	for (i = 0; i < 50000; i++) {
-		if (rnd() % 4 != 0)
-			len = build(DP_FAM_V4, L4_UDP, 0, (uint16_t)(42 + rnd() % 160), &pi);
+		if (test_rnd() % 4 != 0)
+			len = build(DP_FAM_V4, L4_UDP, 0, (uint16_t)(42 + test_rnd() % 160), &pi);
 		else
-			len = build(rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, rnd() % L4_KINDS,
-				rnd() % 8 == 0 ? 9 : 0, (uint16_t)(80 + rnd() % 80), &pi);
+			len = build(test_rnd() & 1 ? DP_FAM_V6 : DP_FAM_V4, test_rnd() % L4_KINDS,
+				test_rnd() % 8 == 0 ? 9 : 0, (uint16_t)(80 + test_rnd() % 80), &pi);
 		for (k = pi.payload_off; k < len; k++)
-			frame[k] = (uint8_t)rnd();
+			frame[k] = (uint8_t)test_rnd();
 		dp_pkt_fix_cksums(frame, &pi);
-		if (pi.l4_proto == IPPROTO_UDP && pi.l3_type == DP_FAM_V4 && rnd() % 8 == 0)
+		if (pi.l4_proto == IPPROTO_UDP && pi.l3_type == DP_FAM_V4 && test_rnd() % 8 == 0)
 			frame[pi.l4_off + 6] = frame[pi.l4_off + 7] = 0;	/* no checksum */
-		if (rnd() % 2 == 0)
-			for (j = rnd() % 3; j >= 0; j--)
-				frame[rnd() % RTE_MIN(len, 64u)] = (uint8_t)rnd();
-		if (rnd() % 8 == 0) {	/* Ethernet padding after the IP packet */
-			k = rnd() % 16;
+		if (test_rnd() % 2 == 0)
+			for (j = test_rnd() % 3; j >= 0; j--)
+				frame[test_rnd() % RTE_MIN(len, 64u)] = (uint8_t)test_rnd();
+		if (test_rnd() % 8 == 0) {	/* Ethernet padding after the IP packet */
+			k = test_rnd() % 16;
 			memset(frame + len, 0, k);
 			len = (uint16_t)(len + k);
 		}
-		l = rnd() % 4 == 0 ? rnd() % (len + 1u) : len;
+		l = test_rnd() % 4 == 0 ? test_rnd() % (len + 1u) : len;
 		copy = test_malloc(l ? l : 1);
 		memcpy(copy, frame, l);
 
@@ -1390,11 +1380,11 @@ test_v4_simple_truncations(void **state)
 	/* each untagged IPv4 kind is taken whole, and with its 4 bytes of padding */
 	assert_int_equal(accepted, L4_KINDS * 5);
 	for (i = 0; i < 20000; i++) {
-		len = build(DP_FAM_V4, rnd() % L4_KINDS, 0, (uint16_t)(60 + rnd() % 60), &pi);
-		frame[rnd() % 60] = (uint8_t)rnd();
-		if (rnd() % 2)
-			frame[rnd() % 60] = (uint8_t)rnd();
-		check_v4_simple(frame, rnd() % 4 == 0 ? rnd() % (len + 1u) : len, &accepted);
+		len = build(DP_FAM_V4, test_rnd() % L4_KINDS, 0, (uint16_t)(60 + test_rnd() % 60), &pi);
+		frame[test_rnd() % 60] = (uint8_t)test_rnd();
+		if (test_rnd() % 2)
+			frame[test_rnd() % 60] = (uint8_t)test_rnd();
+		check_v4_simple(frame, test_rnd() % 4 == 0 ? test_rnd() % (len + 1u) : len, &accepted);
 	}
 	assert_true(accepted > 5000);
 }

@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
-from vfwcl import csum  # noqa: E402
+from vfwcl import icmp_echo  # noqa: E402
 
 
 def ping(addr, count, interval):
@@ -28,11 +28,11 @@ def ping(addr, count, interval):
     ident = os.getpid() & 0xFFFF
     got = set()
     for seq in range(count):
-        body = struct.pack("!HH", ident, seq) + b"vfw-ping" * 4
-        typ = 128 if v6 else 8
-        h = struct.pack("!BBH", typ, 0, 0) + body
-        if not v6:  # the kernel fills the ICMPv6 checksum
-            h = h[:2] + struct.pack("!H", csum(h)) + h[4:]
+        payload = b"vfw-ping" * 4
+        if v6:  # the kernel fills the ICMPv6 checksum
+            h = struct.pack("!BBHHH", 128, 0, 0, ident, seq) + payload
+        else:
+            h = icmp_echo(ident, seq, payload)
         s.sendto(h, (addr, 0))
         end = time.time() + interval
         while time.time() < end:

@@ -22,6 +22,7 @@
 #include <rte_eal.h>
 
 #include "acl.h"
+#include "test_eal.h"
 
 static char err[256];
 
@@ -281,10 +282,6 @@ test_live_replace(void **state)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = { argv[0], (char *)(uintptr_t)"-l", (char *)(uintptr_t)"0",
-			(char *)(uintptr_t)"--no-huge", (char *)(uintptr_t)"-m", (char *)(uintptr_t)"128",
-			(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"--no-shconf",
-			(char *)(uintptr_t)"--log-level=3", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match_v4),
 		cmocka_unit_test(test_match_v6_and_families),
@@ -295,10 +292,8 @@ main(int argc, char **argv)
 	int rc;
 
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0) {
-		fprintf(stderr, "EAL init failed\n");
+	if (test_eal_init(argv[0]) != 0)
 		return 1;
-	}
 	if (vfw_rules_init(1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

@@ -21,6 +21,7 @@
 #include <rte_tcp.h>
 
 #include "conntrack.h"
+#include "test_rnd.h"
 
 void *__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket);
 int __wrap_rte_eal_has_hugepages(void);
@@ -264,17 +265,6 @@ test_probe_runs(void **state)
 	probe_runs(UINT32_MAX);	/* the last bucket: spills wrap around to the first */
 }
 
-static uint32_t
-rnd(void)
-{
-	static uint32_t x = 2463534242u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return x;
-}
-
 /*
  * Random creates and deletes against a reference (which key is in): every
  * lookup agrees, nothing is lost by the shifts, the wheel stays linked
@@ -294,8 +284,8 @@ test_random_against_reference(void **state)
 	timeouts[CT_UDP_FIRST] = 30 * TPS;
 	memcpy(t.timeouts, timeouts, sizeof(timeouts));
 	for (op = 0; op < OPS; op++) {
-		uint32_t k = rnd() % KEYS;
-		struct ct_session *s = find_udp(&t, k, rnd() & 1);
+		uint32_t k = test_rnd() % KEYS;
+		struct ct_session *s = find_udp(&t, k, test_rnd() & 1);
 
 		assert_int_equal(s != NULL, in[k]);
 		if (op % 97 == 0)
@@ -309,7 +299,7 @@ test_random_against_reference(void **state)
 			} else {
 				assert_null(s);
 			}
-		} else if (rnd() % 3 == 0) {
+		} else if (test_rnd() % 3 == 0) {
 			assert_int_equal(ct_packet(&t, s, &udp, true, now), CT_ACCEPT);
 		} else {
 			ct_delete(&t, s);

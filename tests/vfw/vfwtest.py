@@ -16,6 +16,7 @@ import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import vfwcl as v  # noqa: E402
+from vfwcl import icmp6_msg  # noqa: E402 (the scenarios call t.icmp6_msg)
 
 MAC = ["02:70:63:61:70:00", "02:70:63:61:70:01"]   # net_pcap0/1 (the driver's fixed MACs)
 PEER = ["02:00:00:00:00:01", "02:00:00:00:00:02"]  # --eth-peer, and the hosts' MACs
@@ -78,20 +79,12 @@ def tcp4(side, src, dst, sport, dport, fl, payload=b"", ttl=64, seq=None, ack=No
 
 
 def icmp4(side, src, dst, typ, code=0, body=b"\0\0\0\0", ttl=64):
-    h = struct.pack("!BBH", typ, code, 0) + body
-    h = h[:2] + struct.pack("!H", v.csum(h)) + h[4:]
-    return v.pad60(e(side) + v.ipv4(src, dst, 1, h, ttl=ttl))
+    return v.pad60(e(side) + v.ipv4(src, dst, 1, v.icmp_msg(typ, code, body), ttl=ttl))
 
 
 def echo4(side, src, dst, ident, seq, reply=False, ttl=64):
     return v.pad60(e(side) + v.ipv4(src, dst, 1, v.icmp_echo(ident, seq, b"ping" * 4, reply),
                                     ttl=ttl))
-
-
-def icmp6_msg(src, dst, typ, code, body):
-    h = struct.pack("!BBH", typ, code, 0) + body
-    ps = v.ip6(src) + v.ip6(dst) + struct.pack("!IxxxB", len(h), 58)
-    return h[:2] + struct.pack("!H", v.csum(ps + h)) + h[4:]
 
 
 def udp6(side, src, dst, sport, dport, payload=b"p" * 18, hlim=64):

@@ -14,23 +14,14 @@ import os
 import re
 import shutil
 import subprocess
-import time
 
 import vfwcl
 import vpkgtest as vt
 
 
-def drop_prefix(prefix):
-    """Remove the EAL runtime directory a --file-prefix process leaves behind."""
-    shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
-
-
 def wait_file(path, timeout=15):
-    end = time.monotonic() + timeout
-    while not os.path.exists(path):
-        if time.monotonic() > end:
-            raise AssertionError("%s did not appear" % path)
-        time.sleep(0.05)
+    if not vfwcl.wait_for(lambda: os.path.exists(path), timeout, 0.05):
+        raise AssertionError("%s did not appear" % path)
 
 
 def testpmd_path():
@@ -58,14 +49,12 @@ class Server:
 
     def wait_log(self, text, timeout=20):
         """Wait until the process printed text (it is running, ports started)."""
-        end = time.monotonic() + timeout
-        while True:
+        def printed():
             with open(self.log) as f:
-                if text in f.read():
-                    return
-            if self.p.poll() is not None or time.monotonic() > end:
-                raise AssertionError("%r not printed" % text)
-            time.sleep(0.05)
+                return text in f.read()
+        vfwcl.wait_for(lambda: printed() or self.p.poll() is not None, timeout, 0.05)
+        if not printed():
+            raise AssertionError("%r not printed" % text)
 
     def stop(self, sig=True, timeout=30):
         """Wait for the process (after SIGINT if sig); kill it after timeout."""
@@ -77,7 +66,7 @@ class Server:
             self.p.kill()
             self.p.wait()
         self.f.close()
-        drop_prefix(self.prefix)
+        vfwcl.drop_prefix(self.prefix)
         with open(self.log) as f:
             return self.p.returncode, f.read()
 
@@ -118,4 +107,4 @@ def vpkg_client(sock, app_args, timeout=120, rsize=12):
     try:
         return vfwcl.run(cmd, timeout=timeout)
     finally:
-        drop_prefix(prefix)
+        vfwcl.drop_prefix(prefix)

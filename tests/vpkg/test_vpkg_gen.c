@@ -63,12 +63,6 @@ spec_from_json(const char *text, struct vpkg_stream_spec *sp)
 	json_decref(root);
 }
 
-static uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 struct seen {
 	uint32_t src[64], dst[64];
 	uint16_t sport[64], dport[64], len[64];
@@ -132,8 +126,8 @@ run_stream(const char *text, uint64_t offloads, unsigned int n, struct seen *see
 			int a = pi.l3_type == DP_FAM_V4 ? 12 : 20;
 			int b = pi.l3_type == DP_FAM_V4 ? 16 : 36;
 
-			seen->src[i] = rd32(frame + pi.l3_off + a);
-			seen->dst[i] = rd32(frame + pi.l3_off + b);
+			seen->src[i] = dp_rd32(frame + pi.l3_off + a);
+			seen->dst[i] = dp_rd32(frame + pi.l3_off + b);
 			seen->sport[i] = dp_rd16(frame + pi.l4_off + (pi.l4_proto == IPPROTO_UDP ||
 					pi.l4_proto == IPPROTO_TCP ? 0 : 4));
 			seen->dport[i] = dp_rd16(frame + pi.l4_off + 2);

@@ -84,7 +84,6 @@ def test_refused_counted():
     import os
     w = vt.tmpdir()
     sock = os.path.join(w, "nobody.sock")
-    import shutil
     prefix = "vpkg-refused-%d" % os.getpid()
     cmd = [vt.VPKG] + vfwcl.eal_args(["net_memif0,role=server,socket=" + sock], prefix=prefix)
     cmd += ["--", "--txpkts", "60", "--rate", "10kpps", "--count", "2000", "--link-wait", "0",
@@ -92,7 +91,7 @@ def test_refused_counted():
     try:
         rc, out, err, js = vfwcl.run(cmd, timeout=60)
     finally:
-        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
+        vfwcl.drop_prefix(prefix)
     assert rc == 0, err
     st = js["streams"][0]
     port = vfwcl.port_stats(js, 0)

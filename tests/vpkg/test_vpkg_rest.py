@@ -15,7 +15,6 @@
 - option errors: --mgmt-* without --mgmt, a busy port: exit 2, one line."""
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -287,10 +286,7 @@ def test_snapshot():
 def test_options():
     p = vr.run_vpkg(["--mgmt-user", "admin", "--mgmt-password", "x"])
     check(vr.one_line_error(p, 2, "--mgmt"), "--mgmt-* without --mgmt: exit 2, one line")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen(1)
-        port = s.getsockname()[1]
+    with vr.mgmtlib.busy_port() as port:
         p = vr.run_vpkg(["--mgmt", "127.0.0.1:%d" % port])
         check(vr.one_line_error(p, 2, "--mgmt", str(port)), "a busy port: exit 2, one line")
     p = vr.run_vpkg(["--mgmt", "localhost:80x"])

@@ -24,15 +24,12 @@ NB_DATA = 200
 RULE = "udp dst %s port %d" % (ADDR_A, DATA_PORT)
 SKIP = 77
 
-# Run in a namespace: python code with the arguments as sys.argv[1:].
-PEER_CODE = r'''
-import socket, struct, sys, os
+# Run in a namespace: python code with the arguments as sys.argv[1:] (vfwcl
+# found where this test found it).
+PEER_CODE = "import sys\nsys.path.insert(0, %r)\n" % os.path.dirname(vfwcl.__file__) + r'''
+import socket, struct, os
+import vfwcl
 what, addr = sys.argv[1], sys.argv[2]
-def csum(b):
-    if len(b) % 2: b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 if what == "udp":
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for i in range(int(sys.argv[4])):
@@ -42,8 +39,7 @@ elif what == "ping":
     s.settimeout(5)
     got = 0
     for seq in range(int(sys.argv[3])):
-        body = struct.pack("!BBHHH", 8, 0, 0, os.getpid() & 0xffff, seq) + b"vfwcl"
-        body = body[:2] + struct.pack("!H", csum(body)) + body[4:]
+        body = vfwcl.icmp_echo(os.getpid() & 0xffff, seq, b"vfwcl")
         s.sendto(body, (addr, 0))
         while True:
             pkt, src = s.recvfrom(2048)
