@@ -2,7 +2,7 @@
 /*
  * vfw: the stateful firewall between an unprotected and a protected port.
  *
- *   vfw_main.c    options, start-up (ports, symmetric RSS, tables), main loop
+ *   vfw_main.c    options, start-up (ports, queues, tables), main loop
  *   forward.c     the worker loop: pipeline, fast path, conntrack, ACL, route, tx
  *   classify.c    the worker's general parse and checks (fwd.h: its packet view)
  *   arp_nd.c      ARP, neighbour discovery, ping to the firewall, solicitations

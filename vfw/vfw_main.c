@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vfw: the stateful firewall of the vFWCL chain. Options, start-up (rule
- * set, ports and their roles and addresses, symmetric RSS, routes,
+ * set, ports and their roles and addresses, queues of the workers, routes,
  * per-worker session tables), the main loop, clean stop.
  */
 #include <arpa/inet.h>
@@ -525,73 +525,19 @@ setup_routes(void)
 }
 
 /*
- * Both directions of a flow must reach the same worker (conntrack.h):
- * with several rx queues, program one symmetric RSS key on every port.
+ * Both directions of a flow must reach the same worker (conntrack.h): the
+ * ports have the symmetric RSS key (want.symmetric_rss) and worker i polls
+ * rx queue q of every port where q % workers == i.
  */
-static void
-setup_symmetric_rss(void)
-{
-	uint16_t p;
-
-	for (p = 0; p < dp_nb_ports; p++) {
-		struct rte_eth_rss_conf conf;
-		struct rte_eth_dev_info info;
-		uint8_t key[256];
-		unsigned int i;
-		int rc;
-
-		if (dp_ports[p].nb_rxq <= 1)
-			continue;
-		if (dp_ports[p].nb_rxq != dp_ports[0].nb_rxq)
-			dp_die(DP_EXIT_USAGE, "--rxq: every port needs the same number of rx queues");
-		rc = rte_eth_dev_info_get(dp_ports[p].port_id, &info);
-		memset(&conf, 0, sizeof(conf));
-		conf.rss_key = key;
-		conf.rss_key_len = info.hash_key_size != 0 ?
-			info.hash_key_size : 40;
-		if (rc == 0)
-			rc = rte_eth_dev_rss_hash_conf_get(dp_ports[p].port_id, &conf);
-		for (i = 0; i < conf.rss_key_len; i++)
-			key[i] = (i & 1) ? 0x5a : 0x6d;
-		if (rc == 0)
-			rc = rte_eth_dev_rss_hash_update(dp_ports[p].port_id, &conf);
-		if (rc == 0)
-			continue;
-		if (strcmp(dp_ports[p].driver, "net_af_packet") == 0) {
-			printf("port %u (%s): the kernel's fanout hash spreads flows symmetrically\n",
-			       dp_ports[p].port_id, dp_ports[p].name);
-			continue;
-		}
-		dp_die(DP_EXIT_USAGE, "--rxq: invalid value '%u' (port %u (%s) cannot be given a "
-		       "symmetric RSS key: %s; per-worker session tables need both directions of a "
-		       "flow on one worker; use --rxq 1)", dp_ports[p].nb_rxq, dp_ports[p].port_id,
-		       dp_ports[p].driver, strerror(-rc));
-	}
-}
-
-/* Worker i polls rx queue q of every port where q % workers == i. */
 static void
 assign_queues(void)
 {
-	unsigned int i;
-	uint16_t p, q;
+	char err[DP_ERR_LEN];
+	int rc;
 
-	dp_workers_assign_queues();
-	for (i = 0; i < dp_nb_workers; i++)
-		dp_workers[i].nb_rxq = 0;
-	for (p = 0; p < dp_nb_ports; p++) {
-		for (q = 0; q < dp_ports[p].nb_rxq; q++) {
-			struct dp_worker *w = &dp_workers[q % dp_nb_workers];
-
-			if (w->nb_rxq < DP_MAX_WORKER_QUEUES)
-				w->rxq[w->nb_rxq++] = (struct dp_queue_ref){ p, q };
-		}
-	}
-	for (i = 0; i < dp_nb_workers; i++) {
-		if (dp_workers[i].nb_txq != dp_nb_ports)
-			dp_die(DP_EXIT_USAGE, "--txq: every worker needs its own tx queue on every "
-			       "port (%u workers)", dp_nb_workers);
-	}
+	rc = dp_workers_assign_flow_queues(err, sizeof(err));
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	if (dp_ports[0].nb_rxq < dp_nb_workers)
 		printf("vfw: %u rx queue(s) per port for %u workers: %u worker(s) idle "
 		       "(--rxq %u uses them all)\n", dp_ports[0].nb_rxq, dp_nb_workers,
@@ -757,6 +703,7 @@ main(int argc, char **argv)
 		.nb_txq = 1,
 		.rx_offloads = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
 			       RTE_ETH_RX_OFFLOAD_TCP_CKSUM,
+		.symmetric_rss = true,	/* per-worker session tables */
 	};
 	struct dp_main_hooks hooks = {
 		.stats_print = vfw_stats_print,
@@ -811,7 +758,6 @@ main(int argc, char **argv)
 	dp_ports_show();
 	setup_ports();
 	setup_routes();
-	setup_symmetric_rss();
 	assign_queues();
 	setup_workers();
 	print_summary();
