@@ -2,11 +2,13 @@
 /*
  * The vfw control thread: applies what the workers learned about neighbours
  * (every millisecond, so that a next hop is usable right after its ARP
- * reply) and reloads the rule file on SIGHUP. A control thread: it may
+ * reply) and reloads the rule file on SIGHUP (the handler, installed first
+ * thing in main, only sets vfw.reload_req). A control thread: it may
  * block, allocate and print; it never touches packets.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "dp_main.h"
 #include "neigh.h"
 #include "vfw.h"
+#include "vfw_ctl.h"
 
 static pthread_t ctl_tid;
 static bool ctl_started;	/* main only */
@@ -86,4 +89,29 @@ vfw_ctl_stop(void)
 	atomic_store(&ctl_stop, true);
 	pthread_join(ctl_tid, NULL);
 	ctl_started = false;
+}
+
+static void
+on_sighup(int sig)
+{
+	RTE_SET_USED(sig);
+	atomic_store(&vfw.reload_req, true);
+}
+
+/*
+ * First thing in main: until a handler is installed, SIGHUP's default
+ * action ends the process, and EAL initialisation alone takes a good part
+ * of a second. The request waits in reload_req; the control thread, started
+ * once the first rule set is live, carries it out and logs it.
+ */
+void
+vfw_ctl_catch_sighup(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sighup;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
 }
