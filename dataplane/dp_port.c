@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "dp_port.h"
+#include "dp_rss.h"
 #include "dp_xdp.h"
 
 struct dp_port dp_ports[RTE_MAX_ETHPORTS];
@@ -77,6 +78,7 @@ configure_port(struct dp_port *p, const struct dp_config *cfg, const struct dp_p
 	struct rte_eth_conf conf;
 	struct rte_eth_dev_info info;
 	uint16_t pid = p->port_id;
+	char why[128];
 	int rc;
 
 	rc = rte_eth_dev_info_get(pid, &info);
@@ -110,7 +112,11 @@ configure_port(struct dp_port *p, const struct dp_config *cfg, const struct dp_p
 		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	conf.rxmode.offloads = p->rx_offloads;
 	conf.txmode.offloads = p->tx_offloads;
-	if (p->nb_rxq > 1) {
+	if (p->nb_rxq > 1 && want->symmetric_rss) {
+		rc = dp_rss_symmetric_conf(p, &info, &conf, err, errlen);
+		if (rc != 0)
+			return rc;
+	} else if (p->nb_rxq > 1) {
 		uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
 			      info.flow_type_rss_offloads;
 
@@ -126,6 +132,10 @@ configure_port(struct dp_port *p, const struct dp_config *cfg, const struct dp_p
 		conf.intr_conf.lsc = 1;
 
 	rc = rte_eth_dev_configure(pid, p->nb_rxq, p->nb_txq, &conf);
+	if (rc != 0 && conf.rx_adv_conf.rss_conf.rss_key != NULL) {
+		snprintf(why, sizeof(why), "configure with the key failed: %s", strerror(-rc));
+		return dp_rss_refuse(p, why, err, errlen);
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "port %u (%s): configure with %u rx / %u tx queues failed: %s",
 			 pid, p->name, p->nb_rxq, p->nb_txq, strerror(-rc));
@@ -212,6 +222,11 @@ dp_ports_init(const struct dp_config *cfg, const struct dp_port_want *want,
 			return rc;
 		nb_mbufs += (uint64_t)dp_ports[i].nb_rxq * dp_ports[i].nb_rxd +
 			    (uint64_t)dp_ports[i].nb_txq * dp_ports[i].nb_txd;
+		/* a flow's queue index is the same on every port only with as many queues */
+		if (want->symmetric_rss && dp_ports[i].nb_rxq != dp_ports[0].nb_rxq) {
+			snprintf(err, errlen, "--rxq: every port needs the same number of rx queues");
+			return -EINVAL;
+		}
 	}
 	/* rings + what workers hold in bursts and caches + the binary's own */
 	nb_mbufs += (uint64_t)(nb_workers + 1) * (cfg->burst * 2u + cfg->mbcache) +
@@ -238,6 +253,11 @@ dp_ports_init(const struct dp_config *cfg, const struct dp_port_want *want,
 		rc = setup_queues_and_start(&dp_ports[i], cfg, err, errlen);
 		if (rc != 0)
 			return rc == -EINVAL ? -EIO : rc;
+		if (want->symmetric_rss) {
+			rc = dp_rss_symmetric_check(&dp_ports[i], err, errlen);
+			if (rc != 0)
+				return rc;
+		}
 		/* net_af_xdp: our steering program, rules from --xdp-steer */
 		rc = dp_xdp_port_attach(i, &dp_ports[i], cfg, err, errlen);
 		if (rc != 0)

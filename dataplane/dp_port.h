@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Port set-up that works on any driver: queues and descriptor counts within
- * what the device reports, RSS when there are several rx queues, offloads
+ * what the device reports, RSS when there are several rx queues (a
+ * symmetric key on request, dp_rss.h), offloads
  * only where the device reports them (the binary then falls back to software
  * checksums), link status shown, one mempool sized from the ports, queues
  * and descriptors.
@@ -41,6 +42,14 @@ struct dp_port_want {
 	uint64_t rx_offloads;	/* wanted; enabled only where supported */
 	uint64_t tx_offloads;
 	uint32_t extra_mbufs;	/* mbufs held outside the rings (templates, bursts) */
+	/*
+	 * Both directions of a flow on the same rx queue index of every port,
+	 * for per-worker flow state (with dp_workers_assign_flow_queues): with
+	 * several rx queues, every port the same number of them and the
+	 * symmetric RSS key (dp_rss.h), or dp_ports_init fails (-EINVAL) naming
+	 * the port and its driver.
+	 */
+	bool symmetric_rss;
 };
 
 /* Ports in use, in portmask order. Written: main before launch; read: all. */

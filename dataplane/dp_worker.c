@@ -65,26 +65,31 @@ dp_workers_select(const struct dp_config *cfg, char *err, size_t errlen)
 	return (int)dp_nb_workers;
 }
 
-void
-dp_workers_assign_queues(void)
+static void
+clear_queues(void)
 {
-	unsigned int k = 0, i;
-	uint16_t p, q;
+	unsigned int i;
 
 	for (i = 0; i < dp_nb_workers; i++) {
 		dp_workers[i].nb_rxq = 0;
 		dp_workers[i].nb_txq = 0;
 	}
-	/* rx: every (port, queue) to one worker, round-robin */
-	for (p = 0; p < dp_nb_ports; p++) {
-		for (q = 0; q < dp_ports[p].nb_rxq; q++, k++) {
-			struct dp_worker *w = &dp_workers[k % dp_nb_workers];
+}
 
-			if (w->nb_rxq < DP_MAX_WORKER_QUEUES)
-				w->rxq[w->nb_rxq++] = (struct dp_queue_ref){ p, q };
-		}
-	}
-	/* tx: every worker its own queue on every port (when there are enough) */
+static void
+add_rxq(struct dp_worker *w, uint16_t p, uint16_t q)
+{
+	if (w->nb_rxq < DP_MAX_WORKER_QUEUES)
+		w->rxq[w->nb_rxq++] = (struct dp_queue_ref){ p, q };
+}
+
+/* tx: every worker its own queue on every port (when there are enough) */
+static void
+assign_own_txq(void)
+{
+	unsigned int i;
+	uint16_t p;
+
 	for (i = 0; i < dp_nb_workers; i++) {
 		struct dp_worker *w = &dp_workers[i];
 
@@ -94,6 +99,41 @@ dp_workers_assign_queues(void)
 			w->txq[w->nb_txq++] = (struct dp_queue_ref){ p, (uint16_t)i };
 		}
 	}
+}
+
+void
+dp_workers_assign_queues(void)
+{
+	unsigned int k = 0;
+	uint16_t p, q;
+
+	clear_queues();
+	/* rx: every (port, queue) to one worker, round-robin */
+	for (p = 0; p < dp_nb_ports; p++)
+		for (q = 0; q < dp_ports[p].nb_rxq; q++, k++)
+			add_rxq(&dp_workers[k % dp_nb_workers], p, q);
+	assign_own_txq();
+}
+
+int
+dp_workers_assign_flow_queues(char *err, size_t errlen)
+{
+	unsigned int i;
+	uint16_t p, q;
+
+	clear_queues();
+	for (p = 0; p < dp_nb_ports; p++)
+		for (q = 0; q < dp_ports[p].nb_rxq; q++)
+			add_rxq(&dp_workers[q % dp_nb_workers], p, q);
+	assign_own_txq();
+	for (i = 0; i < dp_nb_workers; i++) {
+		if (dp_workers[i].nb_txq != dp_nb_ports) {
+			snprintf(err, errlen, "--txq: every worker needs its own tx queue on every "
+				 "port (%u workers)", dp_nb_workers);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Workers: one role per lcore. The (port, queue) pairs of all ports are
- * spread round-robin over the worker lcores; each worker also gets its own
- * tx queue on every port (queue index = worker index modulo nb_txq).
+ * spread round-robin over the worker lcores, or by queue index for binaries
+ * with per-worker flow state; each worker also gets its own tx queue on
+ * every port (queue index = worker index) where the port has enough.
  *
  * The quit flag is set by SIGINT/SIGTERM or --duration; workers poll it once
  * per burst loop, drain, and return.
@@ -12,6 +13,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_config.h>
@@ -54,8 +56,17 @@ dp_should_quit(void)
  */
 int dp_workers_select(const struct dp_config *cfg, char *err, size_t errlen);
 
-/* Spread rx/tx queues of dp_ports[] over the selected workers. */
+/* Spread rx/tx queues of dp_ports[] over the selected workers, round-robin. */
 void dp_workers_assign_queues(void);
+
+/*
+ * For per-worker flow state (ports set up with dp_port_want.symmetric_rss,
+ * so a flow has the same rx queue index on every port): worker i polls rx
+ * queue q of every port where q % workers == i, and has its own tx queue on
+ * every port. Returns 0, or -EINVAL with err when a port has fewer tx
+ * queues than workers.
+ */
+int dp_workers_assign_flow_queues(char *err, size_t errlen);
 
 /* Launch fn(worker) on every worker lcore. */
 int dp_workers_launch(int (*fn)(void *arg));

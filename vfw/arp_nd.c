@@ -23,6 +23,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "arp_nd.h"
 #include "dp_pkt.h"
 #include "dp_port.h"
 #include "neigh.h"

@@ -13,9 +13,12 @@
 #include <rte_mbuf.h>
 
 #include "acl.h"
+#include "arp_nd.h"
 #include "conntrack.h"
 #include "dp_net.h"
 #include "dp_options.h"
+#include "forward.h"
+#include "route.h"
 #include "vfw.h"
 
 enum pkt_kind {

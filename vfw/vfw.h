@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vfw: the stateful firewall between an unprotected and a protected port.
+ * This header: the process's shared state (struct vfw, the fast path's view
+ * of the ports, the per-port counters), with who writes what.
  *
- *   vfw_main.c    options, start-up (ports, symmetric RSS, tables), main loop
+ *   vfw_main.c    main: the order of start-up, run, stop
+ *   vfw_options.c the command line and --config keys (vfw_options.h)
+ *   vfw_setup.c   start-up: rules, ports, routes, next hops, queues, workers (vfw_setup.h)
  *   forward.c     the worker loop: pipeline, fast path, conntrack, ACL, route, tx
- *   classify.c    the worker's general parse and checks (fwd.h: its packet view)
- *   arp_nd.c      ARP, neighbour discovery, ping to the firewall, solicitations
+ *                 (forward.h; fwd.h: the worker's packet view; vfw_worker.h: its state)
+ *   classify.c    the worker's general parse and checks (fwd.h)
+ *   arp_nd.c      ARP, neighbour discovery, ping to the firewall, solicitations (arp_nd.h)
  *   rules_parse.c the rule file          (rules.h)
  *   acl.c         rte_acl rule set, RCU  (acl.h)
  *   conntrack.c   per-worker sessions    (conntrack.h, ct_*.c: per protocol)
- *   route.c neigh.c                      (route.h, neigh.h)
- *   vfw_ctl.c     the control thread: neighbour learning, SIGHUP reload
+ *   route.c neigh.c nexthop.c            (route.h, neigh.h, nexthop.h)
+ *   vfw_ctl.c     the control thread: neighbour learning, SIGHUP reload (vfw_ctl.h)
  *   sess_ctl.c    session list / flush requests served by the workers (sess_ctl.h)
- *   vfw_report.c  stats line and stats JSON
+ *   vfw_report.c  stats line, stats JSON, telemetry (vfw_report.h)
+ *   vfw_mgmt.c    REST routes (vfw_mgmt.h)
  *
  * Every received frame is counted once on its input port:
  *   rx_packets = forwarded + local + dropped
@@ -22,22 +28,18 @@
 #ifndef VFW_H
 #define VFW_H
 
-#include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <jansson.h>
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_mbuf.h>
 
 #include "conntrack.h"
 #include "dp_counters.h"
-#include "dp_engine.h"
 #include "dp_options.h"
-#include "route.h"
-#include "sess_ctl.h"
+#include "vfw_options.h"
+#include "vfw_worker.h"
 
 /* Per-port counters; the first ones are DP_PORT_COUNTERS (dp_stats.h). */
 #define VFW_PORT_COUNTERS(X) \
@@ -102,8 +104,6 @@ enum vfw_port_ctr {
 };
 #undef VFW_CTR_ENUM
 
-extern const struct dp_counter_desc vfw_port_ctr_desc[VFW_CTR_MAX];
-
 /* The detail counter of a packet a session's state machine refused (ct_pkt.why). */
 static inline unsigned int
 vfw_ctr_state_why(uint8_t why)
@@ -122,40 +122,10 @@ enum vfw_role {
 	VFW_ROLE_PROTECTED = 2,		/* == VFW_DIR_OUT */
 };
 
-/* A port's addresses as given on the command line (by port id). */
-struct vfw_port_opt {
-	bool has_ip4, has_ip6, has_peer;
-	uint8_t ip4[4];
-	uint8_t plen4;
-	uint8_t ip6[16];
-	uint8_t plen6;
-	struct rte_ether_addr peer;
-};
-
-#define VFW_MAX_STATIC_ROUTES 32
-
-struct vfw_static_route {
-	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 */
-	uint8_t plen;
-	uint8_t prefix[16];
-	uint8_t gw[16];
-	char text[96];
-};
-
-struct vfw_options {
-	char rules_file[PATH_MAX];	/* "" = the built-in policy */
-	uint32_t max_sessions;		/* per worker */
-	uint32_t timeout_ms[CT_STATE_MAX];	/* idle timeout per state, milliseconds */
-	uint64_t max_packets;		/* stop after this many rx packets; 0 = no limit */
-	bool verify_cksum;
-	int unprotected_port;		/* port id; -1 = the first port */
-	int protected_port;		/* port id; -1 = the second port */
-	struct vfw_port_opt port[RTE_MAX_ETHPORTS];	/* by port id */
-	unsigned int nb_routes;
-	struct vfw_static_route routes[VFW_MAX_STATIC_ROUTES];
-};
-
-/* A port as the fast path sees it (by dp_ports[] index). Immutable after start. */
+/*
+ * A port as the fast path sees it (by dp_ports[] index). Written by
+ * vfw_setup_ports before the workers start; immutable afterwards.
+ */
 struct vfw_port {
 	uint8_t role;			/* enum vfw_role */
 	bool has_ip4, has_ip6, has_peer;
@@ -170,129 +140,28 @@ struct vfw_port {
 	uint16_t port_id;
 };
 
-#define VFW_TXBUF DP_ENGINE_TXBUF	/* tx buffered per port (the engine's) */
-#define VFW_SOLICIT_SLOTS 64
-#define VFW_NEIGH_RECENT 16
-
-struct vfw_solicit {
-	uint64_t tsc;			/* last request sent */
-	uint8_t family;
-	uint16_t port;
-	uint8_t ip[16];
-};
-
-/* What this worker learned lately, usable before the shared table has it. */
-struct vfw_neigh_recent {
-	uint8_t family;			/* 0 = empty */
-	uint16_t port;
-	uint8_t ip[16];
-	struct rte_ether_addr mac;
-};
-
-/*
- * Per-worker state. Written and read by the worker only (counters: see
- * dp_counters.h), except sess_mb (sess_ctl.h's protocol).
- */
-struct vfw_worker {
-	unsigned int lcore;
-	unsigned int index;
-	uint64_t *pctr;			/* port counters block of this lcore */
-	unsigned int stride;
-	struct ct_table ct;
-	struct dp_engine_ctx eng;	/* the worker loop's state (dp_engine.h) */
-	struct dp_engine_txbuf tx[RTE_MAX_ETHPORTS];	/* by dp_ports[] index: eng.tx */
-	struct vfw_solicit solicit[VFW_SOLICIT_SLOTS];
-	struct vfw_neigh_recent recent[VFW_NEIGH_RECENT];
-	unsigned int recent_next;
-	uint64_t tsc_per_tick;
-	uint64_t tick_mult;		/* 2^64 / tsc_per_tick */
-	uint64_t tick_base;
-	void *pipes;			/* per rx queue bursts in flight (forward.c) */
-	unsigned int nb_pipes;
-	struct vfw_sess_mailbox sess_mb;	/* shared with control threads: see sess_ctl.h */
-} __rte_cache_aligned;
-
 struct vfw {
-	struct vfw_options opt;		/* immutable after start-up */
-	struct dp_config cfg;		/* immutable after start-up */
-	struct vfw_port ports[RTE_MAX_ETHPORTS];	/* by dp_ports[] index; immutable after start */
+	struct vfw_options opt;		/* written: option parser (main, before EAL starts
+					 * the workers); read-only afterwards */
+	struct dp_config cfg;		/* same */
+	struct vfw_port ports[RTE_MAX_ETHPORTS];	/* by dp_ports[] index; written:
+							 * vfw_setup_ports; read-only while workers run */
 	uint32_t v4_special[2 * RTE_MAX_ETHPORTS];	/* our IPv4 addresses and subnet broadcasts,
-							 * padded with 0 to a multiple of 4 */
-	unsigned int nb_v4_special;			/* immutable after start */
-	struct dp_counters *pctrs;	/* per port (slot = dp_ports index) */
-	struct dp_counters *sctrs;	/* session events (slot 0) */
-	struct dp_counters *gctrs;	/* session gauges (slot 0), never reset */
-	struct vfw_worker *workers;	/* [nb_workers], rte_zmalloc'd */
-	unsigned int nb_workers;
-	uint64_t tsc_hz;
-	atomic_bool reload_req;		/* written: SIGHUP handler; read: the control loop (vfw_ctl.c) */
+							 * padded with 0 to a multiple of 4 (same) */
+	unsigned int nb_v4_special;			/* same */
+	struct dp_counters *pctrs;	/* per port (slot = dp_ports index); created by main,
+					 * each worker adds to its lcore's block */
+	struct dp_counters *sctrs;	/* session events (slot 0), same */
+	struct dp_counters *gctrs;	/* session gauges (slot 0), never reset, same */
+	struct vfw_worker *workers;	/* [nb_workers], rte_zmalloc'd by vfw_setup_workers,
+					 * freed by vfw_free_workers; each its own (vfw_worker.h) */
+	unsigned int nb_workers;	/* written with workers */
+	uint64_t tsc_hz;		/* written: main before the set-up; read: all */
+	atomic_bool reload_req;		/* written: SIGHUP handlers (vfw_ctl.c); read and
+					 * cleared: the control loop (vfw_ctl.c) */
 };
 
+/* The process's one instance: defined in vfw_main.c. */
 extern struct vfw vfw;
-
-/* --- worker helpers (forward.c, arp_nd.c) --- */
-
-static inline void
-vfw_ctr_inc(struct vfw_worker *w, uint16_t port, unsigned int idx)
-{
-	dp_ctr_slot_add(w->pctr, w->stride, port, idx, 1);
-}
-
-static inline void
-vfw_ctr_add(struct vfw_worker *w, uint16_t port, unsigned int idx, uint64_t n)
-{
-	dp_ctr_slot_add(w->pctr, w->stride, port, idx, n);
-}
-
-/*
- * Send m out of port (buffered; the engine sends at the end of the loop,
- * counts tx_packets/tx_bytes, frees and counts as tx_full what the queue
- * does not take).
- */
-static inline void
-vfw_tx(struct vfw_worker *w, uint16_t port, struct rte_mbuf *m)
-{
-	dp_engine_tx(&w->eng, port, m);
-}
-
-/* The worker (rte_eal_remote_launch), arg is its struct dp_worker. */
-int vfw_worker_main(void *arg);
-/* Per-worker fast-path state (main, before launch / after the stop). */
-int vfw_fwd_init(struct vfw_worker *w, unsigned int nb_rxq, uint16_t burst, int socket);
-void vfw_fwd_fini(struct vfw_worker *w);
-
-/* --- local traffic (arp_nd.c); each returns after taking m (tx or free) --- */
-struct dp_pkt_info;
-void vfw_arp_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
-		uint32_t len);
-/* IPv4 to one of our addresses: echo request -> reply, else counted to_self. */
-void vfw_local_v4(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
-		const struct dp_pkt_info *pi);
-/* IPv6 for us (unicast to our address, or ND multicast): NS, NA, echo. */
-void vfw_local_v6(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
-		const struct dp_pkt_info *pi);
-/*
- * Neighbours (neigh.h) as the worker sees them: the shared table, then what
- * this worker learned itself and the control thread has not applied yet.
- */
-bool vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family,
-		const uint8_t *ip, struct rte_ether_addr *mac);
-/* Learn (port, ip) -> mac: this worker at once, the shared table through its ring. */
-void vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family,
-		const uint8_t *ip, const struct rte_ether_addr *mac);
-/* Resolve ip (network order) on port: ARP request / NS, rate limited. */
-void vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip);
-/* True when an IPv6 destination is ours or one of our ND multicast groups. */
-bool vfw_v6_is_local(const struct vfw_port *p, const uint8_t *dst);
-
-/* --- control side --- */
-int vfw_ctl_start(void);
-void vfw_ctl_stop(void);
-
-void vfw_stats_start(void);
-void vfw_stats_print(void *ctx);
-json_t *vfw_stats_json(void *ctx);
-/* /vfw/stats, /vfw/rules, /vfw/sessions on the telemetry socket: 0 or -errno */
-int vfw_telemetry_register(void);
 
 #endif /* VFW_H */

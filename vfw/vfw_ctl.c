@@ -3,8 +3,9 @@
  * vfw's control work, on the process's control loop (dp_ctl.h): apply what
  * the workers learned about neighbours (when a worker wakes the loop, so a
  * next hop is usable right after its ARP reply) and reload the rule file on
- * SIGHUP. It runs on the main thread: it may block, allocate and print; it
- * never touches packets.
+ * SIGHUP (the handler installed first thing in main only remembers the
+ * request; vfw_ctl_start's also wakes the loop). It runs on the main
+ * thread: it may block, allocate and print; it never touches packets.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "dp_main.h"
 #include "neigh.h"
 #include "vfw.h"
+#include "vfw_ctl.h"
 
 static struct dp_ctl_event *reload_ev;	/* written: main (start); read: the SIGHUP handler */
 
@@ -65,10 +67,21 @@ on_sighup(int sig)
 	dp_ctl_event_raise(reload_ev);
 }
 
+static int
+set_sighup(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGHUP, &sa, NULL);
+}
+
 int
 vfw_ctl_start(void)
 {
-	struct sigaction sa;
 	int rc;
 
 	rc = dp_ctl_event_new(on_reload, NULL, &reload_ev);
@@ -77,11 +90,7 @@ vfw_ctl_start(void)
 	if (rc != 0)
 		return rc;
 	/* from now on SIGHUP also wakes the loop (main's early handler only remembered it) */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sighup;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGHUP, &sa, NULL) != 0)
+	if (set_sighup(on_sighup) != 0)
 		return -errno;
 	if (atomic_load(&vfw.reload_req))
 		dp_ctl_event_raise(reload_ev);	/* a SIGHUP during start-up */
@@ -93,4 +102,24 @@ vfw_ctl_stop(void)
 {
 	signal(SIGHUP, SIG_IGN);	/* no reload while stopping */
 	vfw_neigh_process();	/* what the workers learned last */
+}
+
+/* Before the loop exists: remember the request (async-signal-safe). */
+static void
+on_early_sighup(int sig)
+{
+	RTE_SET_USED(sig);
+	atomic_store(&vfw.reload_req, true);
+}
+
+/*
+ * First thing in main: until a handler is installed, SIGHUP's default
+ * action ends the process, and EAL initialisation alone takes a good part
+ * of a second. The request waits in reload_req; vfw_ctl_start, once the
+ * first rule set is live, has the loop carry it out and log it.
+ */
+void
+vfw_ctl_catch_sighup(void)
+{
+	set_sighup(on_early_sighup);
 }

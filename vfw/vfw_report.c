@@ -20,6 +20,7 @@
 #include "dp_telemetry.h"
 #include "neigh.h"
 #include "vfw.h"
+#include "vfw_report.h"
 
 const struct dp_counter_desc vfw_port_ctr_desc[VFW_CTR_MAX] = {
 	VFW_PORT_COUNTERS(DP_CTR_DESC)
