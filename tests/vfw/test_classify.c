@@ -399,8 +399,7 @@ test_fragments(void **state)
 	expect_malformed("IPv4 first fragment", len, VFW_CTR_fragment);
 	len = udp4();
 	dp_wr16(buf + L3 + 6, 0x0010);	/* offset 128 */
-	buf[L3 + 10] = buf[L3 + 11] = 0;
-	dp_wr16(buf + L3 + 10, dp_ipv4_hdr_cksum((const struct rte_ipv4_hdr *)(buf + L3)));
+	refix(len);
 	expect_malformed("IPv4 later fragment", len, VFW_CTR_fragment);
 	len = udp6();
 	{
@@ -581,36 +580,10 @@ test_flow_key(void **state)
 	assert_ptr_equal(p.l3, rte_pktmbuf_mtod(p.m, uint8_t *) + L3);
 }
 
-/*
- * An ICMP error of type type from router to the source of the flow it
- * quotes (quote_src -> quote_dst, UDP 40000 -> 53): its first 28 bytes.
- */
 static uint16_t
 icmp4_error(uint8_t type, const char *router, const char *quote_src, const char *quote_dst)
 {
-	struct dp_pkt_spec s;
-	uint8_t *icmp = buf + L3 + 20, *q = icmp + 8;
-	uint32_t a;
-
-	vh_spec(&s, IN, IPPROTO_ICMP, router, quote_src, 0, 0);
-	s.frame_len = (uint16_t)(s.frame_len + 28);
-	assert_int_equal(dp_pkt_build(buf, &s, NULL), s.frame_len);
-	icmp[0] = type;
-	icmp[1] = 1;
-	memset(icmp + 4, 0, 4);
-	q[0] = 0x45;
-	dp_wr16(q + 2, 28 + 40);	/* the original was longer */
-	q[8] = 63;
-	q[9] = IPPROTO_UDP;
-	inet_pton(AF_INET, quote_src, &a);
-	memcpy(q + 12, &a, 4);
-	inet_pton(AF_INET, quote_dst, &a);
-	memcpy(q + 16, &a, 4);
-	dp_wr16(q + 20, 40000);
-	dp_wr16(q + 22, 53);
-	dp_wr16(q + 24, 48);
-	refix(s.frame_len);
-	return s.frame_len;
+	return vh_icmp4_error(buf, sizeof(buf), IN, type, router, quote_src, quote_dst, 40000, 53);
 }
 
 static void

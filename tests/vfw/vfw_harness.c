@@ -200,6 +200,40 @@ vh_spec(struct dp_pkt_spec *s, uint16_t in, uint8_t proto, const char *src, cons
 	VH_CHECK(s->frame_len != 0);
 }
 
+uint16_t
+vh_icmp4_error(uint8_t *buf, size_t size, uint16_t in, uint8_t type, const char *router,
+		const char *quote_src, const char *quote_dst, uint16_t sport, uint16_t dport)
+{
+	uint8_t *icmp = buf + RTE_ETHER_HDR_LEN + 20, *q = icmp + 8;
+	struct dp_pkt_spec s;
+	struct dp_pkt_info pi;
+
+	VH_CHECK(size >= VH_ICMP4_ERROR_LEN);
+	vh_spec(&s, in, IPPROTO_ICMP, router, quote_src, 0, 0);
+	s.frame_len = VH_ICMP4_ERROR_LEN;
+	VH_CHECK(dp_pkt_build(buf, &s, NULL) == VH_ICMP4_ERROR_LEN);
+	icmp[0] = type;
+	icmp[1] = 1;
+	memset(icmp + 4, 0, 4);
+	q[0] = 0x45;
+	dp_wr16(q + 2, 28 + 40);	/* the original was longer */
+	q[8] = 63;
+	q[9] = IPPROTO_UDP;
+	VH_CHECK(inet_pton(AF_INET, quote_src, q + 12) == 1);
+	VH_CHECK(inet_pton(AF_INET, quote_dst, q + 16) == 1);
+	{
+		uint16_t ck = dp_ipv4_hdr_cksum((const struct rte_ipv4_hdr *)(const void *)q);
+
+		memcpy(q + 10, &ck, 2);	/* network order already */
+	}
+	dp_wr16(q + 20, sport);
+	dp_wr16(q + 22, dport);
+	dp_wr16(q + 24, 48);
+	VH_CHECK(dp_pkt_parse(buf, VH_ICMP4_ERROR_LEN, &pi) == DP_PKT_OK);
+	dp_pkt_fix_cksums(buf, &pi);
+	return VH_ICMP4_ERROR_LEN;
+}
+
 /* --- the worker --- */
 
 void

@@ -117,6 +117,16 @@ void vh_frames_free(void);
 void vh_spec(struct dp_pkt_spec *s, uint16_t in, uint8_t proto, const char *src, const char *dst,
 		uint16_t sport, uint16_t dport);
 
+/*
+ * An ICMPv4 error (type, code 1) from router to quote_src arriving on port
+ * in, quoting the first 28 bytes of a UDP packet quote_src:sport ->
+ * quote_dst:dport, checksums right, written to buf (size bytes at least
+ * VH_ICMP4_ERROR_LEN). Returns its length, VH_ICMP4_ERROR_LEN.
+ */
+#define VH_ICMP4_ERROR_LEN (RTE_ETHER_HDR_LEN + 20 + 8 + 28)
+uint16_t vh_icmp4_error(uint8_t *buf, size_t size, uint16_t in, uint8_t type, const char *router,
+		const char *quote_src, const char *quote_dst, uint16_t sport, uint16_t dport);
+
 /* The worker's frees, recorded (vfw_harness_fwd.h routes rte_pktmbuf_free* here). */
 void vh_freed(struct rte_mbuf *m);
 void vh_free_bulk(struct rte_mbuf **m, unsigned int n);
