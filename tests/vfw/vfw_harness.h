@@ -11,8 +11,9 @@
  * the data) whose end is recorded: freed, or sent out of a port.
  *
  * forward.c and arp_nd.c are compiled into the file that uses them through
- * vfw_harness_fwd.h (their functions are static); classify.c and the
- * session table are linked as they are.
+ * vfw_harness_fwd.h (their functions are static; a test of classify.c
+ * alone links arp_nd.c instead); classify.c and the session table are
+ * linked as they are (tests/vfw/meson.build: vfw_harness_sources).
  *
  * Set-up (vh_setup_ports()): two ports with --eth-peer (no neighbour
  * resolution), the unprotected one (0) 10.0.0.1/24 2001:db8::1/64, the
