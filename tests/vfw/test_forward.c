@@ -545,6 +545,42 @@ test_l4_cksum(void **state)
 	}
 }
 
+/* Stage 1's Ethernet checks (forward.c's own, before classify.c): another MAC, a group MAC. */
+static void
+test_l2(void **state)
+{
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 }, bcast[6] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct sent a, b, c;
+
+	(void)state;
+	{
+		SNAP(before);
+		mk(&dns_out, 64, 1, &a);
+		memcpy(rte_pktmbuf_mtod(a.m, uint8_t *), other, 6);
+		send_one(a.m, PROT);
+		assert_freed(&a);
+		/* a frame too short for the fast path, for another MAC */
+		memset(b.orig, 0, 20);
+		memcpy(b.orig, other, 6);
+		b.m = vh_frame_add(one_seg, b.orig, 20, 1);
+		send_one(b.m, PROT);
+		assert_freed(&b);
+		CTRS("not for us", before, { PROT, VFW_CTR_dropped, 2 },
+		     { PROT, VFW_CTR_dropped_other, 2 }, { PROT, VFW_CTR_not_for_us, 2 });
+	}
+	{
+		SNAP(before);
+		mk(&dns_out, 64, 3, &c);
+		memcpy(rte_pktmbuf_mtod(c.m, uint8_t *), bcast, 6);
+		send_one(c.m, PROT);
+		assert_freed(&c);
+		CTRS("unicast IP in a broadcast frame", before, { PROT, VFW_CTR_dropped, 1 },
+		     { PROT, VFW_CTR_dropped_other, 1 }, { PROT, VFW_CTR_multicast, 1 });
+	}
+	assert_int_equal(vh.w.ct.nb_active, 0);
+}
+
 /* An ICMP error about a tracked flow passes without the rules; one about none meets them. */
 static void
 test_icmp_related(void **state)
@@ -684,6 +720,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hairpin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_l4_cksum, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_l2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_related, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline, setup, teardown),
