@@ -164,7 +164,8 @@ bcast_v4(uint32_t d)
 static inline bool
 mcast_v4(const uint8_t *dst, uint32_t d)
 {
-	return dst[0] >= 224 || bcast_v4(d);	/* multicast, and 255.255.255.255 */
+	/* multicast (224/4), the limited broadcast and a subnet's; class E (240/4) is martian */
+	return (dst[0] >= 224 && dst[0] < 240) || d == UINT32_MAX || bcast_v4(d);
 }
 
 /* a is one of our IPv4 addresses */

@@ -466,6 +466,8 @@ test_martians(void **state)
 		{ "10.0.0.255", DST4, VFW_CTR_martian },	/* a subnet's broadcast */
 		{ SRC4, "0.0.0.9", VFW_CTR_martian },
 		{ SRC4, "127.1.1.1", VFW_CTR_martian },
+		{ SRC4, "240.0.0.1", VFW_CTR_martian },	/* class E, not multicast */
+		{ SRC4, "254.255.255.255", VFW_CTR_martian },
 	};
 	static const struct { const char *src, *dst; unsigned int detail; } v6[] = {
 		{ "2001:db8::1", DST6, VFW_CTR_martian_self },
