@@ -26,6 +26,7 @@ static const struct rte_ether_addr gw_mac2 = { { 0x02, 0, 0, 0, 0, 0xc2 } };
 static const uint8_t gw4[4] = { 192, 168, 10, 1 };
 static const uint8_t other4[4] = { 192, 168, 10, 2 };
 static const uint8_t gw6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t gw4_as_v6[16] = { 192, 168, 10, 1 };	/* gw4's bytes, another family */
 
 static struct vfw_route_table rt;
 
@@ -121,7 +122,7 @@ test_learned(void **state)
 	/* another address, another port, another family: nothing changes */
 	vfw_nexthop_learned(0, DP_FAM_V4, other4, &gw_mac);
 	vfw_nexthop_learned(1, DP_FAM_V4, gw4, &gw_mac);
-	vfw_nexthop_learned(0, DP_FAM_V6, gw4, &gw_mac);
+	vfw_nexthop_learned(0, DP_FAM_V6, gw4_as_v6, &gw_mac);
 	assert_int_equal(vfw_nexthop_dst(gw) & VFW_NH_RESOLVED, 0);
 	/* the gateway's MAC: resolved, the MAC in the first 6 bytes */
 	vfw_nexthop_learned(0, DP_FAM_V4, gw4, &gw_mac);
