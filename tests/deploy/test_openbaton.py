@@ -137,12 +137,13 @@ def check_scripts():
 
     tmp = tempfile.mkdtemp(prefix="ob-scripts-")
     good = {"binary": "vfw", "instance": "fw", "mgmt": "198.18.0.2", "mgmt_port": "8181", "prefix_len": "24",
-            "eal_options": "-l 0-1 --no-huge", "rules": "allow-all.rules", "unprotected": "192.168.10.100",
+            "eal_options": "-l 0-1 --no-huge", "af_packet_frames": "4096",
+            "rules": "allow-all.rules", "unprotected": "192.168.10.100",
             "protected": "192.168.20.100", "vsnk_protected": "192.168.20.250",
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "VFWCL_ETC": tmp, "VFWCL_RUN": tmp, "VFWCL_LOG": tmp}
     bad = [("vsnk_protected", "192.168.20.256"), ("vsnk_protected", "192.168.20"), ("vsnk_protected", "$(id)"),
            ("instance", "../fw"), ("binary", "sh"), ("mgmt_port", "0"), ("mgmt_port", "99999"),
-           ("prefix_len", "33"), ("rules", "../../etc/shadow"), ("eal_options", "-l 0; rm -rf /")]
+           ("prefix_len", "33"), ("af_packet_frames", "1e6"), ("rules", "../../etc/shadow"), ("eal_options", "-l 0; rm -rf /")]
     try:
         for key, value in bad:
             env = dict(good, **{key: value})
