@@ -47,10 +47,26 @@ STREAMS = 10
 # VNFM_OVERFLOW=1: the demo's streams at 1000 pps each, so that the socket
 # rings of a paused vfw or vsnk (af_packet_frames) overflow: what they drop
 # must then be counted (rx_missed) and be all that is lost. It fails with
-# DPDK 22.11's net_af_packet, which counts no socket drops (and whose rx was
-# seen to stall after such an overflow). By default the descriptors' rate
-# (ONAP's 10 pps per stream), which the rings hold through every pause here.
+# DPDK 22.11's net_af_packet, which counts no socket drops. By default the
+# descriptors' rate (ONAP's 10 pps per stream), which the rings hold
+# through every pause here.
 OVERFLOW = os.environ.get("VNFM_OVERFLOW") == "1"
+# Launch-time overrides of the descriptors' configuration parameters, as
+# OpenBaton's launch body allows: VNFM_RATE (vpkg's rate per stream; 1000pps
+# with VNFM_OVERFLOW), VNFM_FRAMES (every port's af_packet_frames). With
+# VNFM_OVERFLOW=1 VNFM_RATE=100pps VNFM_FRAMES=512, vfw's or vsnk's rx was
+# also seen to stall after its paused ring overflowed, until the next pause.
+
+
+def overrides():
+    o = {}
+    rate = os.environ.get("VNFM_RATE") or ("1000pps" if OVERFLOW else None)
+    if rate:
+        o["vfwcl-vpkg"] = {"rate": rate}
+    if os.environ.get("VNFM_FRAMES"):
+        for n in ("vfwcl-vpkg", "vfwcl-vfw", "vfwcl-vsnk"):
+            o.setdefault(n, {})["af_packet_frames"] = os.environ["VNFM_FRAMES"]
+    return o
 
 
 def can_run():
@@ -214,7 +230,7 @@ def check_pause_resume(svc, lost0):
     check(gone == counted, "vfw and vsnk paused: the streams lost only what their ports counted "
           "as missed (%d lost, %d missed)" % (gone, counted))
     if OVERFLOW:
-        check(counted > 0, "vfw and vsnk paused at 1000 pps per stream: their rings overflowed "
+        check(counted > 0, "vfw and vsnk paused under VNFM_OVERFLOW's rate: their rings overflowed "
               "and the drops were counted (%d)" % counted)
     p = svc.port("vsnk", 0)
     check(p["pkt_drops"] >= p["rx_missed"], "vsnk: pkt_drops includes rx_missed", p)
@@ -280,7 +296,7 @@ def main():
            "VFWCL_RULES_DIR": os.path.join(ROOT, "vfw", "rules")}
     vim = Vim(TAG, {"mgmt": "198.18.%d.0/24" % (int(TAG) % 200 + 1),
                     "unprotected": "192.168.10.0/24", "protected": "192.168.20.0/24"}, "mgmt")
-    vnfm = Vnfm(desc, vim, env, overrides={"vfwcl-vpkg": {"rate": "1000pps"}} if OVERFLOW else None)
+    vnfm = Vnfm(desc, vim, env, overrides=overrides())
     try:
         try:
             vnfm.deploy()
