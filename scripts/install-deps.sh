@@ -13,7 +13,7 @@ PACKAGES="
 	clang libfuzzer-14-dev
 	debhelper dpkg-dev fakeroot lintian help2man
 	libnetconf2-dev libyang2-dev libyang2-tools libssh-dev python3-ncclient libyuma-base
-	python3-tosca-parser python3-yaml yamllint
+	python3-tosca-parser python3-yaml yamllint python3-jsonschema shellcheck
 "
 
 missing=""
