@@ -222,6 +222,10 @@ dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks)
 		atomic_store(&dp_quit, true);
 		return;
 	}
+	/* the first tick at once, as the first round of the timers would be (state set up at start) */
+	dp_clock_discipline();
+	if (hooks->tick != NULL)
+		hooks->tick(hooks->ctx);
 	dp_ctl_run(&dp_quit);
 	atomic_store(&dp_quit, true);	/* the loop also ends on an epoll failure */
 }
