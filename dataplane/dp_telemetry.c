@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -252,6 +253,35 @@ dp_telemetry_section(json_t *root, const char *key)
 	return v;
 }
 
+/*
+ * True when this process maps path: the primary EAL maps its shared config
+ * file, so a file of that name left by another process (same --file-prefix,
+ * or the default one, then --no-shconf here) is not taken for ours.
+ */
+static bool
+maps_file(const char *name)
+{
+	char line[PATH_MAX + 128], path[PATH_MAX];
+	bool found = false;
+	size_t n;
+	FILE *f;
+
+	if (realpath(name, path) == NULL)	/* /var/run is /run: the maps name the target */
+		return false;
+	n = strlen(path);
+	f = fopen("/proc/self/maps", "r");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		size_t l = strcspn(line, "\n");
+
+		found = l >= n && memcmp(line + l - n, path, n) == 0 &&
+			(l == n || line[l - n - 1] == ' ');
+	}
+	fclose(f);
+	return found;
+}
+
 int
 dp_capture_init(void)
 {
@@ -260,7 +290,7 @@ dp_capture_init(void)
 
 	/* pdump's client (dpdk-dumpcap) is a secondary process: it needs the shared config */
 	snprintf(cfg, sizeof(cfg), "%s/config", rte_eal_get_runtime_dir());
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY || access(cfg, F_OK) != 0) {
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY || !maps_file(cfg)) {
 		printf("capture: dpdk-dumpcap unavailable: no shared EAL config "
 		       "(--in-memory or --no-shconf); give --file-prefix NAME to allow it\n");
 		return 0;
