@@ -10,12 +10,16 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
+#include "dp_probe.h"
 #include "dp_xdp.h"
 #include "dp_xdp_rule.h"
 
 #define AF_XDP_DRIVER "net_af_xdp"
 /* the program's name in the kernel (truncated to 15 characters) */
 #define STEER_PROG_NAME "vfwcl_steer"
+
+/* the program's magic is the probe header's */
+_Static_assert(VFWCL_XDP_PROBE_MAGIC == DP_PROBE_MAGIC, "the program's probe magic");
 
 static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
 	[VFWCL_XDP_CNT_REDIRECTED] = "redirected",
@@ -28,7 +32,10 @@ static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
-/* Per port (index of dp_ports). Written: main; read: control threads. */
+/*
+ * Per port (index of dp_ports). Written: main; read: control threads
+ * (nb_rules atomically: rules[] is complete up to the count it reads).
+ */
 struct xdp_port {
 	bool active;
 	int ifindex;
@@ -234,7 +241,7 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 	if (rc == 0) {
 		printf("port %u (%s): XDP steering on %s, %u rule(s)%s, detached when this process ends\n",
 		       p->port_id, p->name, x->ifname, x->nb_rules,
-		       x->nb_rules == 0 ? " (no --xdp-steer: all traffic to the kernel)" : "");
+		       x->nb_rules == 0 ? " (no --xdp-steer: the binary's data traffic follows)" : "");
 		return 0;
 	}
 	close_port(x);
@@ -244,6 +251,21 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 		return 0;
 	}
 	return rc;
+}
+
+/* Replace port idx's rules (map first: the program never sees more than x->rules holds). */
+static int
+set_rules(struct xdp_port *x, const struct vfwcl_xdp_rule *rules, unsigned int nb)
+{
+	int rc;
+
+	__atomic_store_n(&x->nb_rules, 0, __ATOMIC_RELEASE);
+	rc = write_rules(x->rules_fd, rules, nb);
+	if (rc != 0)
+		return rc;
+	memcpy(x->rules, rules, nb * sizeof(*rules));
+	__atomic_store_n(&x->nb_rules, nb, __ATOMIC_RELEASE);
+	return 0;
 }
 
 bool
@@ -319,6 +341,52 @@ dp_xdp_port_detach(uint16_t idx)
 
 #endif /* DP_HAVE_XDP */
 
+int
+dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ctx,
+		char *err, size_t errlen)
+{
+	uint16_t i;
+
+	if (cfg->nb_xdp_rules != 0 || fn == NULL)
+		return 0;
+	for (i = 0; i < dp_nb_ports; i++) {
+		struct dp_xdp_traffic t;
+		char text[96];
+		unsigned int k;
+
+		if (!dp_xdp_port_active(i))
+			continue;
+		memset(&t, 0, sizeof(t));
+		fn(ctx, i, &t);
+		if (t.overflow) {
+			snprintf(err, errlen, "port %u: its data traffic needs more than %u XDP rules; "
+				 "say what it is with --xdp-steer", dp_ports[i].port_id,
+				 VFWCL_XDP_MAX_RULES);
+			return -EINVAL;
+		}
+#ifdef DP_HAVE_XDP
+		{
+			int rc = set_rules(&xdp_ports[i], t.rules, t.nb_rules);
+
+			if (rc != 0) {
+				snprintf(err, errlen, "port %u: cannot write the XDP rules: %s",
+					 dp_ports[i].port_id, strerror(-rc));
+				return rc;
+			}
+		}
+#endif
+		printf("port %u (%s): XDP data traffic (no --xdp-steer):", dp_ports[i].port_id,
+		       dp_ports[i].name);
+		for (k = 0; k < t.nb_rules; k++) {
+			dp_xdp_rule_format(&t.rules[k], text, sizeof(text));
+			printf("%s '%s'", k == 0 ? "" : ",", text);
+		}
+		printf("%s\n", t.nb_rules == 0 ? " none, everything to the kernel" : "");
+	}
+	fflush(stdout);
+	return 0;
+}
+
 json_t *
 dp_xdp_port_json(uint16_t idx)
 {
@@ -333,7 +401,7 @@ dp_xdp_port_json(uint16_t idx)
 	for (k = 0; k < VFWCL_XDP_CNT_RULE0; k++)
 		json_object_set_new(o, counter_names[k], json_integer((json_int_t)v[k]));
 #ifdef DP_HAVE_XDP
-	for (k = 0; k < xdp_ports[idx].nb_rules; k++) {
+	for (k = 0; k < __atomic_load_n(&xdp_ports[idx].nb_rules, __ATOMIC_ACQUIRE); k++) {
 		char text[96];
 
 		dp_xdp_rule_format(&xdp_ports[idx].rules[k], text, sizeof(text));

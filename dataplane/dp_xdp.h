@@ -27,6 +27,7 @@
 
 #include "dp_options.h"
 #include "dp_port.h"
+#include "dp_xdp_traffic.h"
 
 /*
  * For a started port p at index idx of dp_ports: nothing unless its driver is
@@ -35,6 +36,17 @@
  * ours and rules were given, fail. Returns 0 or a negative errno with err.
  */
 int dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config *cfg,
+		char *err, size_t errlen);
+
+/*
+ * Without --xdp-steer: write into every port that has our program the data
+ * traffic fn describes for it (dp_xdp_traffic.h), and print it. Nothing
+ * when rules were given or fn is NULL (then everything goes to the kernel).
+ * Main lcore, before the workers start. Returns 0, -EINVAL with err when
+ * a port's description has more than VFWCL_XDP_MAX_RULES rules, or
+ * -errno when the map cannot be written.
+ */
+int dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ctx,
 		char *err, size_t errlen);
 
 /* Whether port idx has our program. */

@@ -15,7 +15,11 @@ of the kernel's addresses answers every connection and ping to them works,
 from vfw's start to its stop. The program's counters add up on each port:
 redirected + passed (+ no_socket, which must be 0) = what the veth peer
 sent. After SIGINT nothing stays attached. Root only; exit 77 where the
-kernel refuses namespaces, XDP or AF_XDP."""
+kernel refuses namespaces, XDP or AF_XDP.
+
+With the argument "default": no --xdp-steer, vfw's default data traffic
+(its addresses and the subnets it routes out of the other port) must do
+the same, the kernel's .200 addresses on the same interfaces staying out."""
 import os
 import signal
 import sys
@@ -35,6 +39,10 @@ TCP_BYTES = 1 << 20
 # The data traffic: what vfw forwards and its own addresses (their ARP too);
 # the kernel's .200 addresses match none of these.
 RULES = ["dst %s" % a for a in (PROT_HOST, OUT_HOST, VFW_A, VFW_B)]
+# vfw's own description of its data traffic, port by port, with no rule
+DEFAULT_RULES = [["dst %s/32" % VFW_A, "dst 192.168.20.0/24"],
+                 ["dst %s/32" % VFW_B, "dst 192.168.10.0/24"]]
+DEFAULT = sys.argv[1:] == ["default"]
 
 net = None
 
@@ -130,6 +138,8 @@ def counters_add_up(tx0):
         print("port %d: peer sent %d, xdp %r" % (idx, sent, xdp))
     assert ok, "XDP verdicts do not add up to what the peers sent: %r" % last
     for idx, (xdp, sent) in last.items():
+        if DEFAULT:
+            assert xdpnet.rule_texts(xdp) == DEFAULT_RULES[idx], "port %d: %r" % (idx, xdp)
         assert xdp["no_socket"] == 0, "port %d: %r" % (idx, xdp)
         assert sum(r["packets"] for r in xdp["rules"]) == xdp["redirected"], xdp
         assert xdp["passed"] > 0 and xdp["redirected"] > 0, "port %d: %r" % (idx, xdp)
@@ -150,7 +160,7 @@ def main():
         tx0 = [net.tx_packets(NS_O, IF_O), net.tx_packets(NS_P, IF_P)]
         args = ["--mgmt", "127.0.0.1:%d" % MGMT_PORT, "--idle-sleep", "100",
                 "--eth-peer", "0,%s" % net.mac(NS_O, IF_O), "--eth-peer", "1,%s" % net.mac(NS_P, IF_P)]
-        for r in RULES:
+        for r in ([] if DEFAULT else RULES):
             args += ["--xdp-steer", r]
         vfw = xdpnet.start(NS_F, "vfw", [xdpnet.af_xdp_vdev(0, IF_FA, steer),
                                          xdpnet.af_xdp_vdev(1, IF_FB, steer)], args, 2)

@@ -8,11 +8,17 @@ address on the same interface (ping between the kernels works).
 
 vpkg sends its default streams (the ONAP demo: UDP 192.168.10.200 ->
 192.168.20.250:8080, ten streams) --count packets each; vsnk steers that
-UDP to itself. Root only; exit 77 where the kernel refuses namespaces, XDP
-or AF_XDP."""
+UDP to itself, while UDP from kernel to kernel on the same port reaches
+the kernel's socket. Root only; exit 77 where the kernel refuses
+namespaces, XDP or AF_XDP.
+
+With the argument "default": no --xdp-steer; vsnk's default data traffic
+(frames with vpkg's probe header) and vpkg's (its local address) must do
+the same."""
 import json
 import os
 import signal
+import sys
 
 import vfwcl
 import xdpnet
@@ -24,6 +30,8 @@ NB_STREAMS, PER_STREAM = 10, 30
 SENT = NB_STREAMS * PER_STREAM
 SINK_RULE = "udp dst 192.168.20.0/24 port 8080"
 MGMT_PORT = 8098
+KERNEL_UDP = 20
+DEFAULT = sys.argv[1:] == ["default"]
 
 net = None
 
@@ -40,6 +48,19 @@ def load(path):
     return js
 
 
+def kernel_udp(port):
+    """UDP from G's kernel to S's kernel address (not a probe): S's kernel gets all of it."""
+    r = xdpnet.helper_proc(NS_S, "udp-recv", KERN_S, port, 120, KERNEL_UDP)
+    try:
+        r.wait_for(lambda: "bound" in r.output(), 30, "the kernel's UDP socket")
+        xdpnet.helper(NS_G, "udp-send", KERN_S, port, KERNEL_UDP)
+        assert r.wait(150) == 0
+        n = int(r.output().split()[-1])
+        assert n == KERNEL_UDP, "S's kernel got %d of %d UDP datagrams" % (n, KERNEL_UDP)
+    finally:
+        r.kill()
+
+
 def main():
     global net
     steer = xdpnet.require_root_and_program()
@@ -52,8 +73,10 @@ def main():
     vsnk = vpkg = None
     try:
         vsnk = xdpnet.start(NS_S, "vsnk", [xdpnet.af_xdp_vdev(0, IF_S, steer)],
-                            ["--xdp-steer", SINK_RULE, "--idle-sleep", "100", "--stats-file",
-                             snk_stats, "--mgmt", "127.0.0.1:%d" % MGMT_PORT], 1)
+                            ([] if DEFAULT else ["--xdp-steer", SINK_RULE]) +
+                            ["--idle-sleep", "100", "--stats-file", snk_stats,
+                             "--mgmt", "127.0.0.1:%d" % MGMT_PORT], 1)
+        kernel_udp(8080)
         vpkg = xdpnet.start(NS_G, "vpkg", [xdpnet.af_xdp_vdev(0, IF_G, steer)],
                             ["--count", str(PER_STREAM), "--eth-peer", "0,%s" % net.mac(NS_S, IF_S),
                              "--idle-sleep", "100", "--stats-file", pkg_stats], 1)
@@ -75,6 +98,9 @@ def main():
         print("vpkg sent %d; vsnk port %r" % (sent, port))
         assert port["rx_packets"] == sent, "vsnk received %d of %d" % (port["rx_packets"], sent)
         assert xdp["redirected"] == sent and xdp["no_socket"] == 0, xdp
+        assert port["foreign_packets"] == 0, port
+        if DEFAULT:
+            assert xdpnet.rule_texts(xdp) == ["probe"], xdp
         for sid in range(NB_STREAMS):
             s = vfwcl.stream_stats(js, sid)
             assert s is not None and s["rx_packets"] == PER_STREAM, "stream %d: %r" % (sid, s)

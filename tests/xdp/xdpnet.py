@@ -127,13 +127,19 @@ def af_xdp_vdev(idx, ifname, steer_obj):
     return "net_af_xdp%d,iface=%s,force_copy=1,xdp_prog=%s" % (idx, ifname, steer_obj)
 
 
+# what a binary prints once a port's rules are in its program
+STEERING_ON = "XDP steering on"
+DEFAULT_ON = "XDP data traffic (no --xdp-steer)"
+
+
 def start(ns, name, vdevs, args, nb_xdp_ports, lcores="0-1"):
     """Start binary name in ns on vdevs; wait until each of its nb_xdp_ports
-    net_af_xdp ports says its steering is on. Skip where AF_XDP is refused."""
+    net_af_xdp ports has its rules (--xdp-steer's, else the binary's default
+    data traffic). Skip where AF_XDP is refused."""
     cmd = in_ns(ns, vfwcl.binary(name), *vfwcl.eal_args(vdevs, lcores=lcores)) + ["--"] + list(args)
+    ready = STEERING_ON if "--xdp-steer" in args else DEFAULT_ON
     p = vfwcl.Proc(cmd)
-    ok = vfwcl.wait_for(lambda: p.output().count("XDP steering on") >= nb_xdp_ports
-                        or not p.running(), 90)
+    ok = vfwcl.wait_for(lambda: p.output().count(ready) >= nb_xdp_ports or not p.running(), 90)
     if ok and p.running():
         return p
     out = p.output()
@@ -151,6 +157,11 @@ def rest_json(ns, port, path):
             "sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=20).read().decode())")
     out = sh(*in_ns(ns, sys.executable, "-c", code, "http://127.0.0.1:%d%s" % (port, path))).stdout
     return json.loads(out)
+
+
+def rule_texts(xdp):
+    """The rules of a port's xdp stats section, as text."""
+    return [r["rule"] for r in xdp["rules"]]
 
 
 def xdp_total(xdp):
