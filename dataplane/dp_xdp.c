@@ -18,7 +18,8 @@
 /* the program's name in the kernel (truncated to 15 characters) */
 #define STEER_PROG_NAME "vfwcl_steer"
 
-/* the program's magic is the probe header's */
+/* the view's fixed-size copy holds every rule the program can */
+_Static_assert(DP_VIEW_XDP_RULES == VFWCL_XDP_MAX_RULES, "dp_view.h's DP_VIEW_XDP_RULES");
 _Static_assert(VFWCL_XDP_PROBE_MAGIC == DP_PROBE_MAGIC, "the program's probe magic");
 
 static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
@@ -387,28 +388,51 @@ dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ct
 	return 0;
 }
 
+bool
+dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out)
+{
+	uint64_t v[VFWCL_XDP_NB_COUNTERS];
+	unsigned int k;
+
+	memset(out, 0, sizeof(*out));
+	if (idx >= RTE_MAX_ETHPORTS || !dp_xdp_port_active((uint16_t)idx) ||
+	    dp_xdp_port_counters((uint16_t)idx, v, RTE_DIM(v)) != 0)
+		return false;
+	out->redirected = v[VFWCL_XDP_CNT_REDIRECTED];
+	out->passed = v[VFWCL_XDP_CNT_PASSED];
+	out->no_socket = v[VFWCL_XDP_CNT_NO_SOCKET];
+#ifdef DP_HAVE_XDP
+	out->nb_rules = __atomic_load_n(&xdp_ports[idx].nb_rules, __ATOMIC_ACQUIRE);
+	for (k = 0; k < out->nb_rules; k++) {
+		dp_xdp_rule_format(&xdp_ports[idx].rules[k], out->rules[k].rule,
+				   sizeof(out->rules[k].rule));
+		out->rules[k].packets = v[VFWCL_XDP_CNT_RULE0 + k];
+	}
+#else
+	RTE_SET_USED(k);
+#endif
+	return true;
+}
+
 json_t *
 dp_xdp_port_json(uint16_t idx)
 {
-	uint64_t v[VFWCL_XDP_NB_COUNTERS];
+	struct dp_xdp_stats st;
 	json_t *o, *rules;
 	unsigned int k;
 
-	if (!dp_xdp_port_active(idx) || dp_xdp_port_counters(idx, v, RTE_DIM(v)) != 0)
+	if (!dp_xdp_port_stats(idx, &st))
 		return NULL;
 	o = json_object();
 	rules = json_array();
-	for (k = 0; k < VFWCL_XDP_CNT_RULE0; k++)
-		json_object_set_new(o, counter_names[k], json_integer((json_int_t)v[k]));
-#ifdef DP_HAVE_XDP
-	for (k = 0; k < __atomic_load_n(&xdp_ports[idx].nb_rules, __ATOMIC_ACQUIRE); k++) {
-		char text[96];
-
-		dp_xdp_rule_format(&xdp_ports[idx].rules[k], text, sizeof(text));
-		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", text, "packets",
-				(json_int_t)v[VFWCL_XDP_CNT_RULE0 + k]));
-	}
-#endif
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_REDIRECTED],
+			    json_integer((json_int_t)st.redirected));
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_PASSED], json_integer((json_int_t)st.passed));
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_NO_SOCKET],
+			    json_integer((json_int_t)st.no_socket));
+	for (k = 0; k < st.nb_rules; k++)
+		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", st.rules[k].rule,
+				"packets", (json_int_t)st.rules[k].packets));
 	json_object_set_new(o, "rules", rules);
 	return o;
 }

@@ -27,6 +27,7 @@
 
 #include "dp_options.h"
 #include "dp_port.h"
+#include "dp_view.h"
 #include "dp_xdp_traffic.h"
 
 /*
@@ -55,7 +56,13 @@ bool dp_xdp_port_active(uint16_t idx);
 /* Sum over CPUs of the program's counters (enum vfwcl_xdp_counter); 0 or -errno. */
 int dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb);
 
-/* The "xdp" section of port idx's stats JSON, or NULL when it has no program of ours. */
+/*
+ * Port idx's counters and rules in force (for /metrics, through dp_view);
+ * false when it has no program of ours or the maps cannot be read.
+ */
+bool dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out);
+
+/* The "xdp" section of port idx's stats JSON (from dp_xdp_port_stats), or NULL. */
 json_t *dp_xdp_port_json(uint16_t idx);
 
 /* Detach (close the link) and forget the port; safe to call on any port. */

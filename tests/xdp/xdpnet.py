@@ -150,13 +150,16 @@ def start(ns, name, vdevs, args, nb_xdp_ports, lcores="0-1"):
     raise AssertionError("%s did not start:\n%s" % (name, out[-3000:]))
 
 
-def rest_json(ns, port, path):
+def rest_get(ns, port, path):
     """GET http://127.0.0.1:PORT/PATH from inside ns (over its loopback, so
-    nothing of it crosses the interfaces under test); the JSON."""
+    nothing of it crosses the interfaces under test); the body as text."""
     code = ("import sys, urllib.request; "
             "sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=20).read().decode())")
-    out = sh(*in_ns(ns, sys.executable, "-c", code, "http://127.0.0.1:%d%s" % (port, path))).stdout
-    return json.loads(out)
+    return sh(*in_ns(ns, sys.executable, "-c", code, "http://127.0.0.1:%d%s" % (port, path))).stdout
+
+
+def rest_json(ns, port, path):
+    return json.loads(rest_get(ns, port, path))
 
 
 def rule_texts(xdp):
