@@ -20,6 +20,7 @@
 #include "dp_port.h"
 #include "dp_stats.h"
 #include "dp_worker.h"
+#include "dp_xdp.h"
 
 const char *dp_prog = "dataplane";
 /* set once EAL is up, so that dp_die() also releases its run-time files */
@@ -234,8 +235,13 @@ int
 dp_main_run(const struct dp_config *cfg, const struct dp_main_hooks *hooks,
 		int (*fn)(void *arg))
 {
+	char err[DP_ERR_LEN];
 	int wrc, rc;
 
+	/* the ports' links are ours since dp_ports_init; now the binary is configured */
+	rc = dp_xdp_ports_default(cfg, hooks->xdp_traffic, hooks->ctx, err, sizeof(err));
+	if (rc != 0)
+		dp_fail(rc, "%s", err);
 	wrc = dp_workers_launch(fn);
 	if (wrc == 0)
 		dp_main_loop(cfg, hooks);

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "dp_options.h"
+#include "dp_xdp_traffic.h"
 
 enum dp_exit {
 	DP_EXIT_OK = 0,		/* clean stop */
@@ -59,13 +60,21 @@ struct dp_main_hooks {
 	void (*tick)(void *ctx);
 	/* free the binary's EAL memory before rte_eal_cleanup, optional */
 	void (*cleanup)(void *ctx);
+	/*
+	 * net_af_xdp ports without --xdp-steer: the binary's data traffic on a
+	 * port (dp_xdp_traffic.h), given to our XDP program by dp_main_run
+	 * before the workers start; optional (NULL: all traffic to the kernel)
+	 */
+	dp_xdp_traffic_fn xdp_traffic;
 };
 
 /* Run until dp_quit (signal, --duration, or a worker's failure). */
 void dp_main_loop(const struct dp_config *cfg, const struct dp_main_hooks *hooks);
 
 /*
- * Launch fn on every worker, run dp_main_loop() until the stop, set
+ * Give the net_af_xdp ports their default data traffic (hooks->xdp_traffic;
+ * exits like dp_fail when that fails), launch fn on every worker, run
+ * dp_main_loop() until the stop, set
  * dp_quit and wait for the workers. Returns 0, or the first failure (to
  * pass to dp_main_finish()).
  */

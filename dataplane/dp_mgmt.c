@@ -9,6 +9,7 @@
 #include "dp_mgmt.h"
 #include "dp_port.h"
 #include "dp_worker.h"
+#include "dp_xdp.h"
 
 static unsigned int
 view_nb_ports(void)
@@ -112,6 +113,7 @@ static struct dp_view dpdk_view = {
 	.port_link = view_port_link,
 	.driver_stats = view_driver_stats,
 	.xstats = dp_mgmt_xstats,
+	.xdp_stats = dp_xdp_port_stats,
 	.nb_workers = view_nb_workers,
 	.stopping = view_stopping,
 };

@@ -366,8 +366,9 @@ static const struct dp_option common_options[] = {
 	{ "mgmt", "ADDR:PORT", "serve the REST API on ADDR:PORT (default: off)", set_mgmt },
 	{ "config", "FILE", "read options from a JSON file; the command line wins", set_config },
 	{ "xdp-steer", "RULE", "net_af_xdp: data traffic for the XDP program, repeatable "
-	  "(e.g. 'udp dst 192.168.20.0/24 port 8080', 'dst ADDR', 'vlan N', 'all'); "
-	  "the rest goes to the kernel", set_xdp_steer },
+	  "(e.g. 'udp dst 192.168.20.0/24 port 8080', 'dst ADDR', 'vlan N', 'probe', 'all'); "
+	  "the rest goes to the kernel (default: the binary's own traffic, see README)",
+	  set_xdp_steer },
 };
 
 int

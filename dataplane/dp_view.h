@@ -60,6 +60,20 @@ struct dp_xstat {
 	uint64_t value;
 };
 
+/* The counters of our XDP steering program on a port (dp_xdp.h), from its maps. */
+#define DP_VIEW_XDP_RULES 16	/* VFWCL_XDP_MAX_RULES */
+#define DP_VIEW_XDP_RULE_LEN 96
+struct dp_xdp_stats {
+	uint64_t redirected;	/* matched a rule, to the AF_XDP socket */
+	uint64_t passed;	/* not data traffic: to the kernel */
+	uint64_t no_socket;	/* matched, no socket on the queue: to the kernel */
+	unsigned int nb_rules;	/* the rules in force, given or default */
+	struct {
+		char rule[DP_VIEW_XDP_RULE_LEN];	/* as --xdp-steer writes it */
+		uint64_t packets;
+	} rules[DP_VIEW_XDP_RULES];
+};
+
 struct dp_view {
 	/* "DPDK 22.11.1": shown as "dpdk" in health, config and build_info */
 	const char *(*platform_version)(void);
@@ -74,6 +88,8 @@ struct dp_view {
 	 * how many the port has (more than max: call again with more room).
 	 */
 	unsigned int (*xstats)(unsigned int slot, struct dp_xstat *out, unsigned int max);
+	/* our XDP program's counters; false when the port has none (not net_af_xdp, ...) */
+	bool (*xdp_stats)(unsigned int slot, struct dp_xdp_stats *out);
 	unsigned int (*nb_workers)(void);
 	/* true once the process is stopping (signal, --duration, fatal error) */
 	bool (*stopping)(void);

@@ -10,12 +10,17 @@
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 
+#include "dp_probe.h"
 #include "dp_xdp.h"
 #include "dp_xdp_rule.h"
 
 #define AF_XDP_DRIVER "net_af_xdp"
 /* the program's name in the kernel (truncated to 15 characters) */
 #define STEER_PROG_NAME "vfwcl_steer"
+
+/* the view's fixed-size copy holds every rule the program can */
+_Static_assert(DP_VIEW_XDP_RULES == VFWCL_XDP_MAX_RULES, "dp_view.h's DP_VIEW_XDP_RULES");
+_Static_assert(VFWCL_XDP_PROBE_MAGIC == DP_PROBE_MAGIC, "the program's probe magic");
 
 static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
 	[VFWCL_XDP_CNT_REDIRECTED] = "redirected",
@@ -28,7 +33,10 @@ static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
-/* Per port (index of dp_ports). Written: main; read: control threads. */
+/*
+ * Per port (index of dp_ports). Written: main; read: control threads
+ * (nb_rules atomically: rules[] is complete up to the count it reads).
+ */
 struct xdp_port {
 	bool active;
 	int ifindex;
@@ -234,7 +242,7 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 	if (rc == 0) {
 		printf("port %u (%s): XDP steering on %s, %u rule(s)%s, detached when this process ends\n",
 		       p->port_id, p->name, x->ifname, x->nb_rules,
-		       x->nb_rules == 0 ? " (no --xdp-steer: all traffic to the kernel)" : "");
+		       x->nb_rules == 0 ? " (no --xdp-steer: the binary's data traffic follows)" : "");
 		return 0;
 	}
 	close_port(x);
@@ -244,6 +252,21 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 		return 0;
 	}
 	return rc;
+}
+
+/* Replace port idx's rules (map first: the program never sees more than x->rules holds). */
+static int
+set_rules(struct xdp_port *x, const struct vfwcl_xdp_rule *rules, unsigned int nb)
+{
+	int rc;
+
+	__atomic_store_n(&x->nb_rules, 0, __ATOMIC_RELEASE);
+	rc = write_rules(x->rules_fd, rules, nb);
+	if (rc != 0)
+		return rc;
+	memcpy(x->rules, rules, nb * sizeof(*rules));
+	__atomic_store_n(&x->nb_rules, nb, __ATOMIC_RELEASE);
+	return 0;
 }
 
 bool
@@ -319,28 +342,97 @@ dp_xdp_port_detach(uint16_t idx)
 
 #endif /* DP_HAVE_XDP */
 
+int
+dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ctx,
+		char *err, size_t errlen)
+{
+	uint16_t i;
+
+	if (cfg->nb_xdp_rules != 0 || fn == NULL)
+		return 0;
+	for (i = 0; i < dp_nb_ports; i++) {
+		struct dp_xdp_traffic t;
+		char text[96];
+		unsigned int k;
+
+		if (!dp_xdp_port_active(i))
+			continue;
+		memset(&t, 0, sizeof(t));
+		fn(ctx, i, &t);
+		if (t.overflow) {
+			snprintf(err, errlen, "port %u: its data traffic needs more than %u XDP rules; "
+				 "say what it is with --xdp-steer", dp_ports[i].port_id,
+				 VFWCL_XDP_MAX_RULES);
+			return -EINVAL;
+		}
+#ifdef DP_HAVE_XDP
+		{
+			int rc = set_rules(&xdp_ports[i], t.rules, t.nb_rules);
+
+			if (rc != 0) {
+				snprintf(err, errlen, "port %u: cannot write the XDP rules: %s",
+					 dp_ports[i].port_id, strerror(-rc));
+				return rc;
+			}
+		}
+#endif
+		printf("port %u (%s): XDP data traffic (no --xdp-steer):", dp_ports[i].port_id,
+		       dp_ports[i].name);
+		for (k = 0; k < t.nb_rules; k++) {
+			dp_xdp_rule_format(&t.rules[k], text, sizeof(text));
+			printf("%s '%s'", k == 0 ? "" : ",", text);
+		}
+		printf("%s\n", t.nb_rules == 0 ? " none, everything to the kernel" : "");
+	}
+	fflush(stdout);
+	return 0;
+}
+
+bool
+dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out)
+{
+	uint64_t v[VFWCL_XDP_NB_COUNTERS];
+	unsigned int k;
+
+	memset(out, 0, sizeof(*out));
+	if (idx >= RTE_MAX_ETHPORTS || !dp_xdp_port_active((uint16_t)idx) ||
+	    dp_xdp_port_counters((uint16_t)idx, v, RTE_DIM(v)) != 0)
+		return false;
+	out->redirected = v[VFWCL_XDP_CNT_REDIRECTED];
+	out->passed = v[VFWCL_XDP_CNT_PASSED];
+	out->no_socket = v[VFWCL_XDP_CNT_NO_SOCKET];
+#ifdef DP_HAVE_XDP
+	out->nb_rules = __atomic_load_n(&xdp_ports[idx].nb_rules, __ATOMIC_ACQUIRE);
+	for (k = 0; k < out->nb_rules; k++) {
+		dp_xdp_rule_format(&xdp_ports[idx].rules[k], out->rules[k].rule,
+				   sizeof(out->rules[k].rule));
+		out->rules[k].packets = v[VFWCL_XDP_CNT_RULE0 + k];
+	}
+#else
+	RTE_SET_USED(k);
+#endif
+	return true;
+}
+
 json_t *
 dp_xdp_port_json(uint16_t idx)
 {
-	uint64_t v[VFWCL_XDP_NB_COUNTERS];
+	struct dp_xdp_stats st;
 	json_t *o, *rules;
 	unsigned int k;
 
-	if (!dp_xdp_port_active(idx) || dp_xdp_port_counters(idx, v, RTE_DIM(v)) != 0)
+	if (!dp_xdp_port_stats(idx, &st))
 		return NULL;
 	o = json_object();
 	rules = json_array();
-	for (k = 0; k < VFWCL_XDP_CNT_RULE0; k++)
-		json_object_set_new(o, counter_names[k], json_integer((json_int_t)v[k]));
-#ifdef DP_HAVE_XDP
-	for (k = 0; k < xdp_ports[idx].nb_rules; k++) {
-		char text[96];
-
-		dp_xdp_rule_format(&xdp_ports[idx].rules[k], text, sizeof(text));
-		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", text, "packets",
-				(json_int_t)v[VFWCL_XDP_CNT_RULE0 + k]));
-	}
-#endif
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_REDIRECTED],
+			    json_integer((json_int_t)st.redirected));
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_PASSED], json_integer((json_int_t)st.passed));
+	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_NO_SOCKET],
+			    json_integer((json_int_t)st.no_socket));
+	for (k = 0; k < st.nb_rules; k++)
+		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", st.rules[k].rule,
+				"packets", (json_int_t)st.rules[k].packets));
 	json_object_set_new(o, "rules", rules);
 	return o;
 }

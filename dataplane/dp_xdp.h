@@ -27,6 +27,8 @@
 
 #include "dp_options.h"
 #include "dp_port.h"
+#include "dp_view.h"
+#include "dp_xdp_traffic.h"
 
 /*
  * For a started port p at index idx of dp_ports: nothing unless its driver is
@@ -37,13 +39,30 @@
 int dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config *cfg,
 		char *err, size_t errlen);
 
+/*
+ * Without --xdp-steer: write into every port that has our program the data
+ * traffic fn describes for it (dp_xdp_traffic.h), and print it. Nothing
+ * when rules were given or fn is NULL (then everything goes to the kernel).
+ * Main lcore, before the workers start. Returns 0, -EINVAL with err when
+ * a port's description has more than VFWCL_XDP_MAX_RULES rules, or
+ * -errno when the map cannot be written.
+ */
+int dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ctx,
+		char *err, size_t errlen);
+
 /* Whether port idx has our program. */
 bool dp_xdp_port_active(uint16_t idx);
 
 /* Sum over CPUs of the program's counters (enum vfwcl_xdp_counter); 0 or -errno. */
 int dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb);
 
-/* The "xdp" section of port idx's stats JSON, or NULL when it has no program of ours. */
+/*
+ * Port idx's counters and rules in force (for /metrics, through dp_view);
+ * false when it has no program of ours or the maps cannot be read.
+ */
+bool dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out);
+
+/* The "xdp" section of port idx's stats JSON (from dp_xdp_port_stats), or NULL. */
 json_t *dp_xdp_port_json(uint16_t idx);
 
 /* Detach (close the link) and forget the port; safe to call on any port. */

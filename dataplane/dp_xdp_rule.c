@@ -110,6 +110,12 @@ parse_word(char **words, int i, int nb, struct vfwcl_xdp_rule *r, char *err, siz
 		r->match |= VFWCL_XDP_MATCH_VLAN;
 		return 2;
 	}
+	if (strcmp(w, "probe") == 0) {
+		if (r->match & VFWCL_XDP_MATCH_PROBE)
+			return rule_error(err, errlen, "probe given twice", NULL);
+		r->match |= VFWCL_XDP_MATCH_PROBE;
+		return 1;
+	}
 	return rule_error(err, errlen, "unknown word", w);
 }
 
@@ -181,6 +187,7 @@ void
 dp_xdp_rule_format(const struct vfwcl_xdp_rule *r, char *buf, size_t len)
 {
 	char proto[16] = "", dst[32] = "", port[16] = "", vlan[16] = "";
+	const char *probe = (r->match & VFWCL_XDP_MATCH_PROBE) ? " probe" : "";
 	char addr[INET_ADDRSTRLEN];
 	const char *name = proto_name(r->proto);
 
@@ -203,7 +210,7 @@ dp_xdp_rule_format(const struct vfwcl_xdp_rule *r, char *buf, size_t len)
 	if (r->match & VFWCL_XDP_MATCH_VLAN)
 		snprintf(vlan, sizeof(vlan), " vlan %u", r->vlan);
 	/* skip the leading blank of the first part */
-	snprintf(buf, len, "%s%s%s%s", proto, dst, port, vlan);
+	snprintf(buf, len, "%s%s%s%s%s", proto, dst, port, vlan, probe);
 	if (buf[0] == ' ')
 		memmove(buf, buf + 1, strlen(buf));
 }

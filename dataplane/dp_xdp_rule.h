@@ -4,11 +4,13 @@
  * (dataplane/xdp/vfwcl_steer.bpf.c). Grammar, words in any order, each once:
  *
  *   all
- *   [udp|tcp|icmp|proto N] [dst ADDR[/LEN]] [port N] [vlan N]
+ *   [udp|tcp|icmp|proto N] [dst ADDR[/LEN]] [port N] [vlan N] [probe]
  *
  * e.g. "udp dst 192.168.20.0/24 port 8080", "dst 192.168.10.100" (the VNF's
  * address: its IPv4 traffic and the ARP for it), "vlan 100". "port" needs
- * udp or tcp. Parsing links no DPDK or libbpf function (dp_util).
+ * udp or tcp. "probe": the UDP, TCP or ICMP echo payload starts with
+ * vpkg's probe header (dp_probe.h; what vsnk counts). Parsing links no
+ * DPDK or libbpf function (dp_util).
  */
 #ifndef DP_XDP_RULE_H
 #define DP_XDP_RULE_H

@@ -2,8 +2,10 @@
 /*
  * GET /metrics: Prometheus text generated from the binding's counter sets
  * (the X-macro descriptor lists, so names and help cannot drift from the
- * JSON), the ports' driver counters, the binary's own families, and the
- * server's: build info, start time, replies by HTTP status.
+ * JSON), the ports' driver counters, the XDP steering program's counters
+ * (the stats JSON's "xdp" sections, read through the same dp_view call),
+ * the binary's own families, and the server's: build info, start time,
+ * replies by HTTP status.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -139,6 +141,60 @@ xstat_families(struct mgmt_prom *p, const struct mgmt_server *s,
 	free(nb);
 }
 
+/* The XDP verdicts: X(name in the family, field of dp_xdp_stats, help). */
+#define XDP_VERDICTS(X) \
+	X(redirected, "Frames our XDP program gave to the AF_XDP socket (data traffic)") \
+	X(passed, "Frames our XDP program passed to the kernel (not data traffic)") \
+	X(no_socket, "Data frames passed to the kernel: no AF_XDP socket on their queue")
+
+/*
+ * Ports with our XDP program: PREFIXxdp_VERDICT_total{port} and
+ * PREFIXxdp_rule_packets_total{port,rule}. No family when no port has one.
+ */
+static void
+xdp_families(struct mgmt_prom *p, const struct mgmt_server *s,
+		const struct mgmt_counter_set *cs)
+{
+	unsigned int n = mgmt_nb_ports(s), i, k, nb_xdp = 0;
+	struct dp_xdp_stats *st = calloc(n + 1, sizeof(*st));
+	bool *has = calloc(n + 1, sizeof(*has));
+	char name[MGMT_NAME_MAX], lbl[32];
+
+	if (st == NULL || has == NULL) {
+		p->buf.oom = true;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		has[i] = s->b.view->xdp_stats(i, &st[i]);
+		nb_xdp += has[i];
+	}
+	if (nb_xdp == 0)
+		goto out;
+#define XDP_VERDICT_FAMILY_(field, help) \
+	snprintf(name, sizeof(name), "%sxdp_" #field "_total", cs->prefix); \
+	mgmt_prom_family(p, name, "counter", help); \
+	for (i = 0; i < n; i++) \
+		if (has[i]) { \
+			port_label(s, i, lbl, sizeof(lbl)); \
+			mgmt_prom_u64(p, name, st[i].field, cs->label, lbl, NULL); \
+		}
+	XDP_VERDICTS(XDP_VERDICT_FAMILY_)
+#undef XDP_VERDICT_FAMILY_
+	snprintf(name, sizeof(name), "%sxdp_rule_packets_total", cs->prefix);
+	mgmt_prom_family(p, name, "counter", "Frames that matched an XDP steering rule");
+	for (i = 0; i < n; i++) {
+		if (!has[i])
+			continue;
+		port_label(s, i, lbl, sizeof(lbl));
+		for (k = 0; k < st[i].nb_rules && k < DP_VIEW_XDP_RULES; k++)
+			mgmt_prom_u64(p, name, st[i].rules[k].packets, cs->label, lbl, "rule",
+				      st[i].rules[k].rule, NULL);
+	}
+out:
+	free(st);
+	free(has);
+}
+
 /* One family per counter, one sample per slot. */
 static int
 counter_families(struct mgmt_prom *p, const struct mgmt_server *s,
@@ -173,6 +229,8 @@ counter_families(struct mgmt_prom *p, const struct mgmt_server *s,
 		driver_families(p, s, cs);
 		if (s->b.view != NULL && s->b.view->xstats != NULL)
 			xstat_families(p, s, cs);
+		if (s->b.view != NULL && s->b.view->xdp_stats != NULL)
+			xdp_families(p, s, cs);
 	}
 	return 0;
 }

@@ -8,7 +8,7 @@ PACKAGES="
 	dpdk dpdk-dev libdpdk-dev
 	libjansson-dev libcmocka-dev libpcap-dev
 	libbpf-dev libcurl4-openssl-dev libmicrohttpd-dev
-	iproute2 ethtool curl openssl
+	iproute2 ethtool curl openssl nftables
 	chromium prometheus wrk
 	clang libfuzzer-14-dev
 	debhelper dpkg-dev fakeroot lintian help2man

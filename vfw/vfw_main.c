@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_ethdev.h>
 
@@ -21,8 +22,10 @@
 #include "dp_stats.h"
 #include "dp_telemetry.h"
 #include "dp_worker.h"
+#include "dp_xdp_traffic.h"
 #include "forward.h"
 #include "neigh.h"
+#include "route.h"
 #include "vfw.h"
 #include "vfw_ctl.h"
 #include "vfw_mgmt.h"
@@ -51,6 +54,33 @@ vfw_tick(void *ctx)
 		atomic_store(&dp_quit, true);
 }
 
+/*
+ * net_af_xdp without --xdp-steer: on port idx, vfw's own IPv4 address (and
+ * the ARP for it) and what it routes out of its other ports (connected
+ * subnets and --route prefixes). The kernel keeps the rest, its own
+ * addresses on the same interface included. IPv6 stays with the kernel: the
+ * program has no IPv6 rules yet.
+ */
+static void
+vfw_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
+{
+	const struct vfw_port *vp = &vfw.ports[idx];
+	uint32_t i;
+
+	RTE_SET_USED(ctx);
+	if (vp->has_ip4)
+		dp_xdp_traffic_add_dst(t, rte_be_to_cpu_32(vp->ip4), 32);
+	for (i = 0; i < vfw_routes.nb[0]; i++) {
+		const struct vfw_route *r = &vfw_routes.r[0][i];
+		uint32_t prefix;
+
+		if (r->port == idx)
+			continue;
+		memcpy(&prefix, r->prefix, sizeof(prefix));
+		dp_xdp_traffic_add_dst(t, rte_be_to_cpu_32(prefix), r->plen);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,6 +96,7 @@ main(int argc, char **argv)
 		.stats_json = ves_ports_stats_json,
 		.tick = vfw_tick,
 		.cleanup = free_all,
+		.xdp_traffic = vfw_xdp_traffic,
 	};
 	struct dp_app *app;
 	char err[DP_ERR_LEN];

@@ -248,6 +248,15 @@ print_streams(const struct vpkg_stream_spec *specs, unsigned int n)
 	fflush(stdout);
 }
 
+/* net_af_xdp without --xdp-steer: what is addressed to the port's local IP, its ARP included. */
+static void
+vpkg_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
+{
+	RTE_SET_USED(ctx);
+	if (vpkg_arp[idx].local_ip != 0)
+		dp_xdp_traffic_add_dst(t, vpkg_arp[idx].local_ip, 32);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -262,6 +271,7 @@ main(int argc, char **argv)
 		.stats_json = ves_ports_stats_json,
 		.tick = vpkg_tick,
 		.cleanup = vpkg_cleanup,
+		.xdp_traffic = vpkg_xdp_traffic,
 	};
 	struct vpkg_stream_spec *specs;
 	struct vpkg_env *env;

@@ -114,6 +114,15 @@ free_stream_tables(void *ctx)
 	}
 }
 
+/* net_af_xdp without --xdp-steer: the frames vsnk counts, those with a probe header. */
+static void
+vsnk_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(idx);
+	dp_xdp_traffic_add_probe(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -129,6 +138,7 @@ main(int argc, char **argv)
 		.stats_json = ves_ports_stats_json,
 		.tick = vsnk_tick,
 		.cleanup = free_stream_tables,
+		.xdp_traffic = vsnk_xdp_traffic,
 	};
 	char err[DP_ERR_LEN];
 	int rc, wrc;

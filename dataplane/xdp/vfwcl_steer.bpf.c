@@ -52,6 +52,7 @@ struct frame_keys {
 	__u8 has_ip;		/* IPv4 (proto and maybe port valid) */
 	__u8 has_arp;		/* ARP (dst = target protocol address) */
 	__u8 has_port;
+	__u8 has_probe;		/* the L4 payload starts with the probe magic */
 };
 
 struct vlan_tag {
@@ -79,6 +80,15 @@ count(__u32 slot)
 		*c += 1;
 }
 
+/* Whether payload (checked against end here) starts with the probe magic. */
+static __always_inline __u8
+is_probe(const __u8 *payload, void *end)
+{
+	if ((void *)(payload + 2) > end)
+		return 0;
+	return ((__u16)payload[0] << 8 | payload[1]) == VFWCL_XDP_PROBE_MAGIC;
+}
+
 static __always_inline void
 parse_l4(void *l4, void *end, struct frame_keys *k)
 {
@@ -88,6 +98,7 @@ parse_l4(void *l4, void *end, struct frame_keys *k)
 		if ((void *)(udp + 1) <= end) {
 			k->dst_port = udp->dest;
 			k->has_port = 1;
+			k->has_probe = is_probe((const __u8 *)(udp + 1), end);
 		}
 	} else if (k->proto == IPPROTO_TCP) {
 		struct tcphdr *tcp = l4;
@@ -95,7 +106,16 @@ parse_l4(void *l4, void *end, struct frame_keys *k)
 		if ((void *)(tcp + 1) <= end) {
 			k->dst_port = tcp->dest;
 			k->has_port = 1;
+			/* data offset 5..15 words: a constant bound for the verifier */
+			if (tcp->doff >= 5)
+				k->has_probe = is_probe((const __u8 *)tcp + (tcp->doff & 0xf) * 4u, end);
 		}
+	} else if (k->proto == IPPROTO_ICMP) {
+		/* echo request/reply: type, code, checksum, id, sequence, then data */
+		const __u8 *icmp = l4;
+
+		if ((void *)(icmp + 8) <= end && (icmp[0] == 8 || icmp[0] == 0))
+			k->has_probe = is_probe(icmp + 8, end);
 	}
 }
 
@@ -164,6 +184,8 @@ rule_matches(const struct vfwcl_xdp_rule *r, const struct frame_keys *k)
 		return 0;
 	if ((r->match & VFWCL_XDP_MATCH_PORT) &&
 	    (!k->has_ip || !k->has_port || k->dst_port != r->dst_port))
+		return 0;
+	if ((r->match & VFWCL_XDP_MATCH_PROBE) && (!k->has_ip || !k->has_probe))
 		return 0;
 	return 1;
 }

@@ -24,6 +24,10 @@
 #define VFWCL_XDP_MATCH_DST	(1u << 2)	/* IPv4 destination prefix (and ARP for it) */
 #define VFWCL_XDP_MATCH_PORT	(1u << 3)	/* UDP/TCP destination port */
 #define VFWCL_XDP_MATCH_VLAN	(1u << 4)	/* 802.1Q VLAN id */
+#define VFWCL_XDP_MATCH_PROBE	(1u << 5)	/* IPv4 UDP/TCP/ICMP payload starts with a probe */
+
+/* The first two bytes of vpkg's probe header (dataplane/dp_probe.h), network order. */
+#define VFWCL_XDP_PROBE_MAGIC 0xd97e
 
 /* One steering rule: a frame matching every field in match is data traffic. */
 struct vfwcl_xdp_rule {

@@ -18,6 +18,7 @@
 
 #include "dp_options.h"
 #include "dp_xdp_rule.h"
+#include "dp_xdp_traffic.h"
 
 static struct vfwcl_xdp_rule
 parse_ok(const char *text)
@@ -79,6 +80,50 @@ test_other_forms(void **state)
 	assert_string_equal(text, "proto 47 dst 0.0.0.0/0");
 	r = parse_ok("icmp");
 	assert_int_equal(r.proto, IPPROTO_ICMP);
+	r = parse_ok("probe udp");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_PROBE | VFWCL_XDP_MATCH_PROTO);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "udp probe");
+}
+
+/* The binaries' default data traffic: prefixes masked, covered ones skipped, overflow flagged. */
+static void
+test_default_traffic(void **state)
+{
+	struct dp_xdp_traffic t;
+	char text[64];
+	unsigned int i;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	dp_xdp_traffic_add_dst(&t, 0xc0a80a64, 32);		/* 192.168.10.100 */
+	dp_xdp_traffic_add_dst(&t, 0xc0a81464, 24);		/* 192.168.20.100/24 */
+	dp_xdp_traffic_add_dst(&t, 0xc0a81407, 32);		/* inside the /24: skipped */
+	dp_xdp_traffic_add_dst(&t, 0xc0a80000, 16);		/* covers both: kept (added after) */
+	dp_xdp_traffic_add_probe(&t);
+	dp_xdp_traffic_add_probe(&t);				/* once */
+	assert_int_equal(t.nb_rules, 4);
+	assert_false(t.overflow);
+	dp_xdp_rule_format(&t.rules[0], text, sizeof(text));
+	assert_string_equal(text, "dst 192.168.10.100/32");
+	dp_xdp_rule_format(&t.rules[1], text, sizeof(text));
+	assert_string_equal(text, "dst 192.168.20.0/24");
+	assert_int_equal(t.rules[1].dst_mask, htonl(0xffffff00));
+	dp_xdp_rule_format(&t.rules[2], text, sizeof(text));
+	assert_string_equal(text, "dst 192.168.0.0/16");
+	dp_xdp_rule_format(&t.rules[3], text, sizeof(text));
+	assert_string_equal(text, "probe");
+	/* a default route: every IPv4 destination */
+	memset(&t, 0, sizeof(t));
+	dp_xdp_traffic_add_dst(&t, 0x0a000001, 0);
+	assert_int_equal(t.rules[0].dst_mask, 0);
+	assert_int_equal(t.rules[0].dst, 0);
+	/* more than the program holds */
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i <= VFWCL_XDP_MAX_RULES; i++)
+		dp_xdp_traffic_add_dst(&t, 0x0a000000 + (i << 8), 24);
+	assert_int_equal(t.nb_rules, VFWCL_XDP_MAX_RULES);
+	assert_true(t.overflow);
 }
 
 static void
@@ -89,7 +134,7 @@ test_bad_rules(void **state)
 		"port 80", "icmp port 80", "dst", "dst 300.1.1.1", "dst 10.0.0.0/33",
 		"dst 10.0.0.0/", "dst /8", "vlan 4096", "vlan x", "udp tcp", "proto 256",
 		"dst 1.2.3.4 dst 1.2.3.5", "vlan 1 vlan 2", "udp port 1 port 2",
-		"dst 1.2.3.4 junk",
+		"dst 1.2.3.4 junk", "probe probe", "probe 1",
 	};
 	struct vfwcl_xdp_rule r, before;
 	char err[DP_ERR_LEN];
@@ -185,6 +230,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_prefix_port),
 		cmocka_unit_test(test_other_forms),
+		cmocka_unit_test(test_default_traffic),
 		cmocka_unit_test(test_bad_rules),
 		cmocka_unit_test(test_option_repeatable),
 		cmocka_unit_test(test_option_bad_rule_named),

@@ -7,9 +7,14 @@
   tcp-connect ADDR PORT SEC   try to connect: print "connected", "refused" or "timeout"
   udp-echo ADDR PORT SEC      echo datagrams back for SEC seconds
   udp-ask ADDR PORT SEC       send datagrams until one answer comes: print "answer" or "timeout"
-  udp-recv ADDR PORT SEC      print the number of datagrams received in SEC seconds
+  udp-recv ADDR PORT SEC [N]  print the number of datagrams received in SEC seconds (or once N came)
   udp-send ADDR PORT N        send N datagrams
   ping ADDR COUNT INTERVAL    ICMP/ICMPv6 echo (raw socket, root): print the replies received
+  tcp-echo-server ADDR PORT   echo the first message of every connection, until killed
+  tcp-echo ADDR PORT N        N connections to a tcp-echo-server: print how many echoed
+  mgmt-probe ADDR PORT STOP   rounds of one ping and one connection to a tcp-echo-server on
+                              ADDR until the file STOP exists: "round N ok|FAIL what" per
+                              round, then "rounds N failed M"
 """
 import os
 import socket
@@ -48,6 +53,64 @@ def ping(addr, count, interval):
     return len(got)
 
 
+def ping_once(addr, timeout):
+    """One IPv4 echo request; whether its reply came within timeout seconds."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    ident, seq = os.getpid() & 0xFFFF, int(time.time()) & 0xFFFF
+    h = struct.pack("!BBHHH", 8, 0, 0, ident, seq) + b"vfw-probe"
+    s.sendto(h[:2] + struct.pack("!H", csum(h)) + h[4:], (addr, 0))
+    end = time.time() + timeout
+    while time.time() < end:
+        s.settimeout(max(0.01, end - time.time()))
+        try:
+            d, src = s.recvfrom(2048)
+        except socket.timeout:
+            break
+        d = d[(d[0] & 0xF) * 4:]
+        if src[0] == addr and d[0] == 0 and struct.unpack("!HH", d[4:8]) == (ident, seq):
+            return True
+    return False
+
+
+def tcp_echo_once(addr, port, n):
+    """Connect, send a message, get it back: whether it came back whole."""
+    try:
+        with socket.create_connection((addr, port), timeout=10) as c:
+            msg = b"probe%d" % n
+            c.sendall(msg)
+            return c.recv(64) == msg
+    except OSError:
+        return False
+
+
+def mgmt_probe(addr, port, stop):
+    rounds = failed = 0
+    while not os.path.exists(stop):
+        rounds += 1
+        bad = [w for w, ok in (("ping", ping_once(addr, 5)),
+                               ("tcp", tcp_echo_once(addr, port, rounds))) if not ok]
+        failed += 1 if bad else 0
+        print("round %d %s" % (rounds, "FAIL " + ",".join(bad) if bad else "ok"), flush=True)
+        time.sleep(0.05)  # a probe, not a load
+    print("rounds %d failed %d" % (rounds, failed), flush=True)
+
+
+def tcp_echo_server(addr, port):
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(16)
+    print("listening", flush=True)
+    while True:
+        c, _ = s.accept()
+        c.settimeout(10)
+        try:
+            c.sendall(c.recv(64))
+        except OSError:
+            pass
+        c.close()
+
+
 def fam(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
@@ -56,6 +119,15 @@ def main(argv):
     cmd, addr, port = argv[1], argv[2], int(argv[3])
     if cmd == "ping":
         print(ping(addr, port, float(argv[4])), flush=True)
+        return 0
+    if cmd == "mgmt-probe":
+        mgmt_probe(addr, port, argv[4])
+        return 0
+    if cmd == "tcp-echo":
+        print(sum(tcp_echo_once(addr, port, i) for i in range(int(argv[4]))), flush=True)
+        return 0
+    if cmd == "tcp-echo-server":
+        tcp_echo_server(addr, port)
         return 0
     if cmd == "tcp-sink":
         s = socket.socket(fam(addr), socket.SOCK_STREAM)
@@ -127,8 +199,10 @@ def main(argv):
         s = socket.socket(fam(addr), socket.SOCK_DGRAM)
         s.bind((addr, port))
         end = time.time() + float(argv[4])
+        want = int(argv[5]) if len(argv) > 5 else None
+        print("bound", file=sys.stderr, flush=True)  # the count alone on stdout
         n = 0
-        while time.time() < end:
+        while time.time() < end and n != want:
             s.settimeout(max(0.01, end - time.time()))
             try:
                 s.recvfrom(2048)
