@@ -57,8 +57,7 @@ def ping_once(addr, timeout):
     """One IPv4 echo request; whether its reply came within timeout seconds."""
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     ident, seq = os.getpid() & 0xFFFF, int(time.time()) & 0xFFFF
-    h = struct.pack("!BBHHH", 8, 0, 0, ident, seq) + b"vfw-probe"
-    s.sendto(h[:2] + struct.pack("!H", csum(h)) + h[4:], (addr, 0))
+    s.sendto(icmp_echo(ident, seq, b"vfw-probe"), (addr, 0))
     end = time.time() + timeout
     while time.time() < end:
         s.settimeout(max(0.01, end - time.time()))
