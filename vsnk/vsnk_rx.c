@@ -158,7 +158,7 @@ handle_pkt_fast(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 		const struct rte_mbuf *m, uint64_t now_ns, struct burst_acc *acc)
 {
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
-	enum dp_rx_ck ip = dp_rx_ip_ck(m->ol_flags), l4 = dp_rx_l4_ck(m->ol_flags);
+	uint64_t ol = m->ol_flags;
 	struct dp_probe probe;
 	bool sw_ip, sw_l4;
 	uint32_t tot;
@@ -169,12 +169,13 @@ handle_pkt_fast(const struct rx_ctx *c, uint16_t slot, uint64_t rx_offloads,
 	tot = dp_pkt_udp4_simple(f, RTE_MIN(m->data_len, m->pkt_len));
 	if (unlikely(tot == 0))
 		return false;
-	if (unlikely(ip == DP_RX_CK_BAD || l4 == DP_RX_CK_BAD))
+	/* the verdicts read where they are used: no enum kept across the checks */
+	if (unlikely(dp_rx_ip_ck(ol) == DP_RX_CK_BAD || dp_rx_l4_ck(ol) == DP_RX_CK_BAD))
 		return false;
 	/* as cksum_ok(): software checks only where the port did not vouch */
 	sw_ip = c->verify_cksum &&
-		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && ip == DP_RX_CK_GOOD);
-	sw_l4 = c->verify_cksum && l4 != DP_RX_CK_GOOD;
+		!((rx_offloads & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM) && dp_rx_ip_ck(ol) == DP_RX_CK_GOOD);
+	sw_l4 = c->verify_cksum && dp_rx_l4_ck(ol) != DP_RX_CK_GOOD;
 	if ((sw_ip || sw_l4) && unlikely(!dp_pkt_udp4_cksum_ok(f, tot, sw_ip, sw_l4)))
 		return false;
 	if (likely(dp_probe_decode(f + DP_PKT_UDP4_PAYLOAD_OFF,
@@ -247,7 +248,7 @@ rx_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16
 	const struct dp_queue_ref *q = &e->w->rxq[qi];
 	const struct dp_port *port = &dp_ports[q->port];
 	struct burst_acc acc = { 0 };
-	uint64_t now_ns;
+	uint64_t now_ns, bytes = 0;
 	uint16_t i;
 
 	if (n == 0)
@@ -258,8 +259,10 @@ rx_on_burst(struct dp_engine_ctx *e, uint16_t qi, struct rte_mbuf **pkts, uint16
 	for (i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		handle_pkt(c, q->port, port->rx_offloads, pkts[i], now_ns, &acc);
 	}
+	e->rx_bytes = bytes;	/* the engine counts them (burst_sums_rx_bytes) */
 	rte_pktmbuf_free_bulk(pkts, n);
 	if (acc.probe != 0)
 		dp_ctr_slot_add(c->ctr, c->stride, q->port, VSNK_CTR_probe_packets, acc.probe);
@@ -287,6 +290,7 @@ rx_housekeeping(struct dp_engine_ctx *e)
 static const struct dp_engine vsnk_rx_engine = {
 	.name = "vsnk-rx",
 	.on_burst = rx_on_burst,
+	.burst_sums_rx_bytes = true,
 	.housekeeping = rx_housekeeping,
 	.drain_rx_rounds = DRAIN_ROUNDS,
 };
