@@ -21,11 +21,10 @@
 #include <rte_tcp.h>
 
 #include "conntrack.h"
+#include "test_malloc_wrap.h"
 #include "test_rnd.h"
 
-void *__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket);
 int __wrap_rte_eal_has_hugepages(void);
-void __wrap_rte_free(void *p);
 
 /* Alternate between the two allocators (EAL memory, anonymous mapping). */
 static int has_hugepages = 1;
@@ -35,27 +34,6 @@ __wrap_rte_eal_has_hugepages(void)
 {
 	has_hugepages = !has_hugepages;
 	return has_hugepages;
-}
-
-void *
-__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket)
-{
-	void *p;
-
-	(void)type;
-	(void)socket;
-	if (align < sizeof(void *))
-		align = sizeof(void *);
-	if (posix_memalign(&p, align, size) != 0)
-		return NULL;
-	memset(p, 0, size);
-	return p;
-}
-
-void
-__wrap_rte_free(void *p)
-{
-	free(p);
 }
 
 #define TPS CT_TICKS_PER_SEC

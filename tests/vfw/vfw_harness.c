@@ -62,8 +62,6 @@ vfw_sess_worker_stop(struct vfw_worker *w)
  * per fuzz input would cost more than the packets).
  */
 int __wrap_rte_eal_has_hugepages(void);
-void *__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket);
-void __wrap_rte_free(void *p);
 
 int
 __wrap_rte_eal_has_hugepages(void)
@@ -71,24 +69,6 @@ __wrap_rte_eal_has_hugepages(void)
 	return 1;
 }
 
-void *
-__wrap_rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket)
-{
-	void *p;
-
-	(void)type;
-	(void)socket;
-	if (posix_memalign(&p, RTE_MAX(align, (unsigned int)sizeof(void *)), size) != 0)
-		return NULL;
-	memset(p, 0, size);
-	return p;
-}
-
-void
-__wrap_rte_free(void *p)
-{
-	free(p);
-}
 
 /* --- ports, routes --- */
 
