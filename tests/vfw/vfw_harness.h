@@ -2,10 +2,10 @@
 /*
  * vfw's worker without EAL or ports, for the fuzz target (tests/fuzz/
  * fuzz_vfw.c) and the unit tests of forward.c and classify.c: the globals
- * vfw_main.c and acl.c define, stubs for the shared neighbour table and the
- * REST session requests, EAL's allocator wrapped onto malloc (link with
- * -Wl,--wrap=rte_eal_has_hugepages,--wrap=rte_zmalloc_socket,--wrap=rte_free
- * where the session table is used), one worker with its counters and a rule
+ * vfw_main.c and acl.c define, in-memory stand-ins for the shared neighbour
+ * table (no EAL ring) and the REST session requests, EAL's allocator on malloc
+ * (tests/lib/test_malloc_wrap.c; link with -Wl,--wrap=rte_eal_has_hugepages,
+ * --wrap=rte_zmalloc_socket,--wrap=rte_free where the session table is used), one worker with its counters and a rule
  * set, and the frames: fake mbufs (tests/fuzz/fuzz_mbuf.h: each segment a
  * malloc of exactly its length, so that AddressSanitizer sees a read past
  * the data) whose end is recorded: freed, or sent out of a port.

@@ -82,15 +82,8 @@ def metrics_match_stats():
 
 def kernel_udp(port):
     """UDP from G's kernel to S's kernel address (not a probe): S's kernel gets all of it."""
-    r = xdpnet.helper_proc(NS_S, "udp-recv", KERN_S, port, 120, KERNEL_UDP)
-    try:
-        r.wait_for(lambda: "bound" in r.output(), 30, "the kernel's UDP socket")
-        xdpnet.helper(NS_G, "udp-send", KERN_S, port, KERNEL_UDP)
-        assert r.wait(150) == 0
-        n = int(r.output().split()[-1])
-        assert n == KERNEL_UDP, "S's kernel got %d of %d UDP datagrams" % (n, KERNEL_UDP)
-    finally:
-        r.kill()
+    n = xdpnet.udp_delivered(NS_S, NS_G, KERN_S, port, KERNEL_UDP)
+    assert n == KERNEL_UDP, "S's kernel got %d of %d UDP datagrams" % (n, KERNEL_UDP)
 
 
 def main():

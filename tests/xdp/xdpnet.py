@@ -43,6 +43,19 @@ def helper_proc(ns, *args):
     return vfwcl.Proc(in_ns(ns, sys.executable, NSHELPER, *map(str, args)))
 
 
+def udp_delivered(ns_recv, ns_send, addr, port, n):
+    """Send n UDP datagrams from ns_send to addr:port, received by a socket in
+    ns_recv; returns how many arrived (the receiver waits up to 120 s)."""
+    recv = helper_proc(ns_recv, "udp-recv", addr, port, 120, n)
+    try:
+        recv.wait_for(lambda: "bound" in recv.output(), 30, "the receiving socket")
+        helper(ns_send, "udp-send", addr, port, n)
+        assert recv.wait(150) == 0
+        return int(recv.output().split()[-1])
+    finally:
+        recv.kill()
+
+
 def require_root_and_program():
     """The path of our XDP object; Skip without root or without an XDP build."""
     if os.geteuid() != 0:
