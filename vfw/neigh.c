@@ -8,10 +8,12 @@
 
 #include <rte_malloc.h>
 #include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring_elem.h>
 
 #include "dp_clock.h"
 #include "dp_ctl.h"
+#include "dp_engine.h"
 #include "neigh.h"
 #include "nexthop.h"
 
@@ -31,6 +33,10 @@ _Static_assert(sizeof(struct learn_msg) % 4 == 0, "ring element size");
 struct vfw_neigh *vfw_neigh_tab;
 static struct rte_ring *learn_ring;	/* MP (workers) / SC (control) */
 static uint64_t neigh_lost;		/* written: control; read: any (atomic) */
+static uint64_t neigh_aged;		/* written: control; read: any (atomic) */
+static uint64_t neigh_evicted;		/* written: control; read: any (atomic) */
+static uint64_t neigh_live;		/* copy of live for other threads (atomic) */
+static unsigned int live;		/* LIVE entries; control only */
 static uint64_t ring_full;		/* written: workers (atomic add); read: control */
 /*
  * The control loop's event for the ring (vfw_neigh_notify), raised by the
@@ -48,7 +54,9 @@ vfw_neigh_init(char *err, size_t errlen)
 			RTE_CACHE_LINE_SIZE);
 	learn_ring = rte_ring_create_elem("vfw_neigh_learn", sizeof(struct learn_msg),
 			LEARN_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
-	if (vfw_neigh_tab == NULL || learn_ring == NULL) {
+	live = 0;
+	neigh_live = neigh_aged = neigh_evicted = neigh_lost = ring_full = 0;
+	if (vfw_neigh_tab == NULL || learn_ring == NULL || dp_rcu() == NULL) {
 		vfw_neigh_fini();
 		snprintf(err, errlen, "cannot allocate the neighbour table");
 		return -ENOMEM;
@@ -97,38 +105,81 @@ vfw_neigh_notify(void)
 	return dp_ctl_event_new(on_learn, NULL, &learn_ev);
 }
 
+/* A tombstone whose grace period has passed: no worker can still read its old key. */
 static bool
-apply(const struct learn_msg *m)
+grace_passed(const struct vfw_neigh *e)
+{
+	return rte_rcu_qsbr_check(dp_rcu(), e->dead_token, false) == 1;
+}
+
+static void
+entry_die(struct vfw_neigh *e)
+{
+	e->dead_token = rte_rcu_qsbr_start(dp_rcu());
+	__atomic_store_n(&e->state, VFW_NEIGH_DEAD, __ATOMIC_RELEASE);
+	live--;
+}
+
+/* The reused or empty slot e gets m's key and MAC, then is published. */
+static void
+fill(struct vfw_neigh *e, const struct learn_msg *m, unsigned int len, uint64_t now)
+{
+	rte_seqcount_write_begin(&e->sc);
+	e->port = m->port;
+	e->family = m->family;
+	memset(e->ip, 0, sizeof(e->ip));
+	memcpy(e->ip, m->ip, len);
+	e->mac = m->mac;
+	rte_seqcount_write_end(&e->sc);
+	e->seen_ns = now;
+	__atomic_store_n(&e->used, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->state, VFW_NEIGH_LIVE, __ATOMIC_RELEASE);
+	live++;
+}
+
+static bool
+apply(const struct learn_msg *m, uint64_t now)
 {
 	uint32_t s = vfw_neigh_slot(m->port, m->family, m->ip), n;
 	unsigned int len = m->family == 1 ? 4 : 16;
+	struct vfw_neigh *slot = NULL, *victim = NULL;
 
 	for (n = 0; n < VFW_NEIGH_PROBE; n++) {
 		struct vfw_neigh *e = &vfw_neigh_tab[(s + n) & (VFW_NEIGH_SLOTS - 1)];
 
-		if (!e->used) {
-			/* new entry: key and MAC first, then publish */
-			e->port = m->port;
-			e->family = m->family;
-			memset(e->ip, 0, sizeof(e->ip));
-			memcpy(e->ip, m->ip, len);
-			rte_seqcount_init(&e->sc);
-			e->mac = m->mac;
-			__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
-			__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
-			vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
-			return true;
+		if (e->state == VFW_NEIGH_EMPTY) {	/* the chain ends: not there */
+			if (slot == NULL)
+				slot = e;
+			break;
 		}
-		if (e->port != m->port || e->family != m->family || memcmp(e->ip, m->ip, len) != 0)
+		if (e->state == VFW_NEIGH_DEAD) {
+			if (slot == NULL && grace_passed(e))
+				slot = e;
 			continue;
+		}
+		if (e->port != m->port || e->family != m->family || memcmp(e->ip, m->ip, len) != 0) {
+			if (!__atomic_load_n(&e->used, __ATOMIC_RELAXED) &&
+			    (victim == NULL || e->seen_ns < victim->seen_ns))
+				victim = e;
+			continue;
+		}
 		if (!rte_is_same_ether_addr(&e->mac, &m->mac)) {
 			rte_seqcount_write_begin(&e->sc);
 			e->mac = m->mac;
 			rte_seqcount_write_end(&e->sc);
 			vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
 		}
-		__atomic_store_n(&e->updated_ns, dp_real_ns(), __ATOMIC_RELAXED);
+		e->seen_ns = now;
 		return true;
+	}
+	if (slot != NULL) {
+		fill(slot, m, len, now);
+		vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
+		return true;
+	}
+	if (victim != NULL) {	/* room for the host's next reply, once the grace period is over */
+		entry_die(victim);
+		__atomic_fetch_add(&neigh_evicted, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_fetch_add(&neigh_lost, 1, __ATOMIC_RELAXED);
 	return false;
@@ -139,15 +190,59 @@ vfw_neigh_process(void)
 {
 	struct learn_msg m[32];
 	unsigned int n, i, done = 0;
+	uint64_t now = dp_mono_ns();
 
 	if (learn_ring == NULL)
 		return 0;
 	do {
 		n = rte_ring_sc_dequeue_burst_elem(learn_ring, m, sizeof(m[0]), RTE_DIM(m), NULL);
 		for (i = 0; i < n; i++)
-			done += apply(&m[i]);
+			done += apply(&m[i], now);
 	} while (n == RTE_DIM(m));
+	__atomic_store_n(&neigh_live, live, __ATOMIC_RELAXED);
 	return done;
+}
+
+unsigned int
+vfw_neigh_age(uint64_t now_ns, uint64_t timeout_ns)
+{
+	unsigned int i, j, died = 0;
+
+	if (vfw_neigh_tab == NULL)
+		return 0;
+	for (i = 0; i < VFW_NEIGH_SLOTS; i++) {
+		struct vfw_neigh *e = &vfw_neigh_tab[i];
+
+		if (e->state != VFW_NEIGH_LIVE)
+			continue;
+		if (__atomic_load_n(&e->used, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&e->used, 0, __ATOMIC_RELAXED);
+			e->seen_ns = now_ns;
+		} else if (now_ns > e->seen_ns && now_ns - e->seen_ns > timeout_ns) {
+			entry_die(e);
+			died++;
+		}
+	}
+	/*
+	 * A tombstone right before an empty slot ends no chain that reaches
+	 * further (a learn takes the first free slot of its window, so no
+	 * entry lies beyond an empty one): once its grace period has passed it
+	 * may be empty again, and so may the tombstones before it.
+	 */
+	for (i = 0; i < VFW_NEIGH_SLOTS; i++) {
+		if (vfw_neigh_tab[(i + 1) & (VFW_NEIGH_SLOTS - 1)].state != VFW_NEIGH_EMPTY)
+			continue;
+		for (j = i; ; j = (j - 1) & (VFW_NEIGH_SLOTS - 1)) {
+			struct vfw_neigh *e = &vfw_neigh_tab[j];
+
+			if (e->state != VFW_NEIGH_DEAD || !grace_passed(e))
+				break;
+			__atomic_store_n(&e->state, VFW_NEIGH_EMPTY, __ATOMIC_RELEASE);
+		}
+	}
+	__atomic_fetch_add(&neigh_aged, died, __ATOMIC_RELAXED);
+	__atomic_store_n(&neigh_live, live, __ATOMIC_RELAXED);
+	return died;
 }
 
 unsigned int
@@ -161,19 +256,26 @@ vfw_neigh_snapshot(struct vfw_neigh_entry *out, unsigned int max)
 		const struct vfw_neigh *e = &vfw_neigh_tab[i];
 		uint32_t sn;
 
-		if (!__atomic_load_n(&e->used, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != VFW_NEIGH_LIVE)
 			continue;
-		out[n].port = e->port;
-		out[n].family = e->family;
-		memcpy(out[n].ip, e->ip, sizeof(out[n].ip));
-		do {
+		do {	/* the key too: a reuse rewrites it under the counter */
 			sn = rte_seqcount_read_begin(&e->sc);
+			out[n].port = e->port;
+			out[n].family = e->family;
+			memcpy(out[n].ip, e->ip, sizeof(out[n].ip));
 			out[n].mac = e->mac;
 		} while (rte_seqcount_read_retry(&e->sc, sn));
-		out[n].updated_ns = __atomic_load_n(&e->updated_ns, __ATOMIC_RELAXED);
 		n++;
 	}
 	return n;
+}
+
+void
+vfw_neigh_get_counts(struct vfw_neigh_counts *c)
+{
+	c->live = __atomic_load_n(&neigh_live, __ATOMIC_RELAXED);
+	c->aged = __atomic_load_n(&neigh_aged, __ATOMIC_RELAXED);
+	c->evicted = __atomic_load_n(&neigh_evicted, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -8,9 +8,25 @@
  * multi-producer ring (vfw_neigh_learn, lock-free, never blocks) and wake
  * the process's control loop when the ring becomes pending; the loop drains
  * it (vfw_neigh_process) and is the only writer of the table. Workers read
- * entries lock-free: the key of an entry never changes once published (slots are never freed), and the MAC
- * is read under a sequence counter (rte_seqcount), retried if a write
- * raced. Until the control loop has applied it, the worker that learned
+ * entries lock-free: the MAC under a sequence counter (rte_seqcount),
+ * retried if a write raced; the key without it, because a slot's key only
+ * changes when the slot is reused, and a slot is reused only after an RCU
+ * grace period (the process's QSBR, dp_rcu()) from the moment it died.
+ *
+ * Ageing (vfw_neigh_age, from the control loop every second): an entry
+ * that was neither learned again nor found by a worker for --neigh-timeout
+ * dies. A worker that finds an entry marks it used (one relaxed store, only
+ * when the mark is clear, so its cache line is written at most once per
+ * ageing pass). A dead slot stays a tombstone that lookups step over
+ * (linear probing: the chain behind it must stay reachable) until the grace
+ * period has passed; then a learn may reuse it, and a run of tombstones
+ * followed by an empty slot becomes empty again. A learn that finds its
+ * whole probe window taken evicts the window's oldest entry not used since
+ * the last pass (the learn itself is lost: the host's next ARP reply or
+ * our next request brings it back once the slot is free), so a flood of
+ * ARP from many addresses cannot keep the neighbours in use out.
+ *
+ * Until the control loop has applied it, the worker that learned
  * an address also keeps it in a small cache of its own (arp_nd.c,
  * vfw_worker_neigh_lookup), so that a reply is usable at once even when the
  * control loop is slow to be scheduled. A worker that finds no entry
@@ -30,15 +46,30 @@
 
 #define VFW_NEIGH_SLOTS 4096	/* power of two */
 #define VFW_NEIGH_PROBE 32
+#define VFW_NEIGH_TIMEOUT_SEC 300	/* --neigh-timeout default */
+#define VFW_NEIGH_TIMEOUT_MAX_SEC 86400
+
+enum vfw_neigh_state {
+	VFW_NEIGH_EMPTY = 0,	/* never used: ends a probe chain */
+	VFW_NEIGH_LIVE,		/* an entry */
+	VFW_NEIGH_DEAD,		/* a tombstone: lookups step over it */
+};
 
 struct vfw_neigh {
-	rte_seqcount_t sc;	/* written: control; read: workers */
-	uint8_t used;		/* 0 -> 1 once (release), never cleared */
-	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6; immutable once used */
-	uint16_t port;		/* dp_ports[] index; immutable once used */
-	uint8_t ip[16];		/* immutable once used */
+	/*
+	 * Written: control; read: workers (mac) and report threads (key and
+	 * mac, vfw_neigh_snapshot). A reuse writes the key under it too.
+	 */
+	rte_seqcount_t sc;
+	uint8_t state;		/* enum vfw_neigh_state; written: control (release); read: all */
+	uint8_t used;		/* set: workers (when clear); cleared: control (ageing) */
+	uint8_t family;		/* DP_FAM_V4 / DP_FAM_V6 } the key: written by control on */
+	uint16_t port;		/* dp_ports[] index     } a reuse only (after the grace */
+	uint8_t ip[16];		/*                       } period), under sc */
 	struct rte_ether_addr mac;	/* under sc */
-	uint64_t updated_ns;	/* written: control; read: control (reports) */
+	/* control loop only */
+	uint64_t seen_ns;	/* monotonic: learned, or found used by an ageing pass */
+	uint64_t dead_token;	/* RCU token taken when it died (state DEAD) */
 } __rte_cache_aligned;
 
 /* Written: the control loop (vfw_neigh_process); read: workers. */
@@ -68,14 +99,19 @@ vfw_neigh_lookup(uint16_t port, uint8_t family, const uint8_t *ip, struct rte_et
 	unsigned int len = family == 1 ? 4 : 16;
 
 	for (n = 0; n < VFW_NEIGH_PROBE; n++) {
-		const struct vfw_neigh *e = &vfw_neigh_tab[(s + n) & (VFW_NEIGH_SLOTS - 1)];
+		struct vfw_neigh *e = &vfw_neigh_tab[(s + n) & (VFW_NEIGH_SLOTS - 1)];
 		uint32_t sn;
 		int tries;
 
-		if (!__atomic_load_n(&e->used, __ATOMIC_ACQUIRE))
+		uint8_t st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
+
+		if (st == VFW_NEIGH_EMPTY)
 			return false;
-		if (e->port != port || e->family != family || memcmp(e->ip, ip, len) != 0)
+		if (st != VFW_NEIGH_LIVE || e->port != port || e->family != family ||
+		    memcmp(e->ip, ip, len) != 0)
 			continue;
+		if (!__atomic_load_n(&e->used, __ATOMIC_RELAXED))
+			__atomic_store_n(&e->used, 1, __ATOMIC_RELAXED);
 		for (tries = 0; tries < 8; tries++) {
 			sn = rte_seqcount_read_begin(&e->sc);
 			*mac = e->mac;
@@ -100,17 +136,31 @@ int vfw_neigh_notify(void);
 /* Control side: apply what the workers learned. Returns the entries written. */
 unsigned int vfw_neigh_process(void);
 
-/* Control side: copy of the used entries (for reports); returns the count. */
+/*
+ * Control side: one ageing pass at now_ns (dp_mono_ns()): entries unused
+ * and not learned for more than timeout_ns die; tombstones whose grace
+ * period has passed are made reusable. Returns the entries that died.
+ */
+unsigned int vfw_neigh_age(uint64_t now_ns, uint64_t timeout_ns);
+
+/* Any thread: copy of the live entries (for reports); returns the count. */
 struct vfw_neigh_entry {
 	uint16_t port;
 	uint8_t family;
 	uint8_t ip[16];
 	struct rte_ether_addr mac;
-	uint64_t updated_ns;
 };
 unsigned int vfw_neigh_snapshot(struct vfw_neigh_entry *out, unsigned int max);
 
-/* Learn requests lost because the ring or the table was full. Control side. */
+/* Learn requests lost because the ring or the table was full. Any thread. */
 uint64_t vfw_neigh_lost(void);
+
+/* Any thread: the table's counters. */
+struct vfw_neigh_counts {
+	uint64_t live;		/* entries now */
+	uint64_t aged;		/* died of --neigh-timeout */
+	uint64_t evicted;	/* died to make room for a learn */
+};
+void vfw_neigh_get_counts(struct vfw_neigh_counts *c);
 
 #endif /* VFW_NEIGH_H */

@@ -2,7 +2,8 @@
 /*
  * vfw's control work, on the process's control loop (dp_ctl.h): apply what
  * the workers learned about neighbours (when a worker wakes the loop, so a
- * next hop is usable right after its ARP reply) and reload the rule file on
+ * next hop is usable right after its ARP reply), age the neighbour table
+ * once a second (neigh.h) and reload the rule file on
  * SIGHUP (the handler installed first thing in main only remembers the
  * request; vfw_ctl_start's also wakes the loop). It runs on the main
  * thread: it may block, allocate and print; it never touches packets.
@@ -16,6 +17,7 @@
 #include <rte_common.h>
 
 #include "acl.h"
+#include "dp_clock.h"
 #include "dp_ctl.h"
 #include "dp_escape.h"
 #include "dp_main.h"
@@ -79,6 +81,14 @@ set_sighup(void (*handler)(int))
 	return sigaction(SIGHUP, &sa, NULL);
 }
 
+/* Once a second: neighbours nobody uses and nobody refreshed are forgotten. */
+static void
+on_neigh_age(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	vfw_neigh_age(dp_mono_ns(), (uint64_t)vfw.opt.neigh_timeout_sec * 1000000000ull);
+}
+
 int
 vfw_ctl_start(void)
 {
@@ -87,6 +97,8 @@ vfw_ctl_start(void)
 	rc = dp_ctl_event_new(on_reload, NULL, &reload_ev);
 	if (rc == 0)
 		rc = vfw_neigh_notify();
+	if (rc == 0)
+		rc = dp_ctl_every(1000000000ull, on_neigh_age, NULL);
 	if (rc != 0)
 		return rc;
 	/* from now on SIGHUP also wakes the loop (main's early handler only remembered it) */

@@ -12,6 +12,7 @@
 #include <rte_common.h>
 
 #include "dp_net.h"
+#include "neigh.h"
 #include "vfw_options.h"
 
 static int
@@ -205,6 +206,18 @@ set_max_packets(void *ctx, const char *name, const char *value, char *err, size_
 	return 0;
 }
 
+static int
+set_neigh_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct vfw_options *o = ctx;
+	uint64_t v;
+
+	if (dp_parse_u64(value, 1, VFW_NEIGH_TIMEOUT_MAX_SEC, &v) != 0)
+		return dp_opt_error(err, errlen, name, value, "seconds, 1..%u", VFW_NEIGH_TIMEOUT_MAX_SEC);
+	o->neigh_timeout_sec = (uint32_t)v;
+	return 0;
+}
+
 static const struct dp_option vfw_options[] = {
 	{ "rules", "FILE", "rule file, a regular file of at most 16 MiB (default: the built-in "
 	  "policy, vfw/rules/example.rules)", set_rules },
@@ -215,6 +228,8 @@ static const struct dp_option vfw_options[] = {
 	{ "route", "PREFIX/LEN,GW", "static route via GW (in a connected subnet), repeatable", set_route },
 	{ "max-sessions", "N", "session table size per worker (default 1048576)", set_max_sessions },
 	{ "timeout", "STATE=SEC", "idle timeout of a session state (seconds, 10 ms steps), repeatable", set_timeout },
+	{ "neigh-timeout", "SEC", "a learned neighbour (ARP/ND) that no packet used and no reply "
+	  "refreshed for SEC seconds is forgotten (default 300)", set_neigh_timeout },
 	{ "no-verify-cksum", NULL, "do not verify TCP/UDP/ICMP checksums in software",
 	  DP_OPT_BOOL(struct vfw_options, verify_cksum, false) },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },
@@ -325,6 +340,7 @@ vfw_options_app(struct vfw_options *o)
 	memset(o, 0, sizeof(*o));
 	o->max_sessions = CT_DEFAULT_MAX_SESSIONS;
 	o->verify_cksum = true;
+	o->neigh_timeout_sec = VFW_NEIGH_TIMEOUT_SEC;
 	o->unprotected_port = -1;
 	o->protected_port = -1;
 	for (s = 0; s < CT_STATE_MAX; s++)

@@ -45,6 +45,7 @@ struct vfw_options {
 	uint32_t max_sessions;		/* per worker */
 	uint32_t timeout_ms[CT_STATE_MAX];	/* idle timeout per state, milliseconds */
 	uint64_t max_packets;		/* stop after this many rx packets; 0 = no limit */
+	uint32_t neigh_timeout_sec;	/* a neighbour unused and not learned that long dies */
 	bool verify_cksum;
 	int unprotected_port;		/* port id; -1 = the first port */
 	int protected_port;		/* port id; -1 = the second port */

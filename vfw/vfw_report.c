@@ -251,6 +251,17 @@ neighbours_json(void)
 	return arr;
 }
 
+static json_t *
+neigh_counts_json(void)
+{
+	struct vfw_neigh_counts c;
+
+	vfw_neigh_get_counts(&c);
+	return json_pack("{s:I, s:I, s:I, s:I}", "entries", (json_int_t)c.live,
+			"slots", (json_int_t)VFW_NEIGH_SLOTS, "aged", (json_int_t)c.aged,
+			"evicted", (json_int_t)c.evicted);
+}
+
 json_t *
 vfw_stats_json(void *ctx)
 {
@@ -265,6 +276,7 @@ vfw_stats_json(void *ctx)
 	json_object_set_new(root, "sessions", sessions_json());
 	json_object_set_new(root, "neighbours", neighbours_json());
 	json_object_set_new(root, "neighbour_learn_lost", json_integer((json_int_t)vfw_neigh_lost()));
+	json_object_set_new(root, "neighbour_table", neigh_counts_json());
 	return root;
 }
 

@@ -209,6 +209,8 @@ def test_unresolved_next_hop():
     js = t.run_scenario(sc, ["--eth-peer", "0," + t.PEER[0]], "unresolved")
     neigh = {(n["port"], n["ip"]): n["mac"] for n in js["neighbours"]}
     assert neigh.get((1, S)) == "02:00:00:00:02:50", js["neighbours"]
+    nt = js["neighbour_table"]
+    assert nt["entries"] == len(js["neighbours"]) and nt["evicted"] == 0, nt
     print("next hop: ARP request sent once, reply learned")
 
 
@@ -287,6 +289,8 @@ def test_bad_options():
         (["--route", "10.0.0.0/8,172.16.0.1"], "gateway is in no connected subnet"),
         (["--timeout", "tcp_bogus=5"], "unknown state 'tcp_bogus'"),
         (["--max-sessions", "10"], "--max-sessions"),
+        (["--neigh-timeout", "0"], "--neigh-timeout"),
+        (["--neigh-timeout", "86401"], "seconds, 1..86400"),
         (["--protected-port", "0"], "also the unprotected port"),
         (["--port-ip", "1,192.168.10.7/24"], "overlapping IPv4 subnets"),
     ]
