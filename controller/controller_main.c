@@ -30,6 +30,7 @@
 #include "action_netconf.h"
 #include "dp_options.h"
 #include "dp_secret.h"
+#include "dp_time.h"
 #include "mgmt.h"
 #include "onap_request.h"
 #include "policy.h"
@@ -332,15 +333,6 @@ log_line(json_t *line)
 	json_decref(line);
 }
 
-static json_int_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 log_decision(const struct tca_reading *r, const char *action, const char *result)
 {
@@ -348,7 +340,7 @@ log_decision(const struct tca_reading *r, const char *action, const char *result
 			   r->verdict == TCA_HIGH ? ctl.policy.high : -1;
 
 	log_line(json_pack("{s:I,s:I,s:s,s:s,s:f,s:b,s:s,s:o,s:s,s:s}",
-			"time_ms", now_ms(),
+			"time_ms", (json_int_t)dp_real_ms(),
 			"sequence", (json_int_t)r->sequence,
 			"source", r->source,
 			"vnic", r->vnic,
@@ -364,7 +356,7 @@ log_decision(const struct tca_reading *r, const char *action, const char *result
 static void
 log_rejected(const char *path, const char *reason)
 {
-	log_line(json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "time_ms", now_ms(), "verdict", "rejected",
+	log_line(json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "time_ms", (json_int_t)dp_real_ms(), "verdict", "rejected",
 			"path", path, "reason", reason, "action", "none", "result", "HTTP 400"));
 }
 
@@ -372,7 +364,7 @@ log_rejected(const char *path, const char *reason)
 static void
 log_replayed(const struct tca_reading *first, unsigned int count)
 {
-	log_line(json_pack("{s:I,s:s,s:s,s:I,s:f,s:i,s:s,s:s}", "time_ms", now_ms(),
+	log_line(json_pack("{s:I,s:s,s:s,s:I,s:f,s:i,s:s,s:s}", "time_ms", (json_int_t)dp_real_ms(),
 			"verdict", "replayed", "source", first->source,
 			"sequence", (json_int_t)first->sequence, "value", first->value,
 			"count", (int)count, "action", "none",
@@ -675,7 +667,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	pthread_t action_tid;
 	char err[DP_ERR_LEN], target_name[PATH_MAX + 512];
-	struct timespec t0, now;
+	uint64_t t0;
 	unsigned int i;
 	int rc;
 
@@ -771,20 +763,18 @@ main(int argc, char **argv)
 			cfg.mgmt, ctl.policy.streams, action_target_name(target_name, sizeof(target_name)));
 	}
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = dp_mono_ns();
 	while (!atomic_load(&quit)) {
 		usleep(50000);
 		if (atomic_load(&hold_requested) && !ctl.held) {
 			pthread_mutex_lock(&ctl.lock);
 			ctl.held = true;
-			log_line(json_pack("{s:I,s:s,s:s,s:s,s:s}", "time_ms", now_ms(),
+			log_line(json_pack("{s:I,s:s,s:s,s:s,s:s}", "time_ms", (json_int_t)dp_real_ms(),
 					   "verdict", "held", "reason", "SIGUSR1",
 					   "action", "none", "result", "no more actions"));
 			pthread_mutex_unlock(&ctl.lock);
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (ctl.opt.duration > 0 &&
-		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= ctl.opt.duration)
+		if (ctl.opt.duration > 0 && (double)(dp_mono_ns() - t0) / 1e9 >= ctl.opt.duration)
 			break;
 	}
 	mgmt_stop(srv);

@@ -18,27 +18,6 @@ static struct dp_clock_disc disc;
 static pthread_mutex_t disc_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t next_update_mono;
 
-static uint64_t
-clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t
-dp_mono_ns(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
-}
-
-uint64_t
-dp_real_ns(void)
-{
-	return clock_ns(CLOCK_REALTIME);
-}
-
 /*
  * Read clock id between two TSC readings; of several tries keep the one
  * with the shortest bracket (least disturbed by an interrupt or a
@@ -53,7 +32,7 @@ sample_point(clockid_t id)
 
 	for (i = 0; i < BRACKET_TRIES; i++) {
 		uint64_t t0 = rte_rdtsc_precise();
-		uint64_t ns = clock_ns(id);
+		uint64_t ns = dp_time_ns(id);
 		uint64_t t1 = rte_rdtsc_precise();
 
 		if (t1 - t0 < best_width) {

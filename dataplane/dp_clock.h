@@ -23,6 +23,7 @@
 #include <rte_cycles.h>
 
 #include "dp_clock_disc.h"
+#include "dp_time.h"	/* dp_mono_ns, dp_real_ns */
 
 #define DP_CLOCK_PERIOD_NS 1000000000ull	/* re-anchor once a second */
 
@@ -111,9 +112,5 @@ dp_clock_ns(void)
 {
 	return dp_clock_ns_at(rte_rdtsc());
 }
-
-/* CLOCK_MONOTONIC and CLOCK_REALTIME in ns (control threads). */
-uint64_t dp_mono_ns(void);
-uint64_t dp_real_ns(void);
 
 #endif /* DP_CLOCK_H */

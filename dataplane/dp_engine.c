@@ -4,11 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dp_clock.h"
 #include "dp_engine.h"
 
 struct dp_engine_lc dp_engine_lc[RTE_MAX_LCORE];
+int dp_engine_lc_ack_fd = -1;
+
+void
+dp_engine_lc_ack(struct dp_engine_ctx *e, uint32_t want)
+{
+	uint64_t one = 1;
+
+	e->lc_seen = want;
+	__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+	/* EAGAIN (the counter is full) still leaves the waiter woken */
+	if (dp_engine_lc_ack_fd >= 0 && write(dp_engine_lc_ack_fd, &one, sizeof(one)) < 0)
+		return;
+}
 
 /* written: main thread at start-up and exit; read: everyone */
 static struct rte_rcu_qsbr *process_rcu;
@@ -124,12 +138,9 @@ void
 dp_engine_online(struct dp_engine_ctx *e)
 {
 	struct dp_engine_lc *lc = &dp_engine_lc[e->rcu_id];
-	struct timespec ts;
-
 	rte_rcu_qsbr_thread_register(e->rcu, e->rcu_id);
 	rte_rcu_qsbr_thread_online(e->rcu, e->rcu_id);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	lc->started_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	lc->started_ms = dp_real_ms();
 	/* the first loop acts on whatever want is (lc_seen starts at 0) */
 	__atomic_store_n(&lc->started, 1, __ATOMIC_RELEASE);
 }

@@ -83,6 +83,16 @@ struct dp_engine_lc {
 extern struct dp_engine_lc dp_engine_lc[RTE_MAX_LCORE];
 
 /*
+ * An eventfd a worker writes after each ack, so the lifecycle's waiter
+ * sleeps until then instead of polling; -1 = none. Written: main before
+ * the workers start (dp_lifecycle_init); read: workers.
+ */
+extern int dp_engine_lc_ack_fd;
+
+/* Worker: ack want (once per lifecycle change, never per packet). */
+void dp_engine_lc_ack(struct dp_engine_ctx *e, uint32_t want);
+
+/*
  * What a binary does; a static const object per binary. Every callback but
  * one of on_burst / on_due may be NULL.
  */
@@ -313,8 +323,7 @@ dp_engine_paused(const struct dp_engine *eng, struct dp_engine_ctx *e, uint32_t 
 		eng->pause(e);
 	rte_rcu_qsbr_thread_offline(e->rcu, e->rcu_id);
 	while ((want & DP_ENGINE_LC_PAUSED) != 0) {
-		e->lc_seen = want;
-		__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+		dp_engine_lc_ack(e, want);
 		do {
 			if (dp_should_quit())
 				goto out;
@@ -329,10 +338,8 @@ out:
 	if (eng->resume != NULL)
 		eng->resume(e, e->now - t0);
 	dp_idle_busy(&e->idle);
-	if (!dp_should_quit()) {
-		e->lc_seen = want;
-		__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
-	}
+	if (!dp_should_quit())
+		dp_engine_lc_ack(e, want);
 }
 
 /*
@@ -351,8 +358,7 @@ dp_engine_pause_point(const struct dp_engine *eng, struct dp_engine_ctx *e)
 		dp_engine_paused(eng, e, want);
 		return;
 	}
-	e->lc_seen = want;
-	__atomic_store_n(&dp_engine_lc[e->rcu_id].ack, want, __ATOMIC_RELEASE);
+	dp_engine_lc_ack(e, want);
 }
 
 /*

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The lifecycle state machine, its REST routes and signals (dp_lifecycle.h). */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include "dp_lifecycle.h"
 #include "dp_log.h"
 #include "dp_mgmt.h"
+#include "dp_time.h"
 #include "dp_view.h"
 #include "dp_worker.h"
 
@@ -39,15 +42,6 @@ static uint64_t stop_ms;		/* first seen stopping */
 static int sig_pipe[2] = { -1, -1 };
 static pthread_t sig_thread;
 static bool sig_thread_started;
-
-static uint64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static bool
 all_workers_started(void)
@@ -107,15 +101,17 @@ dp_lifecycle_state(void)
 static int
 post_and_wait(bool pause)
 {
+	uint64_t deadline = dp_mono_ns() + LC_ACK_WAIT_MS * 1000000ull, now, drained;
+	struct pollfd pfd = { .fd = dp_engine_lc_ack_fd, .events = POLLIN };
 	uint32_t want;
-	unsigned int i, waited;
+	unsigned int i;
 	bool all;
 
 	seq++;
 	want = (seq << 1) | (pause ? DP_ENGINE_LC_PAUSED : 0);
 	for (i = 0; i < dp_nb_workers; i++)
 		__atomic_store_n(&dp_engine_lc[i].want, want, __ATOMIC_RELEASE);
-	for (waited = 0; waited < LC_ACK_WAIT_MS; waited++) {
+	for (;;) {
 		if (dp_should_quit())
 			return -ESHUTDOWN;
 		all = true;
@@ -125,15 +121,20 @@ post_and_wait(bool pause)
 				all = false;
 		if (all)
 			return 0;
-		rte_delay_us_sleep(1000);
+		now = dp_mono_ns();
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		/* until a worker acks; at most 100 ms, to see a quit that wakes no one */
+		if (poll(&pfd, 1, (int)RTE_MIN((deadline - now) / 1000000 + 1, 100ull)) > 0 &&
+		    read(pfd.fd, &drained, sizeof(drained)) < 0)
+			continue;	/* EAGAIN: another reader took it; look again */
 	}
-	return -ETIMEDOUT;
 }
 
 static void
 record_change(const char *source, const char *what)
 {
-	change_ms = wall_ms();
+	change_ms = dp_real_ms();
 	snprintf(change_why, sizeof(change_why), "%s: %s", source, what);
 }
 
@@ -257,7 +258,7 @@ status_json(void)
 
 	if (s == LC_STOPPING) {
 		if (stop_ms == 0)
-			stop_ms = wall_ms();
+			stop_ms = dp_real_ms();
 		since = stop_ms;
 		why = "stop requested (signal, --duration or a failure)";
 	} else if (change_ms != 0) {
@@ -395,9 +396,10 @@ dp_lifecycle_init(const struct dp_lifecycle_hooks *h)
 	int rc;
 
 	hooks = *h;
-	init_ms = wall_ms();
+	init_ms = dp_real_ms();
 	dp_mgmt_set_run_state(dp_lifecycle_state);	/* the VES heartbeat's state */
-	if (pipe(sig_pipe) != 0)
+	dp_engine_lc_ack_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dp_engine_lc_ack_fd < 0 || pipe(sig_pipe) != 0)
 		return -errno;
 	rc = pthread_create(&sig_thread, NULL, signal_main, NULL);
 	if (rc != 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dp_time.h"
 #include "mgmt_internal.h"
 
 static int
@@ -57,13 +58,11 @@ get_health(void *ctx, const struct mgmt_request *req, struct mgmt_reply *rep)
 	struct mgmt_server *s = ctx;
 	bool stopping = mgmt_stopping(s);
 	const char *platform = mgmt_platform_version(s);
-	struct timespec ts;
 	json_t *root;
 	uint64_t now;
 
 	(void)req;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	now = dp_mono_ns();
 	root = json_pack("{s:s,s:s,s:s,s:i,s:f,s:i,s:o}",
 			"status", stopping ? "stopping" : "ok",
 			"program", s->b.program,

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "dp_time.h"
 #include "mgmt_guard.h"
 
 #define NS_PER_S 1000000000ull
@@ -21,15 +22,6 @@ struct mgmt_conn_track {
 	bool cut;			/* shut down at its deadline */
 	bool control_escape;		/* the request's URL decoded to a control byte */
 };
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 void
 mgmt_guard_init(struct mgmt_guard *g, uint32_t request_timeout_s, const char *prog)
@@ -85,7 +77,7 @@ watchdog_main(void *arg)
 	pthread_setname_np(pthread_self(), "mgmt-deadline");
 	pthread_mutex_lock(&g->lock);
 	while (!g->stopping) {
-		uint64_t now = mono_ns();
+		uint64_t now = dp_mono_ns();
 		uint64_t next = cut_late_connections(g, now);
 		uint64_t until = now + WATCHDOG_MAX_SLEEP_NS;
 		struct timespec ts;
@@ -133,7 +125,7 @@ mgmt_guard_conn_open(struct mgmt_guard *g, int fd)
 		return NULL;
 	t->fd = fd;
 	pthread_mutex_lock(&g->lock);
-	t->deadline_ns = mono_ns() + g->request_timeout_ns;
+	t->deadline_ns = dp_mono_ns() + g->request_timeout_ns;
 	t->next = g->conns;
 	if (g->conns != NULL)
 		g->conns->prev = t;
@@ -177,7 +169,7 @@ mgmt_guard_request_answered(struct mgmt_guard *g, struct mgmt_conn_track *t)
 void
 mgmt_guard_request_ended(struct mgmt_guard *g, struct mgmt_conn_track *t)
 {
-	set_deadline(g, t, mono_ns() + g->request_timeout_ns);
+	set_deadline(g, t, dp_mono_ns() + g->request_timeout_ns);
 }
 
 void
@@ -254,7 +246,7 @@ mgmt_guard_auth_wait(struct mgmt_guard *g, const struct sockaddr *addr)
 	if (!addr_key(addr, key))
 		return 0;
 	pthread_mutex_lock(&g->lock);
-	s = auth_slot(g, key, mono_ns());
+	s = auth_slot(g, key, dp_mono_ns());
 	wait = s->tokens >= 1.0 ? 0 : 1;
 	if (wait != 0)
 		s->suppressed++;	/* a refused try is a failure not logged */
@@ -278,7 +270,7 @@ mgmt_guard_auth_failed(struct mgmt_guard *g, const struct sockaddr *addr)
 {
 	struct mgmt_auth_slot *s;
 	char who[INET6_ADDRSTRLEN] = "?";
-	uint64_t now = mono_ns(), suppressed = 0;
+	uint64_t now = dp_mono_ns(), suppressed = 0;
 	uint8_t key[16];
 	bool log = true;
 

@@ -33,6 +33,7 @@
 
 #include "dp_log.h"
 #include "dp_secret.h"
+#include "dp_time.h"
 #include "mgmt_internal.h"
 
 #define MGMT_LISTEN_BACKLOG 128
@@ -54,15 +55,6 @@ struct mgmt_conn {
 	struct mgmt_reply early;
 	char scratch[MGMT_PATH_MAX];
 };
-
-static uint64_t
-clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * libmicrohttpd's own messages (a client that closed early, a bad request
@@ -728,8 +720,8 @@ mgmt_server_new(struct mgmt_server **out, const struct mgmt_options *o,
 	s->opt = *o;
 	explicit_bzero(s->opt.password, sizeof(s->opt.password));
 	s->listen_fd = -1;
-	s->start_unix_ns = clock_ns(CLOCK_REALTIME);
-	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	s->start_unix_ns = dp_real_ns();
+	s->start_mono_ns = dp_mono_ns();
 	snprintf(s->www_authenticate, sizeof(s->www_authenticate),
 			"Basic realm=\"%s\", charset=\"UTF-8\"", b->program);
 	mgmt_guard_init(&s->guard, o->request_timeout_s, s->b.program);
