@@ -29,7 +29,9 @@ static atomic_uint_fast64_t refused;
  * request of a message tells the framing: 6 bytes ("]]>]]>", 1.0, read as
  * it comes) or 2 ("\n#", 1.1: chunk headers parsed here, so that a chunk
  * announced longer than what is left is refused before libnetconf2
- * allocates it).
+ * allocates it). The bound itself is the count of bytes read: were this
+ * parse ever to disagree with libnetconf2's, an announced chunk could be
+ * allocated (not filled) before its read is refused.
  */
 enum frame {
 	FRAME_UNKNOWN,		/* nothing read since the poll */
@@ -45,7 +47,9 @@ static _Thread_local struct {
 	ssh_channel channel;
 	uint64_t bytes;		/* read of the current message */
 	enum frame frame;
-	char prev;		/* FRAME_SEEK: the byte before */
+	bool seek_newline;	/* FRAME_SEEK: '\n' matched, '#' wanted next */
+	bool seek_half;		/* FRAME_SEEK: first byte of a pair read */
+	char seek_first;	/* FRAME_SEEK: that byte */
 	char header[24];	/* FRAME_HEADER: what follows "\n#" */
 	size_t header_len;
 	uint64_t body_left;	/* FRAME_BODY */
@@ -58,6 +62,43 @@ new_message(ssh_channel channel)
 	cur.channel = channel;
 }
 
+static void
+seek(void)
+{
+	cur.frame = FRAME_SEEK;
+	cur.seek_newline = false;
+	cur.seek_half = false;
+}
+
+/*
+ * One byte while looking for "\n#", matched as libnetconf2's
+ * nc_read_until() does, so that both see the same chunk headers: in pairs
+ * while nothing matches, then one byte after a pair ending in '\n' (a
+ * second '\n' there does not start a new match).
+ */
+static void
+seek_byte(char c)
+{
+	bool found;
+
+	if (cur.seek_newline) {
+		found = c == '#';
+		cur.seek_newline = false;
+	} else if (!cur.seek_half) {
+		cur.seek_first = c;
+		cur.seek_half = true;
+		return;
+	} else {
+		cur.seek_half = false;
+		found = cur.seek_first == '\n' && c == '#';
+		cur.seek_newline = !found && c == '\n';
+	}
+	if (found) {
+		cur.frame = FRAME_HEADER;
+		cur.header_len = 0;
+	}
+}
+
 /* A complete chunk header: false if it announces more than the message has left. */
 static bool
 header_done(void)
@@ -65,8 +106,7 @@ header_done(void)
 	unsigned long long size;
 
 	if (cur.header_len == 2 && cur.header[0] == '#') {	/* "\n##\n": the end */
-		cur.frame = FRAME_SEEK;
-		cur.prev = 0;
+		seek();
 		return true;
 	}
 	if (cur.header_len >= sizeof(cur.header))
@@ -89,11 +129,7 @@ follow_chunks(const char *p, size_t n)
 	while (i < n) {
 		switch (cur.frame) {
 		case FRAME_SEEK:
-			if (cur.prev == '\n' && p[i] == '#') {
-				cur.frame = FRAME_HEADER;
-				cur.header_len = 0;
-			}
-			cur.prev = p[i++];
+			seek_byte(p[i++]);
 			break;
 		case FRAME_HEADER:
 			if (cur.header_len < sizeof(cur.header))
@@ -105,10 +141,8 @@ follow_chunks(const char *p, size_t n)
 			take = cur.body_left < n - i ? (size_t)cur.body_left : n - i;
 			cur.body_left -= take;
 			i += take;
-			if (cur.body_left == 0) {
-				cur.frame = FRAME_SEEK;
-				cur.prev = 0;
-			}
+			if (cur.body_left == 0)
+				seek();
 			break;
 		default:
 			return true;
@@ -186,8 +220,11 @@ ssh_channel_read(ssh_channel channel, void *dest, uint32_t count, int is_stderr)
 		return SSH_ERROR;
 	if (count > limit - cur.bytes)
 		return refuse();
-	if (cur.frame == FRAME_UNKNOWN)
-		cur.frame = count == NC_11_FIRST_READ ? FRAME_SEEK : FRAME_10;
+	if (cur.frame == FRAME_UNKNOWN) {
+		cur.frame = FRAME_10;
+		if (count == NC_11_FIRST_READ)
+			seek();
+	}
 	r = libssh_read(channel, dest, count, is_stderr);
 	if (r <= 0)
 		return r;
