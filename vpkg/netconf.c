@@ -25,6 +25,7 @@
 #include "mgmt_guard.h"
 #include "netconf.h"
 #include "netconf_ds.h"
+#include "netconf_msgcap.h"
 
 /* The IETF modules (RFC 6241, RFC 6022) as Debian ships them (libyuma-base). */
 #define NC_IETF_YANG_DIR "/usr/share/yuma/modules/ietf"
@@ -35,10 +36,14 @@
 #define NC_MAX_SESSIONS 256
 #define NC_DEFAULT_IDLE_S 600
 #define NC_HELLO_TIMEOUT_S 30
-#define NC_AUTH_TIMEOUT_S 10
+#define NC_DEFAULT_AUTH_TIMEOUT_S 10
+#define NC_MAX_AUTH_TIMEOUT_S 600
 #define NC_AUTH_ATTEMPTS 3
+#define NC_DEFAULT_HANDSHAKES 4
+#define NC_MAX_HANDSHAKES 32
 #define NC_POLL_MS 200
-#define NC_ACCEPT_MS 200
+/* each accept thread waits on the listening socket in turn (libnetconf2's bind lock) */
+#define NC_ACCEPT_MS 100
 
 /* The two models, embedded at build time (mgmt/embed.py). */
 extern const unsigned char nc_yang_sample_plugin[];
@@ -53,10 +58,16 @@ static struct {
 	char state_dir[PATH_MAX];
 	uint32_t max_sessions;
 	uint32_t idle_timeout;
+	uint32_t handshakes;		/* accept threads: handshakes at once */
+	uint32_t auth_timeout;
+	uint64_t max_message;
 } opt = {
 	.state_dir = VPKG_NETCONF_STATE_DIR,
 	.max_sessions = NC_DEFAULT_MAX_SESSIONS,
 	.idle_timeout = NC_DEFAULT_IDLE_S,
+	.handshakes = NC_DEFAULT_HANDSHAKES,
+	.auth_timeout = NC_DEFAULT_AUTH_TIMEOUT_S,
+	.max_message = NC_MSGCAP_DEFAULT,
 };
 
 /* The server: built by create/start on the main lcore, then owned by its threads. */
@@ -70,7 +81,9 @@ static struct {
 	char hostkey[PATH_MAX];		/* the file in use */
 	struct lyd_node *monitoring;	/* netconf-state: capabilities, schemas, datastores */
 	struct nc_pollsession *ps;
-	pthread_t accept_thread, rpc_thread;
+	pthread_mutex_t admit_lock;	/* the session count and the add, across accept threads */
+	pthread_t accept_threads[NC_MAX_HANDSHAKES], rpc_thread;
+	uint32_t nb_accept_threads;	/* started; main lcore */
 	atomic_bool stop;
 	uint32_t lock_owner;		/* session id holding the running lock; RPC thread */
 } nc;
@@ -130,6 +143,30 @@ set_idle_timeout(void *ctx, const char *name, const char *value, char *err, size
 	return set_u32(name, value, 1, UINT16_MAX, &opt.idle_timeout, err, errlen);
 }
 
+static int
+set_handshakes(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	(void)ctx;
+	return set_u32(name, value, 1, NC_MAX_HANDSHAKES, &opt.handshakes, err, errlen);
+}
+
+static int
+set_auth_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	(void)ctx;
+	return set_u32(name, value, 1, NC_MAX_AUTH_TIMEOUT_S, &opt.auth_timeout, err, errlen);
+}
+
+static int
+set_max_message(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+{
+	(void)ctx;
+	if (dp_parse_u64(value, NC_MSGCAP_MIN, NC_MSGCAP_MAX, &opt.max_message) != 0)
+		return dp_opt_error(err, errlen, name, value, "expected %u..%u bytes",
+				NC_MSGCAP_MIN, NC_MSGCAP_MAX);
+	return 0;
+}
+
 int
 vpkg_netconf_register_options(struct dp_app *app)
 {
@@ -144,6 +181,13 @@ vpkg_netconf_register_options(struct dp_app *app)
 		  set_max_sessions },
 		{ "netconf-idle-timeout", "SEC", "close a session idle that long (default 600)",
 		  set_idle_timeout },
+		{ "netconf-max-handshakes", "N", "SSH handshakes and logins in progress at once, "
+		  "1..32 (default 4); more connections wait to be accepted", set_handshakes },
+		{ "netconf-auth-timeout", "SEC", "time for a client to log in, 1..600 (default 10)",
+		  set_auth_timeout },
+		{ "netconf-max-message", "BYTES", "longest message a client may send, framing "
+		  "included, 4096..1073741824 (default 16777216); longer: the session is closed",
+		  set_max_message },
 	};
 	static const struct dp_option_group group = {
 		.title = "NETCONF options",
@@ -665,7 +709,26 @@ rpc_loop(void *arg)
 	return NULL;
 }
 
-/* Accept sessions (SSH, authentication, hello) while there is room. */
+/* A session past its hello joins the RPC thread's set, or is closed if it is full. */
+static void
+admit(struct nc_session *s)
+{
+	bool added;
+
+	pthread_mutex_lock(&nc.admit_lock);
+	added = nc_ps_session_count(nc.ps) < opt.max_sessions && nc_ps_add_session(nc.ps, s) == 0;
+	pthread_mutex_unlock(&nc.admit_lock);
+	if (!added)
+		nc_session_free(s, NULL);
+}
+
+/*
+ * Accept sessions (SSH, authentication, hello). --netconf-max-handshakes of
+ * these threads run, so a client that connects and stays silent holds one
+ * of them until its timeout, not everyone: libnetconf2's nc_accept() holds
+ * its bind lock only to take a connection and runs the handshake under a
+ * read lock that other accepting threads share.
+ */
 static void *
 accept_loop(void *arg)
 {
@@ -676,10 +739,8 @@ accept_loop(void *arg)
 	while (!atomic_load(&nc.stop)) {
 		s = NULL;
 		m = nc_accept(NC_ACCEPT_MS, &s);
-		if (m != NC_MSG_HELLO || s == NULL)
-			continue;
-		if (nc_ps_session_count(nc.ps) >= opt.max_sessions || nc_ps_add_session(nc.ps, s) != 0)
-			nc_session_free(s, NULL);	/* full: closed at once */
+		if (m == NC_MSG_HELLO && s != NULL)
+			admit(s);
 	}
 	nc_thread_destroy();
 	return NULL;
@@ -723,6 +784,7 @@ vpkg_netconf_create(bool onap, const struct mgmt_options *creds, char *err, size
 		return rc;
 	}
 	mgmt_guard_init(&nc.guard, 0, "vpkg: netconf");
+	pthread_mutex_init(&nc.admit_lock, NULL);
 	nc.enabled = true;
 	return 0;
 }
@@ -732,6 +794,8 @@ start_server(char *err, size_t errlen)
 {
 	const struct lysc_node *node;
 
+	if (!nc_msgcap_init(opt.max_message, err, errlen))
+		return -EIO;
 	nc_set_print_clb(print_clb);
 	nc_verbosity(NC_VERB_ERROR);
 	ly_log_options(LY_LOSTORE_LAST);	/* client errors are replies, not log lines */
@@ -758,7 +822,7 @@ start_server(char *err, size_t errlen)
 	    nc_server_ssh_endpt_add_hostkey(NC_ENDPT, "hostkey", -1) != 0 ||
 	    nc_server_ssh_endpt_set_auth_methods(NC_ENDPT, NC_SSH_AUTH_PASSWORD) != 0 ||
 	    nc_server_ssh_endpt_set_auth_attempts(NC_ENDPT, NC_AUTH_ATTEMPTS) != 0 ||
-	    nc_server_ssh_endpt_set_auth_timeout(NC_ENDPT, NC_AUTH_TIMEOUT_S) != 0 ||
+	    nc_server_ssh_endpt_set_auth_timeout(NC_ENDPT, (uint16_t)opt.auth_timeout) != 0 ||
 	    nc_server_endpt_set_address(NC_ENDPT, opt.host) != 0 ||
 	    nc_server_endpt_set_port(NC_ENDPT, opt.port) != 0) {
 		snprintf(err, errlen, "--netconf: cannot listen on %s", opt.addr);
@@ -772,9 +836,19 @@ start_server(char *err, size_t errlen)
 	return 0;
 }
 
+static void
+join_threads(void)
+{
+	atomic_store(&nc.stop, true);
+	while (nc.nb_accept_threads > 0)
+		pthread_join(nc.accept_threads[--nc.nb_accept_threads], NULL);
+	pthread_join(nc.rpc_thread, NULL);
+}
+
 int
 vpkg_netconf_start(char *err, size_t errlen)
 {
+	char name[16];
 	int rc;
 
 	if (!nc.enabled)
@@ -784,19 +858,23 @@ vpkg_netconf_start(char *err, size_t errlen)
 		return rc;
 	atomic_store(&nc.stop, false);
 	rc = pthread_create(&nc.rpc_thread, NULL, rpc_loop, NULL);
-	if (rc == 0) {
-		rc = pthread_create(&nc.accept_thread, NULL, accept_loop, NULL);
-		if (rc != 0) {
-			atomic_store(&nc.stop, true);
-			pthread_join(nc.rpc_thread, NULL);
-		}
-	}
 	if (rc != 0) {
 		snprintf(err, errlen, "--netconf: cannot start its threads: %s", strerror(rc));
 		return -rc;
 	}
 	pthread_setname_np(nc.rpc_thread, "netconf-rpc");
-	pthread_setname_np(nc.accept_thread, "netconf-accept");
+	while (rc == 0 && nc.nb_accept_threads < opt.handshakes) {
+		rc = pthread_create(&nc.accept_threads[nc.nb_accept_threads], NULL, accept_loop, NULL);
+		if (rc == 0) {
+			snprintf(name, sizeof(name), "netconf-acc%u", nc.nb_accept_threads);
+			pthread_setname_np(nc.accept_threads[nc.nb_accept_threads++], name);
+		}
+	}
+	if (rc != 0) {
+		join_threads();
+		snprintf(err, errlen, "--netconf: cannot start its threads: %s", strerror(rc));
+		return -rc;
+	}
 	nc.running = true;
 	printf("vpkg: NETCONF on %s (SSH, user %s)\n", opt.addr, (const char *)nc.auth.user);
 	return 0;
@@ -808,9 +886,7 @@ vpkg_netconf_stop(void)
 	if (!nc.enabled)
 		return;
 	if (nc.running) {
-		atomic_store(&nc.stop, true);
-		pthread_join(nc.accept_thread, NULL);
-		pthread_join(nc.rpc_thread, NULL);
+		join_threads();
 		nc.running = false;
 	}
 	if (nc.ps != NULL) {
@@ -826,6 +902,7 @@ vpkg_netconf_stop(void)
 	ly_ctx_destroy(nc.ctx);
 	nc.ctx = NULL;
 	mgmt_guard_destroy(&nc.guard);
+	pthread_mutex_destroy(&nc.admit_lock);
 	mgmt_auth_clear(&nc.auth);
 	nc.enabled = false;
 }

@@ -17,6 +17,9 @@
  *	--netconf-max-sessions N   sessions at once (1..256, default 16): one more
  *	                           is closed right after its hello
  *	--netconf-idle-timeout SEC a session idle that long is closed (default 600)
+ *	--netconf-max-handshakes N SSH handshakes and logins at once (1..32, default 4)
+ *	--netconf-auth-timeout SEC time to log in (1..600, default 10)
+ *	--netconf-max-message BYTES longest client message (default 16 MiB)
  * SSH password authentication with the REST API's user and password
  * (--mgmt-user, --mgmt-password-file): --netconf without them is refused.
  * A client address that failed too often waits, as on the REST API
@@ -30,9 +33,11 @@
  * <ok/> once the workers run on it, as the REST API does; an edit that
  * fails changes nothing and is answered with an <rpc-error>.
  *
- * Threads: one thread accepts sessions (SSH handshake, authentication,
- * hello), one serves the RPCs of all sessions; neither touches the workers
- * but through streams.h.
+ * Threads: --netconf-max-handshakes threads accept sessions (SSH handshake,
+ * authentication, hello; one each, so a silent client holds one thread
+ * until its timeout), one serves the RPCs of all sessions; none touches
+ * the workers but through streams.h. A message longer than
+ * --netconf-max-message closes its session (netconf_msgcap.h).
  */
 #ifndef VPKG_NETCONF_H
 #define VPKG_NETCONF_H

@@ -21,7 +21,6 @@ it for ONAP's APPC:
 - --netconf-max-sessions: one more session is closed at once;
 - option errors: exit 2 with one line."""
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -37,7 +36,6 @@ from ncclient.operations.rpc import RPCError  # noqa: E402
 from ncclient.transport.errors import AuthenticationError  # noqa: E402
 import vpkgrest as vr  # noqa: E402
 from mgmtlib import check, done, free_port  # noqa: E402
-import vfwcl  # noqa: E402
 
 NAMES = nclib.NAMES
 CAPS = [
@@ -52,25 +50,6 @@ CAPS = [
 SCHEMAS_FILTER = ('<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring">'
                   '<schemas/></netconf-state>')
 IETF_YANG = "/usr/share/yuma/modules/ietf"
-
-
-class Vpkg(vr.Vpkg):
-    """vpkg with --netconf on a free loopback port, REST alongside (same credentials)."""
-
-    def __init__(self, state_dir, pw, extra=()):
-        self.nc_port = free_port()
-        super().__init__(["--mgmt-user", "admin", "--mgmt-password-file", pw,
-                          "--netconf", "127.0.0.1:%d" % self.nc_port,
-                          "--netconf-state-dir", state_dir] + list(extra))
-
-    def start(self, timeout=30):
-        super().start(timeout)
-        if vfwcl.wait_listening("127.0.0.1", self.nc_port, timeout):
-            return self
-        raise AssertionError("the NETCONF server did not come up")
-
-    def rest(self):
-        return self.client(auth=vr.ONAP_AUTH)
 
 
 def rpc_error(fn):
@@ -299,35 +278,17 @@ def test_refusals(v):
 
 def test_malformed_xml(v):
     """Broken XML on a raw SSH channel: refused, and the server still serves."""
-    import paramiko
     c = v.rest()
     before = vr.shape(c)
-    t = paramiko.Transport(("127.0.0.1", v.nc_port))
-    t.connect(username="admin", password="admin")
-    ch = t.open_session()
-    ch.invoke_subsystem("netconf")
-    ch.settimeout(30)
-    ch.sendall(b'<?xml version="1.0"?><hello xmlns="%s"><capabilities><capability>'
-               b'urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>'
-               % nclib.NC_BASE.encode())
+    t, ch = nclib.raw_session(v.nc_port, versions=("1.0",), timeout=30)
     ch.sendall(b'<rpc message-id="1" xmlns="%s"><edit-config><target><running/></target>'
                b'<config><stream-count xmlns="%s"><streams><active-streams>2</streams>'
                b'</config></edit-config></rpc>]]>]]>' % (nclib.NC_BASE.encode(),
                                                          nclib.SC_NS.encode()))
-    got = b""
-    end = time.time() + 30
-    try:
-        while time.time() < end and b"rpc-reply" not in got.split(b"]]>]]>", 1)[-1]:
-            data = ch.recv(65536)
-            if not data:
-                break
-            got += data
-    except socket.timeout:
-        pass
+    reply = nclib.read_message(ch, timeout=30)
     t.close()
-    reply = got.split(b"]]>]]>", 1)[-1]
     check(b"rpc-error" in reply or reply.strip() == b"",
-          "malformed XML: an rpc-error or the session closed", got[-600:])
+          "malformed XML: an rpc-error or the session closed", reply[-600:])
     check(b"<ok/>" not in reply, "malformed XML: never <ok/>", reply[:300])
     check(vr.shape(c) == before, "malformed XML: nothing changed")
     m = nclib.connect(v.nc_port)
@@ -390,7 +351,7 @@ def test_sessions_do_not_leak(v):
 
 
 def test_max_sessions(state_dir, pw):
-    with Vpkg(state_dir, pw, ["--netconf-max-sessions", "2"]) as v:
+    with nclib.Vpkg(state_dir, pw, ["--netconf-max-sessions", "2"]) as v:
         a, b = nclib.connect(v.nc_port), nclib.connect(v.nc_port)
         try:
             extra = nclib.connect(v.nc_port, timeout=20)
@@ -416,7 +377,7 @@ def test_idle_timeout(state_dir, pw):
     """--netconf-idle-timeout: a session that sends nothing is closed by the
     server; one that keeps sending RPCs is not. Waits on the idle session's
     state (a generous bound), not on a fixed delay."""
-    with Vpkg(state_dir, pw, ["--netconf-idle-timeout", "3"]) as v:
+    with nclib.Vpkg(state_dir, pw, ["--netconf-idle-timeout", "3"]) as v:
         idle, busy = nclib.connect(v.nc_port), nclib.connect(v.nc_port)
         deadline = time.monotonic() + 120
         while idle.connected and time.monotonic() < deadline:
@@ -428,7 +389,7 @@ def test_idle_timeout(state_dir, pw):
 
 
 def test_hostkey_kept(state_dir, pw, key_before):
-    with Vpkg(state_dir, pw) as v:
+    with nclib.Vpkg(state_dir, pw) as v:
         check(host_key_of(v.nc_port) == key_before, "the host key is kept across restarts")
 
 
@@ -460,7 +421,7 @@ def main():
         pw = vr.password_file("admin")
         try:
             test_options(d, pw)
-            with Vpkg(state_dir, pw) as v:
+            with nclib.Vpkg(state_dir, pw) as v:
                 test_hello(v, state_dir)
                 key = host_key_of(v.nc_port)
                 test_get_schema(v)
