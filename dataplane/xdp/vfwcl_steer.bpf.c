@@ -42,6 +42,13 @@ struct {
 	__type(value, __u64);
 } vfwcl_counters SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VFWCL_XDP_NB_QCOUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vfwcl_qcounters SEC(".maps");
+
 /* The fields of a frame the rules look at; has_* say which were found. */
 struct frame_keys {
 	__u32 dst;		/* IPv4 destination, or ARP target address */
@@ -78,6 +85,22 @@ count(__u32 slot)
 
 	if (c != NULL)
 		*c += 1;
+}
+
+/* A verdict: in the totals and in its queue's (queues past the map: totals only). */
+static __always_inline int
+verdict(__u32 queue, __u32 which, int action)
+{
+	__u32 slot = queue * VFWCL_XDP_NB_VERDICTS + which;
+	__u64 *c;
+
+	count(which);
+	if (queue < VFWCL_XDP_MAX_QUEUES) {
+		c = bpf_map_lookup_elem(&vfwcl_qcounters, &slot);
+		if (c != NULL)
+			*c += 1;
+	}
+	return action;
 }
 
 /* Whether payload (checked against end here) starts with the probe magic. */
@@ -210,15 +233,11 @@ vfwcl_steer(struct xdp_md *ctx)
 			continue;
 		count(VFWCL_XDP_CNT_RULE0 + i);
 		/* the low bits of flags are the action when the queue has no socket */
-		if (bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
-			count(VFWCL_XDP_CNT_REDIRECTED);
-			return XDP_REDIRECT;
-		}
-		count(VFWCL_XDP_CNT_NO_SOCKET);
-		return XDP_PASS;
+		if (bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT)
+			return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_REDIRECTED, XDP_REDIRECT);
+		return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_NO_SOCKET, XDP_PASS);
 	}
-	count(VFWCL_XDP_CNT_PASSED);
-	return XDP_PASS;
+	return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_PASSED, XDP_PASS);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -14,6 +14,7 @@
 #define VFWCL_XDP_XSKS_MAP "xsks_map"
 #define VFWCL_XDP_RULES_MAP "vfwcl_rules"
 #define VFWCL_XDP_COUNTERS_MAP "vfwcl_counters"
+#define VFWCL_XDP_QCOUNTERS_MAP "vfwcl_qcounters"
 
 #define VFWCL_XDP_MAX_RULES 16
 #define VFWCL_XDP_MAX_QUEUES 64
@@ -49,5 +50,13 @@ enum vfwcl_xdp_counter {
 	VFWCL_XDP_CNT_RULE0,		/* + rule index */
 	VFWCL_XDP_NB_COUNTERS = VFWCL_XDP_CNT_RULE0 + VFWCL_XDP_MAX_RULES,
 };
+
+/*
+ * Per-CPU per-queue verdicts (vfwcl_qcounters): slot queue * VFWCL_XDP_NB_VERDICTS
+ * + verdict, for rx queues below VFWCL_XDP_MAX_QUEUES (a frame on a higher
+ * queue is in the totals only).
+ */
+#define VFWCL_XDP_NB_VERDICTS (VFWCL_XDP_CNT_NO_SOCKET + 1)
+#define VFWCL_XDP_NB_QCOUNTERS (VFWCL_XDP_MAX_QUEUES * VFWCL_XDP_NB_VERDICTS)
 
 #endif /* VFWCL_XDP_ABI_H */

@@ -135,6 +135,7 @@ def counters_add_up(tx0):
             assert xdpnet.rule_texts(xdp) == DEFAULT_RULES[idx], "port %d: %r" % (idx, xdp)
         assert xdp["no_socket"] == 0, "port %d: %r" % (idx, xdp)
         assert sum(r["packets"] for r in xdp["rules"]) == xdp["redirected"], xdp
+        xdpnet.queues_add_up(xdp)
         assert xdp["passed"] > 0 and xdp["redirected"] > 0, "port %d: %r" % (idx, xdp)
     # the demo stream and the transfer's segments came in on port 0 and 1
     assert last[0][0]["redirected"] >= NB_DEMO, last[0]

@@ -66,10 +66,15 @@ def metrics_match_stats():
                for k in ("redirected", "passed", "no_socket")}
         got["rules"] = [{"rule": lbl["rule"], "packets": v}
                         for _, lbl, v in fams["vfwcl_vsnk_xdp_rule_packets_total"]["samples"]]
+        queues = {}
+        for _, lbl, v in fams["vfwcl_vsnk_xdp_queue_packets_total"]["samples"]:
+            queues.setdefault(int(lbl["queue"]), {"queue": int(lbl["queue"])})[lbl["verdict"]] = v
+        got["queues"] = [queues[q] for q in sorted(queues)]
         seen.update(text=text, got=got, xdp=xdp)
         return got == xdp
     assert vfwcl.wait_for(same, 30, 0.5), "/metrics %r != stats %r" % (seen["got"], seen["xdp"])
     assert seen["got"]["redirected"] > 0, seen["got"]
+    xdpnet.queues_add_up(seen["xdp"])
     print("".join(line + "\n" for line in seen["text"].splitlines() if "_xdp_" in line), end="")
     promtool = shutil.which("promtool")
     if promtool is None:

@@ -185,6 +185,19 @@ def xdp_total(xdp):
     return xdp["redirected"] + xdp["passed"] + xdp["no_socket"]
 
 
+VERDICTS = ("redirected", "passed", "no_socket")
+
+
+def queues_add_up(xdp, queues=(0,)):
+    """The per-queue verdicts of a port's xdp section sum to its totals, and
+    only the rx queues in queues saw frames (a veth has queue 0 only)."""
+    seen = sorted(q["queue"] for q in xdp["queues"])
+    assert seen and set(seen) <= set(queues), "queues %s, expected within %s: %r" % (
+        seen, list(queues), xdp)
+    for v in VERDICTS:
+        assert sum(q[v] for q in xdp["queues"]) == xdp[v], "%s per queue != total: %r" % (v, xdp)
+
+
 def run_main(main, cleanup):
     """sys.exit(main()), turning Skip into exit 77 with its reason; cleanup() always."""
     try:
