@@ -58,8 +58,9 @@ vfw_tick(void *ctx)
  * net_af_xdp without --xdp-steer: on port idx, vfw's own IPv4 address (and
  * the ARP for it) and what it routes out of its other ports (connected
  * subnets and --route prefixes). The kernel keeps the rest, its own
- * addresses on the same interface included. IPv6 stays with the kernel: the
- * program has no IPv6 rules yet.
+ * addresses on the same interface included. IPv6 stays with the kernel
+ * unless --xdp-steer says otherwise (the program takes IPv6 rules; vfw's
+ * IPv6 addresses and routes are not described here yet).
  */
 static void
 vfw_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)

@@ -87,6 +87,55 @@ test_other_forms(void **state)
 }
 
 /* The binaries' default data traffic: prefixes masked, covered ones skipped, overflow flagged. */
+/* IPv6 destinations: the prefix masked word by word, ICMP as ICMPv6, formatted back. */
+static void
+test_ipv6(void **state)
+{
+	struct vfwcl_xdp_rule r;
+	char text[96];
+
+	(void)state;
+	r = parse_ok("udp dst 2001:db8:1:0:ffff::7/64 port 8080");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_PROTO | VFWCL_XDP_MATCH_DST6 |
+			VFWCL_XDP_MATCH_PORT);
+	assert_int_equal(r.dst6[0], htonl(0x20010db8));
+	assert_int_equal(r.dst6[1], htonl(0x00010000));
+	assert_int_equal(r.dst6[2], 0);
+	assert_int_equal(r.dst6[3], 0);
+	assert_int_equal(r.dst6_mask[0], UINT32_MAX);
+	assert_int_equal(r.dst6_mask[1], UINT32_MAX);
+	assert_int_equal(r.dst6_mask[2], 0);
+	assert_int_equal(r.dst6_mask[3], 0);
+	/* no IPv4 destination in an IPv6 rule */
+	assert_int_equal(r.dst, 0);
+	assert_int_equal(r.dst_mask, 0);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "udp dst 2001:db8:1::/64 port 8080");
+
+	r = parse_ok("dst 2001:db8::1");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_DST6);
+	assert_int_equal(r.prefix_len, 128);
+	assert_int_equal(r.dst6[3], htonl(1));
+	assert_int_equal(r.dst6_mask[3], UINT32_MAX);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "dst 2001:db8::1/128");
+
+	/* a prefix ending inside a word */
+	r = parse_ok("dst 2001:db8:abcd::/36");
+	assert_int_equal(r.dst6[1], htonl(0xa0000000));
+	assert_int_equal(r.dst6_mask[1], htonl(0xf0000000));
+
+	r = parse_ok("icmp dst 2001:db8::1");
+	assert_int_equal(r.proto, IPPROTO_ICMPV6);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "icmp6 dst 2001:db8::1/128");
+	r = parse_ok("icmp6");
+	assert_int_equal(r.proto, IPPROTO_ICMPV6);
+	r = parse_ok("dst ::/0");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_DST6);
+	assert_int_equal(r.dst6_mask[0], 0);
+}
+
 static void
 test_default_traffic(void **state)
 {
@@ -135,6 +184,9 @@ test_bad_rules(void **state)
 		"dst 10.0.0.0/", "dst /8", "vlan 4096", "vlan x", "udp tcp", "proto 256",
 		"dst 1.2.3.4 dst 1.2.3.5", "vlan 1 vlan 2", "udp port 1 port 2",
 		"dst 1.2.3.4 junk", "probe probe", "probe 1",
+		"dst 2001:db8::/129", "dst 2001:db8::g", "dst 2001:db8:::1", "dst :", "dst ::/",
+		"dst 1.2.3.4 dst 2001:db8::1", "dst 2001:db8::1 dst 1.2.3.4", "icmp6 dst 10.0.0.1",
+		"udp dst 2001:db8::1 port 0",
 	};
 	struct vfwcl_xdp_rule r, before;
 	char err[DP_ERR_LEN];
@@ -230,6 +282,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_prefix_port),
 		cmocka_unit_test(test_other_forms),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_default_traffic),
 		cmocka_unit_test(test_bad_rules),
 		cmocka_unit_test(test_option_repeatable),
