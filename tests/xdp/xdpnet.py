@@ -40,7 +40,12 @@ def helper(ns, *args, timeout=120):
 
 def helper_proc(ns, *args):
     """An nshelper.py command in the background (vfwcl.Proc)."""
-    return vfwcl.Proc(in_ns(ns, sys.executable, NSHELPER, *map(str, args)))
+    return helper_proc_path(ns, NSHELPER, *args)
+
+
+def helper_proc_path(ns, script, *args):
+    """Another standard-library script of the tests in the background in ns (vfwcl.Proc)."""
+    return vfwcl.Proc(in_ns(ns, sys.executable, script, *map(str, args)))
 
 
 def udp_delivered(ns_recv, ns_send, addr, port, n):
