@@ -24,18 +24,20 @@ rule_error(char *err, size_t errlen, const char *why, const char *word)
 	return -EINVAL;
 }
 
-/* An IPv6 prefix of len bits into r (MATCH_DST6 fields), host bits cleared. */
-static void
-set_prefix6(struct vfwcl_xdp_rule *r, const struct in6_addr *a, unsigned int len)
+void
+dp_xdp_rule_set_dst6(struct vfwcl_xdp_rule *r, const uint8_t addr[16], unsigned int len)
 {
 	unsigned int w, bits;
+
+	if (len > 128)
+		len = 128;
 
 	for (w = 0; w < 4; w++) {
 		uint32_t word, mask;
 
 		bits = len > w * 32 ? len - w * 32 : 0;
 		mask = bits >= 32 ? UINT32_MAX : bits == 0 ? 0 : UINT32_MAX << (32 - bits);
-		memcpy(&word, &a->s6_addr[w * 4], sizeof(word));
+		memcpy(&word, &addr[w * 4], sizeof(word));
 		r->dst6_mask[w] = htonl(mask);
 		r->dst6[w] = word & htonl(mask);
 	}
@@ -66,7 +68,7 @@ parse_prefix(const char *s, struct vfwcl_xdp_rule *r, uint32_t *match)
 	if (v6) {
 		if (inet_pton(AF_INET6, addr, &a6) != 1)
 			return -EINVAL;
-		set_prefix6(r, &a6, (unsigned int)len);
+		dp_xdp_rule_set_dst6(r, a6.s6_addr, (unsigned int)len);
 		*match = VFWCL_XDP_MATCH_DST6;
 		return 0;
 	}

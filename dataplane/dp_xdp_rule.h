@@ -20,6 +20,7 @@
 #define DP_XDP_RULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "xdp/vfwcl_xdp_abi.h"
 
@@ -30,6 +31,12 @@
  */
 int dp_xdp_rule_parse(const char *text, struct vfwcl_xdp_rule *rule, char *err,
 		size_t errlen);
+
+/*
+ * r's IPv6 destination fields (dst6, dst6_mask, prefix_len; not match): the
+ * prefix addr/len (network order, len up to 128) with its host bits cleared.
+ */
+void dp_xdp_rule_set_dst6(struct vfwcl_xdp_rule *r, const uint8_t addr[16], unsigned int len);
 
 /* The rule back as text, in the grammar's order (for stats and logs). */
 void dp_xdp_rule_format(const struct vfwcl_xdp_rule *rule, char *buf, size_t len);

@@ -167,6 +167,24 @@ test_default_traffic(void **state)
 	dp_xdp_traffic_add_dst(&t, 0x0a000001, 0);
 	assert_int_equal(t.rules[0].dst_mask, 0);
 	assert_int_equal(t.rules[0].dst, 0);
+	/* IPv6: the address, a prefix covering it added after (kept), one inside it (skipped) */
+	memset(&t, 0, sizeof(t));
+	{
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x10, [15] = 0x64 };
+		static const uint8_t p6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x20, [15] = 0x07 };
+		static const uint8_t in6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x20, [8] = 1 };
+
+		dp_xdp_traffic_add_dst6(&t, a6, 128);
+		dp_xdp_traffic_add_dst6(&t, p6, 64);
+		dp_xdp_traffic_add_dst6(&t, in6, 80);
+		dp_xdp_traffic_add_dst(&t, 0xc0a80a64, 32);	/* IPv4 does not cover IPv6 */
+		assert_int_equal(t.nb_rules, 3);
+		dp_xdp_rule_format(&t.rules[0], text, sizeof(text));
+		assert_string_equal(text, "dst 2001:db8:10::64/128");
+		dp_xdp_rule_format(&t.rules[1], text, sizeof(text));
+		assert_string_equal(text, "dst 2001:db8:20::/64");
+		assert_int_equal(t.rules[1].match, VFWCL_XDP_MATCH_DST6);
+	}
 	/* more than the program holds */
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i <= VFWCL_XDP_MAX_RULES; i++)
