@@ -63,10 +63,19 @@ struct dp_xstat {
 /* The counters of our XDP steering program on a port (dp_xdp.h), from its maps. */
 #define DP_VIEW_XDP_RULES 16	/* VFWCL_XDP_MAX_RULES */
 #define DP_VIEW_XDP_RULE_LEN 96
+#define DP_VIEW_XDP_QUEUES 64	/* VFWCL_XDP_MAX_QUEUES */
 struct dp_xdp_stats {
 	uint64_t redirected;	/* matched a rule, to the AF_XDP socket */
 	uint64_t passed;	/* not data traffic: to the kernel */
 	uint64_t no_socket;	/* matched, no socket on the queue: to the kernel */
+	/* the same per rx queue, for the queues that saw a frame (below DP_VIEW_XDP_QUEUES) */
+	unsigned int nb_queues;
+	struct {
+		unsigned int queue;
+		uint64_t redirected;
+		uint64_t passed;
+		uint64_t no_socket;
+	} queues[DP_VIEW_XDP_QUEUES];
 	unsigned int nb_rules;	/* the rules in force, given or default */
 	struct {
 		char rule[DP_VIEW_XDP_RULE_LEN];	/* as --xdp-steer writes it */

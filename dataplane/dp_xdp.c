@@ -20,6 +20,7 @@
 
 /* the view's fixed-size copy holds every rule the program can */
 _Static_assert(DP_VIEW_XDP_RULES == VFWCL_XDP_MAX_RULES, "dp_view.h's DP_VIEW_XDP_RULES");
+_Static_assert(DP_VIEW_XDP_QUEUES == VFWCL_XDP_MAX_QUEUES, "dp_view.h's DP_VIEW_XDP_QUEUES");
 _Static_assert(VFWCL_XDP_PROBE_MAGIC == DP_PROBE_MAGIC, "the program's probe magic");
 
 static const char *const counter_names[VFWCL_XDP_CNT_RULE0] = {
@@ -44,6 +45,7 @@ struct xdp_port {
 	int link_fd;
 	int rules_fd;
 	int counters_fd;
+	int qcounters_fd;	/* per-queue verdicts */
 	unsigned int nb_rules;
 	struct vfwcl_xdp_rule rules[VFWCL_XDP_MAX_RULES];
 	char ifname[IF_NAMESIZE];
@@ -80,14 +82,34 @@ port_ifname(const struct dp_port *p, char *ifname, size_t len)
 	return -ENOENT;
 }
 
-/* The fds of the rule and counter maps of program prog_fd; -ENOENT if not ours. */
+/* The program's maps the loader uses, by name: fds in struct xdp_port order. */
+static const char *const map_names[] = {
+	VFWCL_XDP_RULES_MAP, VFWCL_XDP_COUNTERS_MAP, VFWCL_XDP_QCOUNTERS_MAP,
+};
+
+/* Close the fds of fds[0..n) that are open. */
+static void
+close_fds(int *fds, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+}
+
+/*
+ * The fds of program prog_fd's maps named in map_names into fds[] (the
+ * kernel keeps 15 characters of a name); -ENOENT if it is not ours.
+ */
 static int
-find_maps(int prog_fd, int *rules_fd, int *counters_fd)
+find_maps(int prog_fd, int fds[RTE_DIM(map_names)])
 {
 	struct bpf_prog_info info;
 	__u32 ids[16];
 	__u32 len = sizeof(info);
 	__u32 i;
+	unsigned int k;
 
 	memset(&info, 0, sizeof(info));
 	info.nr_map_ids = RTE_DIM(ids);
@@ -96,7 +118,8 @@ find_maps(int prog_fd, int *rules_fd, int *counters_fd)
 		return -errno;
 	if (strncmp(info.name, STEER_PROG_NAME, sizeof(info.name)) != 0)
 		return -ENOENT;
-	*rules_fd = *counters_fd = -1;
+	for (k = 0; k < RTE_DIM(map_names); k++)
+		fds[k] = -1;
 	for (i = 0; i < info.nr_map_ids && i < RTE_DIM(ids); i++) {
 		struct bpf_map_info mi;
 		__u32 mlen = sizeof(mi);
@@ -105,22 +128,21 @@ find_maps(int prog_fd, int *rules_fd, int *counters_fd)
 		if (fd < 0)
 			continue;
 		memset(&mi, 0, sizeof(mi));
-		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) == 0 &&
-		    strcmp(mi.name, VFWCL_XDP_RULES_MAP) == 0 && *rules_fd < 0)
-			*rules_fd = fd;
-		else if (strncmp(mi.name, VFWCL_XDP_COUNTERS_MAP, sizeof(mi.name) - 1) == 0 &&
-			 *counters_fd < 0)
-			*counters_fd = fd;
+		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) == 0)
+			for (k = 0; k < RTE_DIM(map_names); k++)
+				if (fds[k] < 0 && strncmp(mi.name, map_names[k], sizeof(mi.name) - 1) == 0)
+					break;
+		if (k < RTE_DIM(map_names))
+			fds[k] = fd;
 		else
 			close(fd);
 	}
-	if (*rules_fd >= 0 && *counters_fd >= 0)
-		return 0;
-	if (*rules_fd >= 0)
-		close(*rules_fd);
-	if (*counters_fd >= 0)
-		close(*counters_fd);
-	return -ENOENT;
+	for (k = 0; k < RTE_DIM(map_names); k++)
+		if (fds[k] < 0) {
+			close_fds(fds, RTE_DIM(map_names));
+			return -ENOENT;
+		}
+	return 0;
 }
 
 /* Write every slot: the rules packed from 0, then empty ones (the program stops there). */
@@ -168,10 +190,12 @@ close_port(struct xdp_port *x)
 		close(x->rules_fd);
 	if (x->counters_fd >= 0)
 		close(x->counters_fd);
+	if (x->qcounters_fd >= 0)
+		close(x->qcounters_fd);
 	if (x->prog_fd >= 0)
 		close(x->prog_fd);
 	memset(x, 0, sizeof(*x));
-	x->link_fd = x->rules_fd = x->counters_fd = x->prog_fd = -1;
+	x->link_fd = x->rules_fd = x->counters_fd = x->qcounters_fd = x->prog_fd = -1;
 }
 
 /* Find our program on x->ifname and take it over; fills x's fds. */
@@ -179,6 +203,7 @@ static int
 take_over(struct xdp_port *x, const struct dp_config *cfg, char *err, size_t errlen)
 {
 	__u32 prog_id = 0;
+	int fds[RTE_DIM(map_names)];
 	int rc;
 
 	if (bpf_xdp_query_id(x->ifindex, 0, &prog_id) != 0 || prog_id == 0) {
@@ -192,7 +217,12 @@ take_over(struct xdp_port *x, const struct dp_config *cfg, char *err, size_t err
 		snprintf(err, errlen, "%s: XDP program %u: %s", x->ifname, prog_id, strerror(-rc));
 		return rc;
 	}
-	rc = find_maps(x->prog_fd, &x->rules_fd, &x->counters_fd);
+	rc = find_maps(x->prog_fd, fds);
+	if (rc == 0) {
+		x->rules_fd = fds[0];
+		x->counters_fd = fds[1];
+		x->qcounters_fd = fds[2];
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "%s: the XDP program attached is not %s (give net_af_xdp "
 			 "xdp_prog=PATH of vfwcl_steer.bpf.o)", x->ifname, STEER_PROG_NAME);
@@ -228,7 +258,7 @@ dp_xdp_port_attach(uint16_t idx, const struct dp_port *p, const struct dp_config
 	if (x->active)
 		close_port(x);
 	memset(x, 0, sizeof(*x));
-	x->link_fd = x->rules_fd = x->counters_fd = x->prog_fd = -1;
+	x->link_fd = x->rules_fd = x->counters_fd = x->qcounters_fd = x->prog_fd = -1;
 	if (port_ifname(p, x->ifname, sizeof(x->ifname)) != 0) {
 		snprintf(err, errlen, "port %u (%s): no iface= in its devargs", p->port_id, p->name);
 		return -EINVAL;
@@ -275,27 +305,62 @@ dp_xdp_port_active(uint16_t idx)
 	return xdp_ports[idx].active;
 }
 
-int
-dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb)
+/* Slots 0..nb-1 of per-CPU array fd, each summed over the CPUs; 0 or -errno. */
+static int
+sum_percpu(int fd, uint64_t *out, unsigned int nb)
 {
-	const struct xdp_port *x = &xdp_ports[idx];
 	int nb_cpus = libbpf_num_possible_cpus();
 	__u64 values[RTE_MAX_LCORE];
 	__u32 k;
 	int c;
 
-	if (!x->active)
-		return -ENOENT;
 	if (nb_cpus <= 0 || nb_cpus > (int)RTE_DIM(values))
 		return -ERANGE;
-	for (k = 0; k < nb && k < VFWCL_XDP_NB_COUNTERS; k++) {
-		if (bpf_map_lookup_elem(x->counters_fd, &k, values) != 0)
+	for (k = 0; k < nb; k++) {
+		if (bpf_map_lookup_elem(fd, &k, values) != 0)
 			return -errno;
 		out[k] = 0;
 		for (c = 0; c < nb_cpus; c++)
 			out[k] += values[c];
 	}
 	return 0;
+}
+
+bool
+dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out)
+{
+	uint64_t v[VFWCL_XDP_NB_COUNTERS], q[VFWCL_XDP_NB_QCOUNTERS];
+	const struct xdp_port *x;
+	unsigned int k;
+
+	memset(out, 0, sizeof(*out));
+	if (idx >= RTE_MAX_ETHPORTS || !xdp_ports[idx].active)
+		return false;
+	x = &xdp_ports[idx];
+	if (sum_percpu(x->counters_fd, v, RTE_DIM(v)) != 0 ||
+	    sum_percpu(x->qcounters_fd, q, RTE_DIM(q)) != 0)
+		return false;
+	out->redirected = v[VFWCL_XDP_CNT_REDIRECTED];
+	out->passed = v[VFWCL_XDP_CNT_PASSED];
+	out->no_socket = v[VFWCL_XDP_CNT_NO_SOCKET];
+	for (k = 0; k < VFWCL_XDP_MAX_QUEUES; k++) {
+		const uint64_t *qv = &q[k * VFWCL_XDP_NB_VERDICTS];
+
+		if (qv[VFWCL_XDP_CNT_REDIRECTED] + qv[VFWCL_XDP_CNT_PASSED] +
+		    qv[VFWCL_XDP_CNT_NO_SOCKET] == 0)
+			continue;
+		out->queues[out->nb_queues].queue = k;
+		out->queues[out->nb_queues].redirected = qv[VFWCL_XDP_CNT_REDIRECTED];
+		out->queues[out->nb_queues].passed = qv[VFWCL_XDP_CNT_PASSED];
+		out->queues[out->nb_queues].no_socket = qv[VFWCL_XDP_CNT_NO_SOCKET];
+		out->nb_queues++;
+	}
+	out->nb_rules = __atomic_load_n(&x->nb_rules, __ATOMIC_ACQUIRE);
+	for (k = 0; k < out->nb_rules; k++) {
+		dp_xdp_rule_format(&x->rules[k], out->rules[k].rule, sizeof(out->rules[k].rule));
+		out->rules[k].packets = v[VFWCL_XDP_CNT_RULE0 + k];
+	}
+	return true;
 }
 
 void
@@ -325,13 +390,12 @@ dp_xdp_port_active(uint16_t idx)
 	return false;
 }
 
-int
-dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb)
+bool
+dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out)
 {
 	RTE_SET_USED(idx);
-	RTE_SET_USED(out);
-	RTE_SET_USED(nb);
-	return -ENOTSUP;
+	memset(out, 0, sizeof(*out));
+	return false;
 }
 
 void
@@ -388,43 +452,18 @@ dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void *ct
 	return 0;
 }
 
-bool
-dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out)
-{
-	uint64_t v[VFWCL_XDP_NB_COUNTERS];
-	unsigned int k;
-
-	memset(out, 0, sizeof(*out));
-	if (idx >= RTE_MAX_ETHPORTS || !dp_xdp_port_active((uint16_t)idx) ||
-	    dp_xdp_port_counters((uint16_t)idx, v, RTE_DIM(v)) != 0)
-		return false;
-	out->redirected = v[VFWCL_XDP_CNT_REDIRECTED];
-	out->passed = v[VFWCL_XDP_CNT_PASSED];
-	out->no_socket = v[VFWCL_XDP_CNT_NO_SOCKET];
-#ifdef DP_HAVE_XDP
-	out->nb_rules = __atomic_load_n(&xdp_ports[idx].nb_rules, __ATOMIC_ACQUIRE);
-	for (k = 0; k < out->nb_rules; k++) {
-		dp_xdp_rule_format(&xdp_ports[idx].rules[k], out->rules[k].rule,
-				   sizeof(out->rules[k].rule));
-		out->rules[k].packets = v[VFWCL_XDP_CNT_RULE0 + k];
-	}
-#else
-	RTE_SET_USED(k);
-#endif
-	return true;
-}
-
 json_t *
 dp_xdp_port_json(uint16_t idx)
 {
 	struct dp_xdp_stats st;
-	json_t *o, *rules;
+	json_t *o, *rules, *queues;
 	unsigned int k;
 
 	if (!dp_xdp_port_stats(idx, &st))
 		return NULL;
 	o = json_object();
 	rules = json_array();
+	queues = json_array();
 	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_REDIRECTED],
 			    json_integer((json_int_t)st.redirected));
 	json_object_set_new(o, counter_names[VFWCL_XDP_CNT_PASSED], json_integer((json_int_t)st.passed));
@@ -434,5 +473,12 @@ dp_xdp_port_json(uint16_t idx)
 		json_array_append_new(rules, json_pack("{s:s, s:I}", "rule", st.rules[k].rule,
 				"packets", (json_int_t)st.rules[k].packets));
 	json_object_set_new(o, "rules", rules);
+	for (k = 0; k < st.nb_queues; k++)
+		json_array_append_new(queues, json_pack("{s:I, s:I, s:I, s:I}",
+				"queue", (json_int_t)st.queues[k].queue,
+				counter_names[VFWCL_XDP_CNT_REDIRECTED], (json_int_t)st.queues[k].redirected,
+				counter_names[VFWCL_XDP_CNT_PASSED], (json_int_t)st.queues[k].passed,
+				counter_names[VFWCL_XDP_CNT_NO_SOCKET], (json_int_t)st.queues[k].no_socket));
+	json_object_set_new(o, "queues", queues);
 	return o;
 }

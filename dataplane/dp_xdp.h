@@ -13,7 +13,7 @@
  * ends, however it ends (SIGKILL included). Until the rules are written the
  * program passes everything to the kernel.
  *
- * Thread safety: attach/detach on the main lcore; dp_xdp_port_counters from
+ * Thread safety: attach/detach on the main lcore; dp_xdp_port_stats from
  * the control threads (map reads are syscalls: never from a worker).
  */
 #ifndef DP_XDP_H
@@ -53,12 +53,10 @@ int dp_xdp_ports_default(const struct dp_config *cfg, dp_xdp_traffic_fn fn, void
 /* Whether port idx has our program. */
 bool dp_xdp_port_active(uint16_t idx);
 
-/* Sum over CPUs of the program's counters (enum vfwcl_xdp_counter); 0 or -errno. */
-int dp_xdp_port_counters(uint16_t idx, uint64_t *out, unsigned int nb);
-
 /*
- * Port idx's counters and rules in force (for /metrics, through dp_view);
- * false when it has no program of ours or the maps cannot be read.
+ * Port idx's counters (totals, per rule, per rx queue; each summed over the
+ * CPUs) and rules in force (for /metrics and VES, through dp_view); false
+ * when it has no program of ours or the maps cannot be read.
  */
 bool dp_xdp_port_stats(unsigned int idx, struct dp_xdp_stats *out);
 

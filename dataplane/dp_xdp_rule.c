@@ -2,6 +2,7 @@
 /* --xdp-steer rule parser: see dp_xdp_rule.h for the grammar. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,28 +24,61 @@ rule_error(char *err, size_t errlen, const char *why, const char *word)
 	return -EINVAL;
 }
 
-/* "ADDR" or "ADDR/LEN" into a masked network-order prefix. */
-static int
-parse_prefix(const char *s, struct vfwcl_xdp_rule *r)
+void
+dp_xdp_rule_set_dst6(struct vfwcl_xdp_rule *r, const uint8_t addr[16], unsigned int len)
 {
-	char addr[INET_ADDRSTRLEN];
+	unsigned int w, bits;
+
+	if (len > 128)
+		len = 128;
+
+	for (w = 0; w < 4; w++) {
+		uint32_t word, mask;
+
+		bits = len > w * 32 ? len - w * 32 : 0;
+		mask = bits >= 32 ? UINT32_MAX : bits == 0 ? 0 : UINT32_MAX << (32 - bits);
+		memcpy(&word, &addr[w * 4], sizeof(word));
+		r->dst6_mask[w] = htonl(mask);
+		r->dst6[w] = word & htonl(mask);
+	}
+	r->prefix_len = (uint8_t)len;
+}
+
+/*
+ * "ADDR" or "ADDR/LEN", IPv4 or IPv6 (a ':' says which), into a masked
+ * network-order prefix and its match bit (*match).
+ */
+static int
+parse_prefix(const char *s, struct vfwcl_xdp_rule *r, uint32_t *match)
+{
+	char addr[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	size_t alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
-	uint64_t len = 32;
+	bool v6 = memchr(s, ':', alen) != NULL;
+	uint64_t len = v6 ? 128 : 32;
 	uint32_t host, mask;
+	struct in6_addr a6;
 
 	if (alen == 0 || alen >= sizeof(addr))
 		return -EINVAL;
 	memcpy(addr, s, alen);
 	addr[alen] = '\0';
-	if (dp_parse_ipv4(addr, &host) != 0)
+	if (slash != NULL && dp_parse_u64(slash + 1, 0, len, &len) != 0)
 		return -EINVAL;
-	if (slash != NULL && dp_parse_u64(slash + 1, 0, 32, &len) != 0)
+	if (v6) {
+		if (inet_pton(AF_INET6, addr, &a6) != 1)
+			return -EINVAL;
+		dp_xdp_rule_set_dst6(r, a6.s6_addr, (unsigned int)len);
+		*match = VFWCL_XDP_MATCH_DST6;
+		return 0;
+	}
+	if (dp_parse_ipv4(addr, &host) != 0)
 		return -EINVAL;
 	mask = len == 0 ? 0 : UINT32_MAX << (32 - len);
 	r->dst_mask = htonl(mask);
 	r->dst = htonl(host & mask);
 	r->prefix_len = (uint8_t)len;
+	*match = VFWCL_XDP_MATCH_DST;
 	return 0;
 }
 
@@ -57,6 +91,8 @@ parse_proto_word(const char *w, uint8_t *proto)
 		*proto = IPPROTO_TCP;
 	else if (strcmp(w, "icmp") == 0)
 		*proto = IPPROTO_ICMP;
+	else if (strcmp(w, "icmp6") == 0)
+		*proto = IPPROTO_ICMPV6;
 	else
 		return -ENOENT;
 	return 0;
@@ -85,11 +121,14 @@ parse_word(char **words, int i, int nb, struct vfwcl_xdp_rule *r, char *err, siz
 		return 2;
 	}
 	if (strcmp(w, "dst") == 0) {
-		if (r->match & VFWCL_XDP_MATCH_DST)
+		uint32_t match = 0;
+
+		if (r->match & (VFWCL_XDP_MATCH_DST | VFWCL_XDP_MATCH_DST6))
 			return rule_error(err, errlen, "dst given twice", NULL);
-		if (v == NULL || parse_prefix(v, r) != 0)
-			return rule_error(err, errlen, "dst needs ADDR or ADDR/LEN (IPv4), got", v);
-		r->match |= VFWCL_XDP_MATCH_DST;
+		if (v == NULL || parse_prefix(v, r, &match) != 0)
+			return rule_error(err, errlen,
+					"dst needs ADDR or ADDR/LEN (IPv4 or IPv6), got", v);
+		r->match |= match;
 		return 2;
 	}
 	if (strcmp(w, "port") == 0) {
@@ -168,6 +207,13 @@ dp_xdp_rule_parse(const char *text, struct vfwcl_xdp_rule *rule, char *err, size
 	    (!(r.match & VFWCL_XDP_MATCH_PROTO) ||
 	     (r.proto != IPPROTO_UDP && r.proto != IPPROTO_TCP)))
 		return rule_error(err, errlen, "port needs udp or tcp", NULL);
+	/* an IPv6 destination's ping is ICMPv6: "icmp dst 2001:db8::1" means that */
+	if ((r.match & VFWCL_XDP_MATCH_DST6) && (r.match & VFWCL_XDP_MATCH_PROTO) &&
+	    r.proto == IPPROTO_ICMP)
+		r.proto = IPPROTO_ICMPV6;
+	if ((r.match & VFWCL_XDP_MATCH_DST) && (r.match & VFWCL_XDP_MATCH_PROTO) &&
+	    r.proto == IPPROTO_ICMPV6)
+		return rule_error(err, errlen, "icmp6 with an IPv4 dst", NULL);
 	*rule = r;
 	return 0;
 }
@@ -179,6 +225,7 @@ proto_name(uint8_t proto)
 	case IPPROTO_UDP: return "udp";
 	case IPPROTO_TCP: return "tcp";
 	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmp6";
 	default: return NULL;
 	}
 }
@@ -186,9 +233,9 @@ proto_name(uint8_t proto)
 void
 dp_xdp_rule_format(const struct vfwcl_xdp_rule *r, char *buf, size_t len)
 {
-	char proto[16] = "", dst[32] = "", port[16] = "", vlan[16] = "";
+	char proto[16] = "", dst[64] = "", port[16] = "", vlan[16] = "";
 	const char *probe = (r->match & VFWCL_XDP_MATCH_PROBE) ? " probe" : "";
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN];
 	const char *name = proto_name(r->proto);
 
 	if (r->match & VFWCL_XDP_MATCH_ALL) {
@@ -203,6 +250,9 @@ dp_xdp_rule_format(const struct vfwcl_xdp_rule *r, char *buf, size_t len)
 	}
 	if (r->match & VFWCL_XDP_MATCH_DST) {
 		inet_ntop(AF_INET, &r->dst, addr, sizeof(addr));
+		snprintf(dst, sizeof(dst), " dst %s/%u", addr, r->prefix_len);
+	} else if (r->match & VFWCL_XDP_MATCH_DST6) {
+		inet_ntop(AF_INET6, r->dst6, addr, sizeof(addr));
 		snprintf(dst, sizeof(dst), " dst %s/%u", addr, r->prefix_len);
 	}
 	if (r->match & VFWCL_XDP_MATCH_PORT)

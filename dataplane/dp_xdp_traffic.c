@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "dp_xdp_rule.h"
 #include "dp_xdp_traffic.h"
 
 static void
@@ -35,6 +36,35 @@ dp_xdp_traffic_add_dst(struct dp_xdp_traffic *t, uint32_t addr, uint8_t prefix_l
 		    (r.dst & o->dst_mask) == o->dst)
 			return;
 	}
+	add(t, &r);
+}
+
+/* Whether IPv6 destination rule o covers r's prefix. */
+static bool
+covers6(const struct vfwcl_xdp_rule *o, const struct vfwcl_xdp_rule *r)
+{
+	unsigned int w;
+
+	if (o->match != VFWCL_XDP_MATCH_DST6 || o->prefix_len > r->prefix_len)
+		return false;
+	for (w = 0; w < 4; w++)
+		if ((r->dst6[w] & o->dst6_mask[w]) != o->dst6[w])
+			return false;
+	return true;
+}
+
+void
+dp_xdp_traffic_add_dst6(struct dp_xdp_traffic *t, const uint8_t addr[16], uint8_t prefix_len)
+{
+	struct vfwcl_xdp_rule r;
+	unsigned int i;
+
+	memset(&r, 0, sizeof(r));
+	r.match = VFWCL_XDP_MATCH_DST6;
+	dp_xdp_rule_set_dst6(&r, addr, prefix_len);
+	for (i = 0; i < t->nb_rules; i++)
+		if (covers6(&t->rules[i], &r))
+			return;
 	add(t, &r);
 }
 

@@ -5,8 +5,10 @@
  * configuration through dp_main_hooks.xdp_traffic, dp_xdp_ports_default
  * (dp_xdp.h) writes it into the port's program. What the binaries give:
  *
- *   vfw   its IPv4 address on the port, and every IPv4 prefix it routes out
- *         of its other ports (their connected subnets and --route prefixes)
+ *   vfw   its IPv4 and IPv6 addresses on the port (not its link-local one:
+ *         it is the kernel's too, both derive it from the same MAC), and
+ *         every prefix it routes out of its other ports (their connected
+ *         subnets and --route prefixes)
  *   vpkg  its local address on the port (--local-ip, default the first
  *         stream's source)
  *   vsnk  frames that carry vpkg's probe header
@@ -37,6 +39,13 @@ typedef void (*dp_xdp_traffic_fn)(void *ctx, uint16_t idx, struct dp_xdp_traffic
  * prefix already there covers it.
  */
 void dp_xdp_traffic_add_dst(struct dp_xdp_traffic *t, uint32_t addr, uint8_t prefix_len);
+
+/*
+ * IPv6 destination prefix addr/prefix_len (network order; host bits are
+ * cleared) and the neighbour discovery for addresses in it. Skipped when an
+ * IPv6 destination prefix already there covers it.
+ */
+void dp_xdp_traffic_add_dst6(struct dp_xdp_traffic *t, const uint8_t addr[16], uint8_t prefix_len);
 
 /* Frames whose UDP, TCP or ICMP echo payload starts with the probe header. */
 void dp_xdp_traffic_add_probe(struct dp_xdp_traffic *t);

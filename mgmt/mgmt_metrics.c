@@ -148,7 +148,8 @@ xstat_families(struct mgmt_prom *p, const struct mgmt_server *s,
 	X(no_socket, "Data frames passed to the kernel: no AF_XDP socket on their queue")
 
 /*
- * Ports with our XDP program: PREFIXxdp_VERDICT_total{port} and
+ * Ports with our XDP program: PREFIXxdp_VERDICT_total{port},
+ * PREFIXxdp_queue_packets_total{port,queue,verdict} and
  * PREFIXxdp_rule_packets_total{port,rule}. No family when no port has one.
  */
 static void
@@ -180,6 +181,24 @@ xdp_families(struct mgmt_prom *p, const struct mgmt_server *s,
 		}
 	XDP_VERDICTS(XDP_VERDICT_FAMILY_)
 #undef XDP_VERDICT_FAMILY_
+	snprintf(name, sizeof(name), "%sxdp_queue_packets_total", cs->prefix);
+	mgmt_prom_family(p, name, "counter",
+			 "Frames of an rx queue by our XDP program's verdict (queues that saw one)");
+	for (i = 0; i < n; i++) {
+		if (!has[i])
+			continue;
+		port_label(s, i, lbl, sizeof(lbl));
+		for (k = 0; k < st[i].nb_queues && k < DP_VIEW_XDP_QUEUES; k++) {
+			char q[16];
+
+			snprintf(q, sizeof(q), "%u", st[i].queues[k].queue);
+#define XDP_QUEUE_SAMPLE_(field, help) \
+			mgmt_prom_u64(p, name, st[i].queues[k].field, cs->label, lbl, "queue", q, \
+				      "verdict", #field, NULL);
+			XDP_VERDICTS(XDP_QUEUE_SAMPLE_)
+#undef XDP_QUEUE_SAMPLE_
+		}
+	}
 	snprintf(name, sizeof(name), "%sxdp_rule_packets_total", cs->prefix);
 	mgmt_prom_family(p, name, "counter", "Frames that matched an XDP steering rule");
 	for (i = 0; i < n; i++) {

@@ -53,6 +53,7 @@
 
 #include <jansson.h>
 
+#include "dp_view.h"
 #include "ves_config.h"
 
 #define VES_PORT_NAME_LEN 64
@@ -66,6 +67,8 @@ struct ves_port_sample {
 	uint64_t tx_bytes;
 	bool link_up;
 	char name[VES_PORT_NAME_LEN];	/* vNicIdentifier / nicIdentifier */
+	bool has_xdp;			/* the port has our XDP program: xdp is set */
+	struct dp_xdp_stats xdp;	/* its counters (dp_view.h's xdp_stats) */
 };
 
 /*

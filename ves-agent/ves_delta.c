@@ -37,6 +37,18 @@ ves_delta_ports(const struct ves_port_sample *prev, const struct ves_port_sample
 		d->rx_bytes_total = cur[i].rx_bytes;
 		d->tx_packets_total = cur[i].tx_packets;
 		d->tx_bytes_total = cur[i].tx_bytes;
+		d->has_xdp = cur[i].has_xdp;
+		if (d->has_xdp) {
+			/* a port whose program appeared in this interval counts from zero */
+			const struct dp_xdp_stats *p = prev[i].has_xdp ? &prev[i].xdp : NULL;
+
+			d->xdp_redirected = ves_delta_u64(p ? p->redirected : 0, cur[i].xdp.redirected,
+							  &reset);
+			d->xdp_passed = ves_delta_u64(p ? p->passed : 0, cur[i].xdp.passed, &reset);
+			d->xdp_no_socket = ves_delta_u64(p ? p->no_socket : 0, cur[i].xdp.no_socket,
+							 &reset);
+			d->xdp = cur[i].xdp;
+		}
 		d->suspect = reset;
 	}
 }

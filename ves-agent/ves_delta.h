@@ -34,6 +34,12 @@ struct ves_port_delta {
 	uint64_t rx_bytes_total;
 	uint64_t tx_packets_total;
 	uint64_t tx_bytes_total;
+	/* our XDP program's verdicts within the interval, and its counters at the end */
+	bool has_xdp;
+	uint64_t xdp_redirected;
+	uint64_t xdp_passed;
+	uint64_t xdp_no_socket;
+	struct dp_xdp_stats xdp;
 };
 
 /* Delta from prev to cur; sets *reset when the total was reset. */

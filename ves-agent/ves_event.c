@@ -109,6 +109,81 @@ nic_usage(const struct ves_port_delta *p)
 	return o;
 }
 
+/* One name/value of an XDP group: v5 a field of "measurements", v7 a hashMap entry. */
+static void
+xdp_put(json_t *group, unsigned int version, const char *name, const char *value)
+{
+	if (version == 5)
+		json_array_append_new(group, json_pack("{s:s, s:s}", "name", name, "value", value));
+	else
+		json_object_set_new(group, name, json_string(value));
+}
+
+static void
+xdp_put_u64(json_t *group, unsigned int version, const char *name, uint64_t v)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%" PRIu64, v);
+	xdp_put(group, version, name, text);
+}
+
+/*
+ * The XDP counters of port p (our steering program): the verdicts in the
+ * interval and their totals, the totals per rx queue and per rule.
+ */
+static json_t *
+xdp_group(unsigned int version, const struct ves_port_delta *p)
+{
+	const struct dp_xdp_stats *x = &p->xdp;
+	json_t *g = version == 5 ? json_array() : json_object();
+	char name[VES_PORT_NAME_LEN + 8], key[48];
+	unsigned int k;
+
+	xdp_put_u64(g, version, "redirectedDelta", p->xdp_redirected);
+	xdp_put_u64(g, version, "passedDelta", p->xdp_passed);
+	xdp_put_u64(g, version, "noSocketDelta", p->xdp_no_socket);
+	xdp_put_u64(g, version, "redirectedAccumulated", x->redirected);
+	xdp_put_u64(g, version, "passedAccumulated", x->passed);
+	xdp_put_u64(g, version, "noSocketAccumulated", x->no_socket);
+	for (k = 0; k < x->nb_queues && k < DP_VIEW_XDP_QUEUES; k++) {
+		snprintf(key, sizeof(key), "queue%u.redirectedAccumulated", x->queues[k].queue);
+		xdp_put_u64(g, version, key, x->queues[k].redirected);
+		snprintf(key, sizeof(key), "queue%u.passedAccumulated", x->queues[k].queue);
+		xdp_put_u64(g, version, key, x->queues[k].passed);
+		snprintf(key, sizeof(key), "queue%u.noSocketAccumulated", x->queues[k].queue);
+		xdp_put_u64(g, version, key, x->queues[k].no_socket);
+	}
+	for (k = 0; k < x->nb_rules && k < DP_VIEW_XDP_RULES; k++) {
+		snprintf(key, sizeof(key), "rule%u", k);
+		xdp_put(g, version, key, x->rules[k].rule);
+		snprintf(key, sizeof(key), "rule%u.packetsAccumulated", k);
+		xdp_put_u64(g, version, key, x->rules[k].packets);
+	}
+	snprintf(name, sizeof(name), "xdp:%s", p->name);
+	return version == 5 ? json_pack("{s:s, s:o}", "name", name, "measurements", g)
+			    : json_pack("{s:s, s:o}", "name", name, "hashMap", g);
+}
+
+/* additionalMeasurements: one group per port with our XDP program (none: not set). */
+static void
+add_xdp_groups(json_t *fields, unsigned int version, const struct ves_port_delta *ports,
+		unsigned int n)
+{
+	json_t *arr = NULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!ports[i].has_xdp)
+			continue;
+		if (arr == NULL)
+			arr = json_array();
+		json_array_append_new(arr, xdp_group(version, &ports[i]));
+	}
+	if (arr != NULL)
+		json_object_set_new(fields, "additionalMeasurements", arr);
+}
+
 static json_t *
 measurement_v5(const struct ves_event_meta *m, uint64_t span_us,
 		const struct ves_port_delta *ports, unsigned int n)
@@ -132,6 +207,7 @@ measurement_v5(const struct ves_event_meta *m, uint64_t span_us,
 		json_object_set_new(f, "vNicPerformanceArray", perf);
 	if (usage != NULL)
 		json_object_set_new(f, "vNicUsageArray", usage);
+	add_xdp_groups(f, 5, ports, n);
 	return f;
 }
 
@@ -152,6 +228,7 @@ measurement_v7(uint64_t span_us, const struct ves_port_delta *ports, unsigned in
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(f, "nicPerformanceArray", arr);
+	add_xdp_groups(f, 7, ports, n);
 	return f;
 }
 

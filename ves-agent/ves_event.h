@@ -50,7 +50,12 @@ void ves_event_id(const struct ves_event_meta *m, const char *kind, uint64_t seq
  * Measurement over [start_us, end_us]: v5 measurementsForVfScalingFields with
  * vNicPerformanceArray (and/or vNicUsageArray), v7 measurementFields with
  * nicPerformanceArray; per port the packets and octets received and
- * transmitted in the interval (…Delta) and the totals (…Accumulated).
+ * transmitted in the interval (…Delta) and the totals (…Accumulated). Ports
+ * with our XDP program add a group "xdp:NIC" to additionalMeasurements (v5
+ * measurementGroup name/measurements, v7 namedHashMap name/hashMap, values as
+ * strings): redirected/passed/noSocket Delta and Accumulated,
+ * queueN.<verdict>Accumulated per rx queue that saw a frame, ruleK (its text)
+ * and ruleK.packetsAccumulated.
  */
 json_t *ves_event_measurement(const struct ves_event_meta *m, uint64_t seq, uint64_t start_us,
 		uint64_t end_us, const struct ves_port_delta *ports, unsigned int nb_ports);

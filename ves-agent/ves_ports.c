@@ -90,6 +90,7 @@ read_ports(void *ctx, struct ves_port_sample *out)
 		out[i].link_up = link.up;
 		view->port_desc(p, &d);
 		snprintf(out[i].name, sizeof(out[i].name), "%s", d.name);
+		out[i].has_xdp = view->xdp_stats != NULL && view->xdp_stats(p, &out[i].xdp);
 	}
 	return 0;
 }

@@ -55,11 +55,12 @@ vfw_tick(void *ctx)
 }
 
 /*
- * net_af_xdp without --xdp-steer: on port idx, vfw's own IPv4 address (and
- * the ARP for it) and what it routes out of its other ports (connected
- * subnets and --route prefixes). The kernel keeps the rest, its own
- * addresses on the same interface included. IPv6 stays with the kernel: the
- * program has no IPv6 rules yet.
+ * net_af_xdp without --xdp-steer: on port idx, vfw's own IPv4 and IPv6
+ * addresses (and the ARP/ND for them) and what it routes out of its other
+ * ports (connected subnets and --route prefixes, both families). Not its
+ * IPv6 link-local address: the kernel has the same one on the interface
+ * (both derive it from the MAC). The kernel keeps the rest, its own
+ * addresses on the same interface included.
  */
 static void
 vfw_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
@@ -70,6 +71,8 @@ vfw_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
 	RTE_SET_USED(ctx);
 	if (vp->has_ip4)
 		dp_xdp_traffic_add_dst(t, rte_be_to_cpu_32(vp->ip4), 32);
+	if (vp->has_ip6)
+		dp_xdp_traffic_add_dst6(t, vp->ip6, 128);
 	for (i = 0; i < vfw_routes.nb[0]; i++) {
 		const struct vfw_route *r = &vfw_routes.r[0][i];
 		uint32_t prefix;
@@ -78,6 +81,12 @@ vfw_xdp_traffic(void *ctx, uint16_t idx, struct dp_xdp_traffic *t)
 			continue;
 		memcpy(&prefix, r->prefix, sizeof(prefix));
 		dp_xdp_traffic_add_dst(t, rte_be_to_cpu_32(prefix), r->plen);
+	}
+	for (i = 0; i < vfw_routes.nb[1]; i++) {
+		const struct vfw_route *r = &vfw_routes.r[1][i];
+
+		if (r->port != idx)
+			dp_xdp_traffic_add_dst6(t, r->prefix, r->plen);
 	}
 }
 

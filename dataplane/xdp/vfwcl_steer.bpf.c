@@ -3,7 +3,10 @@
  * XDP steering for net_af_xdp: frames that match a rule of vfwcl_rules are
  * data traffic and go to the AF_XDP socket of their rx queue; everything
  * else (ARP/ND for the host, SSH, the REST API...) gets XDP_PASS and stays
- * with the kernel. With no rule at all, everything passes.
+ * with the kernel. With no rule at all, everything passes. IPv6: the fixed
+ * header's next header is the protocol (no extension headers are walked);
+ * a neighbour solicitation or advertisement also matches a destination
+ * rule by its target address (the solicitation goes to a multicast group).
  *
  * The redirect falls back to XDP_PASS when the queue has no socket: once
  * the process's sockets are gone, a program left attached (net_af_xdp in
@@ -13,7 +16,9 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_helpers.h>
@@ -42,8 +47,17 @@ struct {
 	__type(value, __u64);
 } vfwcl_counters SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VFWCL_XDP_NB_QCOUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vfwcl_qcounters SEC(".maps");
+
 /* The fields of a frame the rules look at; has_* say which were found. */
 struct frame_keys {
+	__u32 dst6[4];		/* IPv6 destination */
+	__u32 nd_target[4];	/* IPv6 neighbour solicitation/advertisement target */
 	__u32 dst;		/* IPv4 destination, or ARP target address */
 	__u16 dst_port;		/* network order */
 	__u16 vlan;
@@ -53,7 +67,14 @@ struct frame_keys {
 	__u8 has_arp;		/* ARP (dst = target protocol address) */
 	__u8 has_port;
 	__u8 has_probe;		/* the L4 payload starts with the probe magic */
+	__u8 has_ip6;		/* IPv6 (dst6, proto and maybe port valid) */
+	__u8 has_nd;		/* ND (nd_target valid) */
 };
+
+#define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
+#define ND_NEIGHBOR_SOLICIT 135
+#define ND_NEIGHBOR_ADVERT 136
 
 struct vlan_tag {
 	__be16 tci;
@@ -78,6 +99,22 @@ count(__u32 slot)
 
 	if (c != NULL)
 		*c += 1;
+}
+
+/* A verdict: in the totals and in its queue's (queues past the map: totals only). */
+static __always_inline int
+verdict(__u32 queue, __u32 which, int action)
+{
+	__u32 slot = queue * VFWCL_XDP_NB_VERDICTS + which;
+	__u64 *c;
+
+	count(which);
+	if (queue < VFWCL_XDP_MAX_QUEUES) {
+		c = bpf_map_lookup_elem(&vfwcl_qcounters, &slot);
+		if (c != NULL)
+			*c += 1;
+	}
+	return action;
 }
 
 /* Whether payload (checked against end here) starts with the probe magic. */
@@ -110,12 +147,25 @@ parse_l4(void *l4, void *end, struct frame_keys *k)
 			if (tcp->doff >= 5)
 				k->has_probe = is_probe((const __u8 *)tcp + (tcp->doff & 0xf) * 4u, end);
 		}
-	} else if (k->proto == IPPROTO_ICMP) {
+	} else if (k->proto == IPPROTO_ICMP && k->has_ip) {
 		/* echo request/reply: type, code, checksum, id, sequence, then data */
 		const __u8 *icmp = l4;
 
 		if ((void *)(icmp + 8) <= end && (icmp[0] == 8 || icmp[0] == 0))
 			k->has_probe = is_probe(icmp + 8, end);
+	} else if (k->proto == IPPROTO_ICMPV6 && k->has_ip6) {
+		/* type, code, checksum, then id/sequence (echo) or reserved + target (ND) */
+		const __u8 *icmp = l4;
+
+		if ((void *)(icmp + 8) > end)
+			return;
+		if (icmp[0] == ICMP6_ECHO_REQUEST || icmp[0] == ICMP6_ECHO_REPLY) {
+			k->has_probe = is_probe(icmp + 8, end);
+		} else if ((icmp[0] == ND_NEIGHBOR_SOLICIT || icmp[0] == ND_NEIGHBOR_ADVERT) &&
+			   (void *)(icmp + 24) <= end) {
+			__builtin_memcpy(k->nd_target, icmp + 8, sizeof(k->nd_target));
+			k->has_nd = 1;
+		}
 	}
 }
 
@@ -154,6 +204,15 @@ parse_frame(void *data, void *end, struct frame_keys *k)
 		/* the first fragment only carries the ports */
 		if ((ip->frag_off & bpf_htons(0x1fff)) == 0)
 			parse_l4((__u8 *)ip + ihl, end, k);
+	} else if (type == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = next;
+
+		if ((void *)(ip6 + 1) > end)
+			return;
+		__builtin_memcpy(k->dst6, &ip6->daddr, sizeof(k->dst6));
+		k->proto = ip6->nexthdr;
+		k->has_ip6 = 1;
+		parse_l4(ip6 + 1, end, k);
 	} else if (type == bpf_htons(ETH_P_ARP)) {
 		struct arp_ipv4 *arp = next;
 
@@ -166,9 +225,19 @@ parse_frame(void *data, void *end, struct frame_keys *k)
 	}
 }
 
+/* Whether IPv6 address a is in r's destination prefix. */
+static __always_inline int
+in_prefix6(const struct vfwcl_xdp_rule *r, const __u32 *a)
+{
+	return (a[0] & r->dst6_mask[0]) == r->dst6[0] && (a[1] & r->dst6_mask[1]) == r->dst6[1] &&
+	       (a[2] & r->dst6_mask[2]) == r->dst6[2] && (a[3] & r->dst6_mask[3]) == r->dst6[3];
+}
+
 static __always_inline int
 rule_matches(const struct vfwcl_xdp_rule *r, const struct frame_keys *k)
 {
+	__u8 has_l3 = k->has_ip | k->has_ip6;
+
 	if (r->match & VFWCL_XDP_MATCH_ALL)
 		return 1;
 	if ((r->match & VFWCL_XDP_MATCH_VLAN) && (!k->has_vlan || k->vlan != r->vlan))
@@ -180,12 +249,17 @@ rule_matches(const struct vfwcl_xdp_rule *r, const struct frame_keys *k)
 		if ((k->dst & r->dst_mask) != r->dst)
 			return 0;
 	}
-	if ((r->match & VFWCL_XDP_MATCH_PROTO) && (!k->has_ip || k->proto != r->proto))
+	if (r->match & VFWCL_XDP_MATCH_DST6) {
+		/* its ND too: a solicitation by its target (sent to a multicast group) */
+		if (!(k->has_ip6 && in_prefix6(r, k->dst6)) && !(k->has_nd && in_prefix6(r, k->nd_target)))
+			return 0;
+	}
+	if ((r->match & VFWCL_XDP_MATCH_PROTO) && (!has_l3 || k->proto != r->proto))
 		return 0;
 	if ((r->match & VFWCL_XDP_MATCH_PORT) &&
-	    (!k->has_ip || !k->has_port || k->dst_port != r->dst_port))
+	    (!has_l3 || !k->has_port || k->dst_port != r->dst_port))
 		return 0;
-	if ((r->match & VFWCL_XDP_MATCH_PROBE) && (!k->has_ip || !k->has_probe))
+	if ((r->match & VFWCL_XDP_MATCH_PROBE) && (!has_l3 || !k->has_probe))
 		return 0;
 	return 1;
 }
@@ -210,15 +284,11 @@ vfwcl_steer(struct xdp_md *ctx)
 			continue;
 		count(VFWCL_XDP_CNT_RULE0 + i);
 		/* the low bits of flags are the action when the queue has no socket */
-		if (bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT) {
-			count(VFWCL_XDP_CNT_REDIRECTED);
-			return XDP_REDIRECT;
-		}
-		count(VFWCL_XDP_CNT_NO_SOCKET);
-		return XDP_PASS;
+		if (bpf_redirect_map(&xsks_map, ctx->rx_queue_index, XDP_PASS) == XDP_REDIRECT)
+			return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_REDIRECTED, XDP_REDIRECT);
+		return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_NO_SOCKET, XDP_PASS);
 	}
-	count(VFWCL_XDP_CNT_PASSED);
-	return XDP_PASS;
+	return verdict(ctx->rx_queue_index, VFWCL_XDP_CNT_PASSED, XDP_PASS);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -87,6 +87,55 @@ test_other_forms(void **state)
 }
 
 /* The binaries' default data traffic: prefixes masked, covered ones skipped, overflow flagged. */
+/* IPv6 destinations: the prefix masked word by word, ICMP as ICMPv6, formatted back. */
+static void
+test_ipv6(void **state)
+{
+	struct vfwcl_xdp_rule r;
+	char text[96];
+
+	(void)state;
+	r = parse_ok("udp dst 2001:db8:1:0:ffff::7/64 port 8080");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_PROTO | VFWCL_XDP_MATCH_DST6 |
+			VFWCL_XDP_MATCH_PORT);
+	assert_int_equal(r.dst6[0], htonl(0x20010db8));
+	assert_int_equal(r.dst6[1], htonl(0x00010000));
+	assert_int_equal(r.dst6[2], 0);
+	assert_int_equal(r.dst6[3], 0);
+	assert_int_equal(r.dst6_mask[0], UINT32_MAX);
+	assert_int_equal(r.dst6_mask[1], UINT32_MAX);
+	assert_int_equal(r.dst6_mask[2], 0);
+	assert_int_equal(r.dst6_mask[3], 0);
+	/* no IPv4 destination in an IPv6 rule */
+	assert_int_equal(r.dst, 0);
+	assert_int_equal(r.dst_mask, 0);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "udp dst 2001:db8:1::/64 port 8080");
+
+	r = parse_ok("dst 2001:db8::1");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_DST6);
+	assert_int_equal(r.prefix_len, 128);
+	assert_int_equal(r.dst6[3], htonl(1));
+	assert_int_equal(r.dst6_mask[3], UINT32_MAX);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "dst 2001:db8::1/128");
+
+	/* a prefix ending inside a word */
+	r = parse_ok("dst 2001:db8:abcd::/36");
+	assert_int_equal(r.dst6[1], htonl(0xa0000000));
+	assert_int_equal(r.dst6_mask[1], htonl(0xf0000000));
+
+	r = parse_ok("icmp dst 2001:db8::1");
+	assert_int_equal(r.proto, IPPROTO_ICMPV6);
+	dp_xdp_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "icmp6 dst 2001:db8::1/128");
+	r = parse_ok("icmp6");
+	assert_int_equal(r.proto, IPPROTO_ICMPV6);
+	r = parse_ok("dst ::/0");
+	assert_int_equal(r.match, VFWCL_XDP_MATCH_DST6);
+	assert_int_equal(r.dst6_mask[0], 0);
+}
+
 static void
 test_default_traffic(void **state)
 {
@@ -118,6 +167,24 @@ test_default_traffic(void **state)
 	dp_xdp_traffic_add_dst(&t, 0x0a000001, 0);
 	assert_int_equal(t.rules[0].dst_mask, 0);
 	assert_int_equal(t.rules[0].dst, 0);
+	/* IPv6: the address, a prefix covering it added after (kept), one inside it (skipped) */
+	memset(&t, 0, sizeof(t));
+	{
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x10, [15] = 0x64 };
+		static const uint8_t p6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x20, [15] = 0x07 };
+		static const uint8_t in6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x20, [8] = 1 };
+
+		dp_xdp_traffic_add_dst6(&t, a6, 128);
+		dp_xdp_traffic_add_dst6(&t, p6, 64);
+		dp_xdp_traffic_add_dst6(&t, in6, 80);
+		dp_xdp_traffic_add_dst(&t, 0xc0a80a64, 32);	/* IPv4 does not cover IPv6 */
+		assert_int_equal(t.nb_rules, 3);
+		dp_xdp_rule_format(&t.rules[0], text, sizeof(text));
+		assert_string_equal(text, "dst 2001:db8:10::64/128");
+		dp_xdp_rule_format(&t.rules[1], text, sizeof(text));
+		assert_string_equal(text, "dst 2001:db8:20::/64");
+		assert_int_equal(t.rules[1].match, VFWCL_XDP_MATCH_DST6);
+	}
 	/* more than the program holds */
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i <= VFWCL_XDP_MAX_RULES; i++)
@@ -135,6 +202,9 @@ test_bad_rules(void **state)
 		"dst 10.0.0.0/", "dst /8", "vlan 4096", "vlan x", "udp tcp", "proto 256",
 		"dst 1.2.3.4 dst 1.2.3.5", "vlan 1 vlan 2", "udp port 1 port 2",
 		"dst 1.2.3.4 junk", "probe probe", "probe 1",
+		"dst 2001:db8::/129", "dst 2001:db8::g", "dst 2001:db8:::1", "dst :", "dst ::/",
+		"dst 1.2.3.4 dst 2001:db8::1", "dst 2001:db8::1 dst 1.2.3.4", "icmp6 dst 10.0.0.1",
+		"udp dst 2001:db8::1 port 0",
 	};
 	struct vfwcl_xdp_rule r, before;
 	char err[DP_ERR_LEN];
@@ -230,6 +300,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp_prefix_port),
 		cmocka_unit_test(test_other_forms),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_default_traffic),
 		cmocka_unit_test(test_bad_rules),
 		cmocka_unit_test(test_option_repeatable),

@@ -3,7 +3,7 @@
  * Unit tests of the VES agent's pure parts: deltas (wrap, reset), wall-clock
  * schedule, URLs and endpoints, options and their cross checks, the bounded
  * queue (order, drop-oldest, in-flight events kept), the HTTP verdicts and
- * the event builders' required fields.
+ * the event builders' required fields, the XDP counters' group.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -445,6 +445,94 @@ test_event_measurement(void **state)
 	json_decref(ev);
 }
 
+/* Port sample with our XDP program: verdicts, one queue, one rule. */
+static void
+xdp_sample(struct ves_port_sample *s, uint64_t redirected, uint64_t passed)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "xbd0");
+	s->has_xdp = true;
+	s->xdp.redirected = redirected;
+	s->xdp.passed = passed;
+	s->xdp.nb_queues = 1;
+	s->xdp.queues[0].queue = 3;
+	s->xdp.queues[0].redirected = redirected;
+	s->xdp.queues[0].passed = passed;
+	s->xdp.nb_rules = 1;
+	snprintf(s->xdp.rules[0].rule, sizeof(s->xdp.rules[0].rule), "udp dst 10.0.0.0/8 port 8080");
+	s->xdp.rules[0].packets = redirected;
+}
+
+/* The value of name in an XDP group (v5: a measurements field, v7: the hashMap). */
+static const char *
+xdp_value(json_t *group, unsigned int version, const char *name)
+{
+	json_t *v;
+	size_t i;
+
+	if (version == 7)
+		return json_string_value(json_object_get(json_object_get(group, "hashMap"), name));
+	json_array_foreach(json_object_get(group, "measurements"), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "name")), name) == 0)
+			return json_string_value(json_object_get(v, "value"));
+	return NULL;
+}
+
+/*
+ * XDP counters in additionalMeasurements: the deltas of consecutive
+ * intervals add up to the totals, per queue and per rule as in the stats.
+ */
+static void
+test_event_xdp(void **state)
+{
+	struct ves_event_meta metas[2] = { meta(5, VES_NIC_PERFORMANCE), meta(7, VES_NIC_PERFORMANCE) };
+	static const char *const fields[2] = { "measurementsForVfScalingFields", "measurementFields" };
+	struct ves_port_sample s[3];
+	struct ves_port_delta d[2];
+	unsigned int v;
+
+	(void)state;
+	memset(&s[0], 0, sizeof(s[0]));	/* before the program was there */
+	xdp_sample(&s[1], 700, 20);
+	xdp_sample(&s[2], 1000, 25);
+	ves_delta_ports(&s[0], &s[1], 1, &d[0]);
+	ves_delta_ports(&s[1], &s[2], 1, &d[1]);
+	assert_true(d[0].has_xdp && d[1].has_xdp);
+	assert_false(d[0].suspect || d[1].suspect);
+	assert_int_equal(d[0].xdp_redirected + d[1].xdp_redirected, 1000);
+	assert_int_equal(d[0].xdp_passed + d[1].xdp_passed, 25);
+	for (v = 0; v < 2; v++) {
+		json_t *ev = ves_event_measurement(&metas[v], 1, 1700000000000000ull,
+				1700000010000000ull, &d[1], 1);
+		json_t *f = json_object_get(ev, fields[v]);
+		json_t *g = json_array_get(json_object_get(f, "additionalMeasurements"), 0);
+
+		assert_non_null(g);
+		assert_string_equal(json_string_value(json_object_get(g, "name")), "xdp:xbd0");
+		assert_string_equal(xdp_value(g, metas[v].version, "redirectedDelta"), "300");
+		assert_string_equal(xdp_value(g, metas[v].version, "passedDelta"), "5");
+		assert_string_equal(xdp_value(g, metas[v].version, "noSocketDelta"), "0");
+		assert_string_equal(xdp_value(g, metas[v].version, "redirectedAccumulated"), "1000");
+		assert_string_equal(xdp_value(g, metas[v].version, "queue3.redirectedAccumulated"),
+				"1000");
+		assert_string_equal(xdp_value(g, metas[v].version, "queue3.passedAccumulated"), "25");
+		assert_string_equal(xdp_value(g, metas[v].version, "rule0"),
+				"udp dst 10.0.0.0/8 port 8080");
+		assert_string_equal(xdp_value(g, metas[v].version, "rule0.packetsAccumulated"), "1000");
+		json_decref(ev);
+	}
+	/* a port without the program: no additionalMeasurements at all */
+	memset(&s[1], 0, sizeof(s[1]));
+	ves_delta_ports(&s[0], &s[1], 1, &d[0]);
+	{
+		json_t *ev = ves_event_measurement(&metas[1], 2, 1700000000000000ull,
+				1700000010000000ull, &d[0], 1);
+
+		assert_null(json_object_get(json_object_get(ev, fields[1]), "additionalMeasurements"));
+		json_decref(ev);
+	}
+}
+
 static void
 test_event_heartbeat_fault(void **state)
 {
@@ -542,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_queue_order_and_bound),
 		cmocka_unit_test(test_http_classify),
 		cmocka_unit_test(test_event_measurement),
+		cmocka_unit_test(test_event_xdp),
 		cmocka_unit_test(test_event_heartbeat_fault),
 	};
 

@@ -10,6 +10,8 @@
   udp-recv ADDR PORT SEC [N]  print the number of datagrams received in SEC seconds (or once N came)
   udp-send ADDR PORT N        send N datagrams
   ping ADDR COUNT INTERVAL    ICMP/ICMPv6 echo (raw socket, root): print the replies received
+  nd-solicit ADDR COUNT IF    send COUNT IPv6 neighbour solicitations for ADDR out of IF
+                              (to its solicited-node group; raw socket, root)
   tcp-echo-server ADDR PORT   echo the first message of every connection, until killed
   tcp-echo ADDR PORT N        N connections to a tcp-echo-server: print how many echoed
   mgmt-probe ADDR PORT STOP   rounds of one ping and one connection to a tcp-echo-server on
@@ -51,6 +53,19 @@ def ping(addr, count, interval):
             if d[0] == (129 if v6 else 0) and struct.unpack("!H", d[4:6])[0] == ident:
                 got.add(struct.unpack("!H", d[6:8])[0])
     return len(got)
+
+
+def nd_solicit(target, count, ifname):
+    """count neighbour solicitations for target, to its solicited-node group."""
+    t = socket.inet_pton(socket.AF_INET6, target)
+    group = "ff02::1:ff%02x:%02x%02x" % (t[13], t[14], t[15])
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)  # ND wants 255
+    # type, code, checksum (the kernel's), reserved, target
+    msg = struct.pack("!BBHI", 135, 0, 0, 0) + t
+    for _ in range(count):
+        s.sendto(msg, (group, 0, 0, socket.if_nametoindex(ifname)))
+        time.sleep(0.01)
 
 
 def ping_once(addr, timeout):
@@ -118,6 +133,9 @@ def main(argv):
     cmd, addr, port = argv[1], argv[2], int(argv[3])
     if cmd == "ping":
         print(ping(addr, port, float(argv[4])), flush=True)
+        return 0
+    if cmd == "nd-solicit":
+        nd_solicit(addr, port, argv[4])
         return 0
     if cmd == "mgmt-probe":
         mgmt_probe(addr, port, argv[4])

@@ -76,7 +76,8 @@ def check_kernel_gets_data(what):
 
 def check_bad_rule_exits_2():
     """A bad --xdp-steer exits 2 with one line naming it, before any port opens."""
-    for bad in ("udp port 99999", "tcp dst 10.0.0.0/40", "vlan"):
+    for bad in ("udp port 99999", "tcp dst 10.0.0.0/40", "vlan", "udp dst 2001:db8::/129 port 80",
+                "icmp6 dst 10.0.0.1", "dst 2001:db8::zz"):
         p = vfwcl.run_to_exit("vsnk", ["--xdp-steer", bad])
         assert vfwcl.one_line_error(p, 2, "--xdp-steer", bad), "bad rule %r" % bad
 

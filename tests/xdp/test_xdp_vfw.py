@@ -40,8 +40,11 @@ TCP_BYTES = 1 << 20
 # the kernel's .200 addresses match none of these.
 RULES = ["dst %s" % a for a in (PROT_HOST, OUT_HOST, VFW_A, VFW_B)]
 # vfw's own description of its data traffic, port by port, with no rule
-DEFAULT_RULES = [["dst %s/32" % VFW_A, "dst 192.168.20.0/24"],
-                 ["dst %s/32" % VFW_B, "dst 192.168.10.0/24"]]
+# vfw's addresses (its default IPv6 ones too) and the subnets it routes out of the other port
+DEFAULT_RULES = [["dst %s/32" % VFW_A, "dst 2001:db8:10::100/128", "dst 192.168.20.0/24",
+                  "dst 2001:db8:20::/64"],
+                 ["dst %s/32" % VFW_B, "dst 2001:db8:20::100/128", "dst 192.168.10.0/24",
+                  "dst 2001:db8:10::/64"]]
 DEFAULT = sys.argv[1:] == ["default"]
 
 net = None
@@ -135,6 +138,7 @@ def counters_add_up(tx0):
             assert xdpnet.rule_texts(xdp) == DEFAULT_RULES[idx], "port %d: %r" % (idx, xdp)
         assert xdp["no_socket"] == 0, "port %d: %r" % (idx, xdp)
         assert sum(r["packets"] for r in xdp["rules"]) == xdp["redirected"], xdp
+        xdpnet.queues_add_up(xdp)
         assert xdp["passed"] > 0 and xdp["redirected"] > 0, "port %d: %r" % (idx, xdp)
     # the demo stream and the transfer's segments came in on port 0 and 1
     assert last[0][0]["redirected"] >= NB_DEMO, last[0]

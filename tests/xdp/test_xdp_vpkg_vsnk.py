@@ -10,8 +10,10 @@ vpkg sends its default streams (the ONAP demo: UDP 192.168.10.200 ->
 192.168.20.250:8080, ten streams) --count packets each; vsnk steers that
 UDP to itself, while UDP from kernel to kernel on the same port reaches
 the kernel's socket. vsnk's /metrics has the XDP counters of its stats
-JSON, and promtool (where installed) finds the text clean. Root only; exit 77 where the kernel refuses
-namespaces, XDP or AF_XDP.
+JSON, and promtool (where installed) finds the text clean. vsnk's VES
+measurement events (v7, to a collector in S) carry them too: the
+redirectedDelta of the events add up to the final redirected count. Root
+only; exit 77 where the kernel refuses namespaces, XDP or AF_XDP.
 
 With the argument "default": no --xdp-steer; vsnk's default data traffic
 (frames with vpkg's probe header) and vpkg's (its local address) must do
@@ -27,6 +29,9 @@ import mgmtlib
 import vfwcl
 import xdpnet
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ves"))
+import vescollector as vc  # noqa: E402
+
 NS_G, NS_S = "vfwclxp-g", "vfwclxp-s"
 IF_G, IF_S = "xg0", "xs0"
 KERN_G, KERN_S = "10.199.2.1", "10.199.2.2"
@@ -34,6 +39,8 @@ NB_STREAMS, PER_STREAM = 10, 30
 SENT = NB_STREAMS * PER_STREAM
 SINK_RULE = "udp dst 192.168.20.0/24 port 8080"
 MGMT_PORT = 8098
+VES_PORT = 8099
+VES_COLLECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ves_collect.py")
 KERNEL_UDP = 20
 DEFAULT = sys.argv[1:] == ["default"]
 
@@ -66,10 +73,15 @@ def metrics_match_stats():
                for k in ("redirected", "passed", "no_socket")}
         got["rules"] = [{"rule": lbl["rule"], "packets": v}
                         for _, lbl, v in fams["vfwcl_vsnk_xdp_rule_packets_total"]["samples"]]
+        queues = {}
+        for _, lbl, v in fams["vfwcl_vsnk_xdp_queue_packets_total"]["samples"]:
+            queues.setdefault(int(lbl["queue"]), {"queue": int(lbl["queue"])})[lbl["verdict"]] = v
+        got["queues"] = [queues[q] for q in sorted(queues)]
         seen.update(text=text, got=got, xdp=xdp)
         return got == xdp
     assert vfwcl.wait_for(same, 30, 0.5), "/metrics %r != stats %r" % (seen["got"], seen["xdp"])
     assert seen["got"]["redirected"] > 0, seen["got"]
+    xdpnet.queues_add_up(seen["xdp"])
     print("".join(line + "\n" for line in seen["text"].splitlines() if "_xdp_" in line), end="")
     promtool = shutil.which("promtool")
     if promtool is None:
@@ -78,6 +90,32 @@ def metrics_match_stats():
     p = subprocess.run([promtool, "check", "metrics"], input=seen["text"], capture_output=True,
                        text=True, timeout=60)
     assert p.returncode == 0 and (p.stdout + p.stderr).strip() == "", p.stdout + p.stderr
+
+
+def ves_adds_up(events, port_name, xdp):
+    """The XDP group of vsnk's port in its v7 measurement events: the deltas
+    sum to the final totals, the last totals equal them."""
+    evs = vc.measurements(vc.dedup(events))
+    bad = [vc.check_event(e, 7) for e in evs if vc.check_event(e, 7)]
+    assert evs and not bad, "VES events: %d, invalid: %r" % (len(evs), bad[:2])
+    groups = []
+    for e in evs:
+        for g in e["measurementFields"].get("additionalMeasurements", []):
+            if g["name"] == "xdp:" + port_name:
+                groups.append(g["hashMap"])
+    assert len(groups) == len(evs), "an event without the xdp group: %r" % evs[-1]
+    for key, field in (("redirected", "redirected"), ("passed", "passed"),
+                       ("noSocket", "no_socket")):
+        total = sum(int(g[key + "Delta"]) for g in groups)
+        assert total == int(groups[-1][key + "Accumulated"]), \
+            "VES %sDelta sum %d, last total %s" % (key, total, groups[-1][key + "Accumulated"])
+        # the data ended before the stop; a kernel frame (ARP) may come between
+        # the agent's last sample and the stats file's
+        assert total == xdp[field] if field != "passed" else total <= xdp[field], \
+            "VES %sDelta sum %d, stats %d" % (key, total, xdp[field])
+    assert int(groups[-1]["queue0.redirectedAccumulated"]) == xdp["redirected"], groups[-1]
+    assert int(groups[-1]["rule0.packetsAccumulated"]) == xdp["rules"][0]["packets"], groups[-1]
+    print("VES: %d measurement events, XDP deltas add up to %r" % (len(evs), groups[-1]))
 
 
 def kernel_udp(port):
@@ -95,12 +133,17 @@ def main():
     net.addr(NS_S, IF_S, KERN_S + "/24")
     tag = os.getpid()
     snk_stats, pkg_stats = "/tmp/vfwcl-xdp-vsnk-%d.json" % tag, "/tmp/vfwcl-xdp-vpkg-%d.json" % tag
+    ves_stop, ves_out = "/tmp/vfwcl-xdp-ves-stop-%d" % tag, "/tmp/vfwcl-xdp-ves-%d.json" % tag
     vsnk = vpkg = None
+    collector = xdpnet.helper_proc_path(NS_S, VES_COLLECT, VES_PORT, ves_stop, ves_out)
     try:
+        collector.wait_for(lambda: "listening" in collector.output(), 30, "the VES collector")
         vsnk = xdpnet.start(NS_S, "vsnk", [xdpnet.af_xdp_vdev(0, IF_S, steer)],
                             ([] if DEFAULT else ["--xdp-steer", SINK_RULE]) +
                             ["--idle-sleep", "100", "--stats-file", snk_stats,
-                             "--mgmt", "127.0.0.1:%d" % MGMT_PORT], 1)
+                             "--mgmt", "127.0.0.1:%d" % MGMT_PORT,
+                             "--ves-url", "http://127.0.0.1:%d" % VES_PORT, "--ves-version", "7",
+                             "--ves-interval", "1"], 1)
         kernel_udp(8080)
         vpkg = xdpnet.start(NS_G, "vpkg", [xdpnet.af_xdp_vdev(0, IF_G, steer)],
                             ["--count", str(PER_STREAM), "--eth-peer", "0,%s" % net.mac(NS_S, IF_S),
@@ -127,6 +170,9 @@ def main():
         assert port["foreign_packets"] == 0, port
         if DEFAULT:
             assert xdpnet.rule_texts(xdp) == ["probe"], xdp
+        open(ves_stop, "w").close()
+        assert collector.wait(60) == 0, collector.output()
+        ves_adds_up(load(ves_out), port["name"], xdp)
         for sid in range(NB_STREAMS):
             s = vfwcl.stream_stats(js, sid)
             assert s is not None and s["rx_packets"] == PER_STREAM, "stream %d: %r" % (sid, s)
@@ -137,9 +183,12 @@ def main():
         print("ok: vsnk counted exactly the %d packets vpkg sent over AF_XDP" % sent)
         return 0
     finally:
-        for p in (vpkg, vsnk):
+        for p in (vpkg, vsnk, collector):
             if p is not None:
                 p.kill()
+        for path in (ves_stop, ves_out):
+            if os.path.exists(path):
+                os.unlink(path)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,12 @@ def helper(ns, *args, timeout=120):
 
 def helper_proc(ns, *args):
     """An nshelper.py command in the background (vfwcl.Proc)."""
-    return vfwcl.Proc(in_ns(ns, sys.executable, NSHELPER, *map(str, args)))
+    return helper_proc_path(ns, NSHELPER, *args)
+
+
+def helper_proc_path(ns, script, *args):
+    """Another standard-library script of the tests in the background in ns (vfwcl.Proc)."""
+    return vfwcl.Proc(in_ns(ns, sys.executable, script, *map(str, args)))
 
 
 def udp_delivered(ns_recv, ns_send, addr, port, n):
@@ -183,6 +188,19 @@ def rule_texts(xdp):
 def xdp_total(xdp):
     """Every packet the program saw: its three verdicts."""
     return xdp["redirected"] + xdp["passed"] + xdp["no_socket"]
+
+
+VERDICTS = ("redirected", "passed", "no_socket")
+
+
+def queues_add_up(xdp, queues=(0,)):
+    """The per-queue verdicts of a port's xdp section sum to its totals, and
+    only the rx queues in queues saw frames (a veth has queue 0 only)."""
+    seen = sorted(q["queue"] for q in xdp["queues"])
+    assert seen and set(seen) <= set(queues), "queues %s, expected within %s: %r" % (
+        seen, list(queues), xdp)
+    for v in VERDICTS:
+        assert sum(q[v] for q in xdp["queues"]) == xdp[v], "%s per queue != total: %r" % (v, xdp)
 
 
 def run_main(main, cleanup):
