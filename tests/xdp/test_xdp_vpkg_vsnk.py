@@ -172,7 +172,9 @@ def main():
             assert xdpnet.rule_texts(xdp) == ["probe"], xdp
         open(ves_stop, "w").close()
         assert collector.wait(60) == 0, collector.output()
-        ves_adds_up(load(ves_out), port["name"], xdp)
+        events = load(ves_out)
+        ves_adds_up(events, port["name"], xdp)
+        keep_ves_samples(events)
         for sid in range(NB_STREAMS):
             s = vfwcl.stream_stats(js, sid)
             assert s is not None and s["rx_packets"] == PER_STREAM, "stream %d: %r" % (sid, s)
@@ -189,6 +191,19 @@ def main():
         for path in (ves_stop, ves_out):
             if os.path.exists(path):
                 os.unlink(path)
+
+
+def keep_ves_samples(events):
+    """With VFWCL_VES_SAMPLES_DIR set, each event this run collected is
+    written there (one JSON file each) for a check against ONAP's schemas
+    (.ci/run does it where the workplace's validator is present)."""
+    where = os.environ.get("VFWCL_VES_SAMPLES_DIR")
+    if not where:
+        return
+    os.makedirs(where, exist_ok=True)
+    for i, ev in enumerate(events):
+        with open(os.path.join(where, "xdp-vsnk-%03d.json" % i), "w") as f:
+            json.dump(ev if "event" in ev else {"event": ev}, f)   # as the request body
 
 
 if __name__ == "__main__":
