@@ -35,9 +35,13 @@ static int saved_argc;
 
 /*
  * Where each table's setters write: the live contexts at start, restart's
- * fresh ones in dp_options_reread (a NULL context: the table's options are
- * recognised, not applied).
+ * fresh ones in dp_options_reread, or CTX_SKIP: the table's options are
+ * recognised, not applied (not NULL: a table may keep its state in statics
+ * and have a NULL ctx, such as the VES agent's).
  */
+static char skip_marker;
+#define CTX_SKIP ((void *)&skip_marker)
+
 struct ctx_set {
 	struct dp_config *cfg;
 	void *app;
@@ -353,7 +357,7 @@ record_given(struct dp_config *cfg, const char *name)
 
 /*
  * Run an option's setter, or store a flag's value; remember it was given.
- * A NULL ctx (a table restart does not re-read) applies nothing.
+ * CTX_SKIP (a table restart does not re-read) applies nothing.
  */
 static int
 apply_option(const struct dp_option *o, void *ctx, struct dp_config *cfg, const char *arg,
@@ -361,7 +365,7 @@ apply_option(const struct dp_option *o, void *ctx, struct dp_config *cfg, const 
 {
 	int rc = 0;
 
-	if (ctx == NULL)
+	if (ctx == CTX_SKIP)
 		return 0;
 	if (o->set == NULL)
 		*(bool *)((char *)ctx + o->flag_offset) = o->flag_value;
@@ -584,7 +588,7 @@ apply_config_file(const struct dp_app *app, const struct ctx_set *cs, const char
 		o = option_find(app, key, &ctx, cs);
 		if (o == NULL || strcmp(key, "config") == 0) {
 			rc = -ENOENT;
-			if (o == NULL && app->config_key != NULL && cs->app == NULL)
+			if (o == NULL && app->config_key != NULL && cs->app == CTX_SKIP)
 				rc = 0;	/* the binary's keys, not re-read */
 			else if (o == NULL && app->config_key != NULL)
 				rc = app->config_key(cs->app, key, val, sub, sizeof(sub));
@@ -777,7 +781,7 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 	return parse_into(app, &live, argc, argv, err, errlen);
 }
 
-/* The fresh context standing for live, or NULL (not re-read). */
+/* The fresh context standing for live, or CTX_SKIP (not re-read). */
 static void *
 fresh_of(const void *live, const struct dp_reread_ctx *ctxs, unsigned int n)
 {
@@ -786,7 +790,7 @@ fresh_of(const void *live, const struct dp_reread_ctx *ctxs, unsigned int n)
 	for (i = 0; live != NULL && i < n; i++)
 		if (ctxs[i].live == live)
 			return ctxs[i].fresh;
-	return NULL;
+	return CTX_SKIP;
 }
 
 int
