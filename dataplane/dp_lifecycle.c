@@ -357,7 +357,7 @@ dp_lifecycle_routes(void)
 static void
 on_signal(int sig)
 {
-	char c = sig == SIGUSR1 ? 'p' : 'r';
+	char c = sig == SIGUSR1 ? 'p' : sig == SIGUSR2 ? 'r' : 'h';
 	int saved = errno;
 
 	if (write(sig_pipe[1], &c, 1) < 0) {
@@ -374,17 +374,20 @@ signal_main(void *arg)
 
 	RTE_SET_USED(arg);
 	while (read(sig_pipe[0], &c, 1) == 1 && c != 'q') {
-		bool pause = c == 'p';
+		enum lc_action a = c == 'p' ? LC_PAUSE : c == 'r' ? LC_RESUME : LC_RESTART;
+		const char *sig = c == 'p' ? "SIGUSR1" : c == 'r' ? "SIGUSR2" : "SIGHUP";
 
 		err[0] = '\0';
-		rc = act(pause ? LC_PAUSE : LC_RESUME, pause ? "SIGUSR1" : "SIGUSR2", err,
-				sizeof(err));
-		if (rc != 0)
-			dp_log(DP_LOG_WARNING, "lifecycle", "%s: %s", pause ? "SIGUSR1" : "SIGUSR2",
-					err);
+		rc = act(a, sig, err, sizeof(err));
+		if (rc != 0 && a == LC_RESTART && rc != -EBUSY && rc != -ESHUTDOWN &&
+		    rc != -ETIMEDOUT)
+			dp_log(DP_LOG_WARNING, "lifecycle", "%s: restart refused, nothing changed: %s",
+					sig, err);
+		else if (rc != 0)
+			dp_log(DP_LOG_WARNING, "lifecycle", "%s: %s", sig, err);
 		else
-			dp_log(DP_LOG_NOTICE, "lifecycle", "%s", pause ? "paused (SIGUSR1)" :
-					"resumed (SIGUSR2)");
+			dp_log(DP_LOG_NOTICE, "lifecycle", "%s (%s)", a == LC_PAUSE ? "paused" :
+					a == LC_RESUME ? "resumed" : "restarted", sig);
 	}
 	return NULL;
 }
@@ -411,6 +414,8 @@ dp_lifecycle_init(const struct dp_lifecycle_hooks *h)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	if (hooks.sighup_restarts)
+		sigaction(SIGHUP, &sa, NULL);
 	return 0;
 }
 
@@ -423,6 +428,8 @@ dp_lifecycle_stop(void)
 		return;
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
+	if (hooks.sighup_restarts)
+		signal(SIGHUP, SIG_IGN);
 	if (write(sig_pipe[1], &q, 1) == 1)
 		pthread_join(sig_thread, NULL);
 	sig_thread_started = false;

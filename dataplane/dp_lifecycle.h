@@ -14,7 +14,9 @@
  *                           naming a bad action, 409 in a wrong state, 422
  *                           when restart's re-read fails (the process keeps
  *                           what it had and runs), 503 while stopping
- *   SIGUSR1 pause, SIGUSR2 resume (SIGHUP keeps each binary's meaning)
+ *   SIGUSR1 pause, SIGUSR2 resume; SIGHUP restart where the binary asks
+ *   (vpkg, vsnk: sighup_restarts), else SIGHUP keeps its meaning (vfw:
+ *   reload --rules)
  *
  * The workers act in the engine's pause point (dp_engine.h: one lifecycle
  * word per worker, acked); pausing keeps every state (sessions, counters,
@@ -27,6 +29,7 @@
 #ifndef DP_LIFECYCLE_H
 #define DP_LIFECYCLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dp_counters.h"
@@ -38,8 +41,13 @@ struct dp_lifecycle_hooks {
 	struct dp_counters *port_ctrs;
 	/* what restart re-reads, as shown in status ("--rules"; NULL: nothing) */
 	const char *restart_rereads;
-	/* restart's re-read, workers paused; 0 or -errno with err; optional */
+	/*
+	 * restart's re-read, workers paused: all or nothing (a refusal changes
+	 * nothing); 0 or -errno with err naming the bad value; optional
+	 */
 	int (*reload)(void *ctx, char *err, size_t errlen);
+	/* SIGHUP is restart (the binary gives SIGHUP no other meaning) */
+	bool sighup_restarts;
 };
 
 /*

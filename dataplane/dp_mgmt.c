@@ -52,8 +52,7 @@ view_driver_stats(unsigned int slot, uint64_t *out)
 {
 	struct rte_eth_stats st;
 
-	memset(&st, 0, sizeof(st));
-	rte_eth_stats_get(dp_ports[slot].port_id, &st);
+	dp_port_eth_stats(slot, &st);
 	out[DP_DRV_rx_packets] = st.ipackets;
 	out[DP_DRV_tx_packets] = st.opackets;
 	out[DP_DRV_rx_bytes] = st.ibytes;

@@ -24,6 +24,30 @@
 /* written: main before parsing; read: --version */
 static const char *platform;
 
+/*
+ * The application arguments of the start, for restart's re-read: a copy
+ * of the pointer array (dp_main_init's is on its stack), the strings are
+ * main's argv. Written: dp_options_parse (main, before any thread); read:
+ * dp_options_reread (one control thread at a time).
+ */
+static char **saved_argv;
+static int saved_argc;
+
+/*
+ * Where each table's setters write: the live contexts at start, restart's
+ * fresh ones in dp_options_reread, or CTX_SKIP: the table's options are
+ * recognised, not applied (not NULL: a table may keep its state in statics
+ * and have a NULL ctx, such as the VES agent's).
+ */
+static char skip_marker;
+#define CTX_SKIP ((void *)&skip_marker)
+
+struct ctx_set {
+	struct dp_config *cfg;
+	void *app;
+	void *group[DP_MAX_OPTION_GROUPS];
+};
+
 /* --- strict value parsers --- */
 
 int
@@ -331,13 +355,18 @@ record_given(struct dp_config *cfg, const char *name)
 		cfg->given[cfg->nb_given++] = name;
 }
 
-/* Run an option's setter, or store a flag's value; remember it was given. */
+/*
+ * Run an option's setter, or store a flag's value; remember it was given.
+ * CTX_SKIP (a table restart does not re-read) applies nothing.
+ */
 static int
 apply_option(const struct dp_option *o, void *ctx, struct dp_config *cfg, const char *arg,
 		char *err, size_t errlen)
 {
 	int rc = 0;
 
+	if (ctx == CTX_SKIP)
+		return 0;
 	if (o->set == NULL)
 		*(bool *)((char *)ctx + o->flag_offset) = o->flag_value;
 	else
@@ -440,25 +469,25 @@ dp_options_usage(const struct dp_app *app)
 
 /* Option i of the union of the common and the app table. */
 static const struct dp_option *
-option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config *cfg)
+option_at(const struct dp_app *app, unsigned int i, void **ctx, const struct ctx_set *cs)
 {
 	unsigned int g;
 
 	if (!app->no_common_options) {
 		if (i < RTE_DIM(common_options)) {
-			*ctx = cfg;
+			*ctx = cs->cfg;
 			return &common_options[i];
 		}
 		i -= RTE_DIM(common_options);
 	}
 	if (i < app->nb_options) {
-		*ctx = app->ctx;
+		*ctx = cs->app;
 		return &app->options[i];
 	}
 	i -= app->nb_options;
 	for (g = 0; g < app->nb_groups; g++) {
 		if (i < app->groups[g].nb_options) {
-			*ctx = app->groups[g].ctx;
+			*ctx = cs->group[g];
 			return &app->groups[g].options[i];
 		}
 		i -= app->groups[g].nb_options;
@@ -467,12 +496,12 @@ option_at(const struct dp_app *app, unsigned int i, void **ctx, struct dp_config
 }
 
 static const struct dp_option *
-option_find(const struct dp_app *app, const char *name, void **ctx, struct dp_config *cfg)
+option_find(const struct dp_app *app, const char *name, void **ctx, const struct ctx_set *cs)
 {
 	const struct dp_option *o;
 	unsigned int i;
 
-	for (i = 0; (o = option_at(app, i, ctx, cfg)) != NULL; i++)
+	for (i = 0; (o = option_at(app, i, ctx, cs)) != NULL; i++)
 		if (strcmp(o->name, name) == 0)
 			return o;
 	return NULL;
@@ -505,7 +534,7 @@ load_config_file(const char *path, struct stat *st, char *err, size_t errlen)
 
 /* A config file holding a secret option must be a secret file itself. */
 static int
-check_config_secrets(const struct dp_app *app, struct dp_config *cfg, json_t *root,
+check_config_secrets(const struct dp_app *app, const struct ctx_set *cs, json_t *root,
 		const struct stat *st, const char *path, char *err, size_t errlen)
 {
 	char why[DP_ERR_LEN];
@@ -514,7 +543,7 @@ check_config_secrets(const struct dp_app *app, struct dp_config *cfg, json_t *ro
 	void *ctx;
 
 	json_object_foreach(root, key, val) {
-		if (!dp_option_is_secret(key) || option_find(app, key, &ctx, cfg) == NULL)
+		if (!dp_option_is_secret(key) || option_find(app, key, &ctx, cs) == NULL)
 			continue;
 		if (dp_secret_check_stat(st, SIZE_MAX, "config", path, why, sizeof(why)) != 0) {
 			snprintf(err, errlen, "%s; it holds \"%s\"", why, key);
@@ -526,9 +555,10 @@ check_config_secrets(const struct dp_app *app, struct dp_config *cfg, json_t *ro
 
 /* Apply the JSON config file: keys are option names, values their arguments. */
 static int
-apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *path,
+apply_config_file(const struct dp_app *app, const struct ctx_set *cs, const char *path,
 		char *err, size_t errlen)
 {
+	struct dp_config *cfg = cs->cfg;
 	const struct dp_option *o;
 	const char *key;
 	json_t *root, *val;
@@ -546,7 +576,7 @@ apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *p
 		return -EINVAL;
 	}
 	/* before any key is applied: a file with a secret obeys the password-file rule */
-	rc = check_config_secrets(app, cfg, root, &st, path, err, errlen);
+	rc = check_config_secrets(app, cs, root, &st, path, err, errlen);
 	if (rc != 0) {
 		json_decref(root);
 		return rc;
@@ -555,11 +585,13 @@ apply_config_file(const struct dp_app *app, struct dp_config *cfg, const char *p
 		const char *arg = NULL;
 		char sub[DP_ERR_LEN];
 
-		o = option_find(app, key, &ctx, cfg);
+		o = option_find(app, key, &ctx, cs);
 		if (o == NULL || strcmp(key, "config") == 0) {
 			rc = -ENOENT;
-			if (o == NULL && app->config_key != NULL)
-				rc = app->config_key(app->ctx, key, val, sub, sizeof(sub));
+			if (o == NULL && app->config_key != NULL && cs->app == CTX_SKIP)
+				rc = 0;	/* the binary's keys, not re-read */
+			else if (o == NULL && app->config_key != NULL)
+				rc = app->config_key(cs->app, key, val, sub, sizeof(sub));
 			if (rc == -ENOENT) {
 				snprintf(err, errlen, "--config: %s: unknown key '%s'", path, key);
 				rc = -EINVAL;
@@ -640,8 +672,9 @@ dp_options_set_platform(const char *name)
 	platform = name;
 }
 
-int
-dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
+/* The --config file, then the command line, through the setters of cs. */
+static int
+parse_into(const struct dp_app *app, const struct ctx_set *cs, int argc, char **argv,
 		char *err, size_t errlen)
 {
 	struct option longopts[DP_MAX_OPTIONS + 3];
@@ -650,8 +683,7 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 	void *ctx;
 	int c, rc;
 
-	err[0] = '\0';
-	for (i = 0; (o = option_at(app, i, &ctx, cfg)) != NULL; i++) {
+	for (i = 0; (o = option_at(app, i, &ctx, cs)) != NULL; i++) {
 		if (n >= DP_MAX_OPTIONS) {
 			snprintf(err, errlen, "internal: too many options");
 			return -EINVAL;
@@ -666,24 +698,9 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 	longopts[n++] = (struct option){ "version", no_argument, NULL, 'V' };
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 
-	/* --help / --version win over everything, even bad options */
-	for (c = 1; c < argc; c++) {
-		if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0) {
-			dp_options_usage(app);
-			return DP_PARSE_EXIT;
-		}
-		if (strcmp(argv[c], "--version") == 0) {
-			if (platform != NULL)
-				printf("%s %s (%s)\n", app->name, VFWCL_VERSION, platform);
-			else
-				printf("%s %s\n", app->name, VFWCL_VERSION);
-			return DP_PARSE_EXIT;
-		}
-	}
-
-	rc = find_config_arg(app, cfg, argc, argv, err, errlen);
-	if (rc == 0 && cfg->config_file[0] != '\0')
-		rc = apply_config_file(app, cfg, cfg->config_file, err, errlen);
+	rc = find_config_arg(app, cs->cfg, argc, argv, err, errlen);
+	if (rc == 0 && cs->cfg->config_file[0] != '\0')
+		rc = apply_config_file(app, cs, cs->cfg->config_file, err, errlen);
 	if (rc != 0)
 		return rc;
 
@@ -700,12 +717,12 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return -EINVAL;
 		}
-		o = option_at(app, (unsigned int)(c - OPT_VAL_BASE), &ctx, cfg);
+		o = option_at(app, (unsigned int)(c - OPT_VAL_BASE), &ctx, cs);
 		if (o == NULL) {
 			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return -EINVAL;
 		}
-		rc = apply_option(o, ctx, cfg, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
+		rc = apply_option(o, ctx, cs->cfg, o->arg != NULL ? optarg : NULL, sub, sizeof(sub));
 		if (rc != 0) {
 			snprintf(err, errlen, "%s", sub);
 			return rc;
@@ -716,4 +733,88 @@ dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char
 		return -EINVAL;
 	}
 	return DP_PARSE_RUN;
+}
+
+/* Keep argv[0..argc-1] for dp_options_reread (the first parse only). */
+static int
+save_args(int argc, char **argv)
+{
+	if (saved_argv != NULL)
+		return 0;
+	saved_argv = calloc((size_t)argc + 1, sizeof(*saved_argv));
+	if (saved_argv == NULL)
+		return -ENOMEM;
+	memcpy(saved_argv, argv, (size_t)argc * sizeof(*saved_argv));
+	saved_argc = argc;
+	return 0;
+}
+
+int
+dp_options_parse(const struct dp_app *app, struct dp_config *cfg, int argc, char **argv,
+		char *err, size_t errlen)
+{
+	struct ctx_set live = { .cfg = cfg, .app = app->ctx };
+	unsigned int g;
+	int c;
+
+	err[0] = '\0';
+	for (g = 0; g < app->nb_groups; g++)
+		live.group[g] = app->groups[g].ctx;
+	/* --help / --version win over everything, even bad options */
+	for (c = 1; c < argc; c++) {
+		if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0) {
+			dp_options_usage(app);
+			return DP_PARSE_EXIT;
+		}
+		if (strcmp(argv[c], "--version") == 0) {
+			if (platform != NULL)
+				printf("%s %s (%s)\n", app->name, VFWCL_VERSION, platform);
+			else
+				printf("%s %s\n", app->name, VFWCL_VERSION);
+			return DP_PARSE_EXIT;
+		}
+	}
+	if (save_args(argc, argv) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return parse_into(app, &live, argc, argv, err, errlen);
+}
+
+/* The fresh context standing for live, or CTX_SKIP (not re-read). */
+static void *
+fresh_of(const void *live, const struct dp_reread_ctx *ctxs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; live != NULL && i < n; i++)
+		if (ctxs[i].live == live)
+			return ctxs[i].fresh;
+	return CTX_SKIP;
+}
+
+int
+dp_options_reread(const struct dp_app *app, const struct dp_reread_ctx *ctxs, unsigned int n,
+		char *err, size_t errlen)
+{
+	struct ctx_set fresh = { .app = fresh_of(app->ctx, ctxs, n) };
+	unsigned int g;
+	int rc;
+
+	err[0] = '\0';
+	if (saved_argv == NULL) {
+		snprintf(err, errlen, "internal: no options parsed yet");
+		return -EINVAL;
+	}
+	fresh.cfg = calloc(1, sizeof(*fresh.cfg));
+	if (fresh.cfg == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	dp_config_defaults(fresh.cfg);
+	for (g = 0; g < app->nb_groups; g++)
+		fresh.group[g] = fresh_of(app->groups[g].ctx, ctxs, n);
+	rc = parse_into(app, &fresh, saved_argc, saved_argv, err, errlen);
+	free(fresh.cfg);
+	return rc < 0 ? rc : 0;
 }

@@ -10,7 +10,8 @@
  * Errors: a parse function returns a negative errno and writes one line
  * naming the bad option and value into err; the caller prints it and exits 2.
  *
- * Thread safety: main lcore, before any worker starts.
+ * Thread safety: main lcore, before any worker starts (dp_options_reread:
+ * a control thread, later).
  */
 #ifndef DP_OPTIONS_H
 #define DP_OPTIONS_H
@@ -132,6 +133,26 @@ void dp_config_defaults(struct dp_config *cfg);
  */
 int dp_options_parse(const struct dp_app *app, struct dp_config *cfg,
 		int argc, char **argv, char *err, size_t errlen);
+
+/* A context of an option table (the app's or a group's) and restart's fresh copy of it. */
+struct dp_reread_ctx {
+	const void *live;	/* the ctx given in struct dp_app or its group */
+	void *fresh;		/* set to the defaults by the caller */
+};
+
+/*
+ * Restart's re-read (dp_lifecycle.h): the --config file of the start read
+ * again, then the same command line (which still wins), into fresh
+ * contexts: the tables whose live ctx is in ctxs[0..n-1] are applied to
+ * its fresh one (the app's config_key too, with the app's fresh ctx), the
+ * other tables' options are recognised but not applied; the common options
+ * go to a scratch struct dp_config, so a bad value of one of them is
+ * refused too. Nothing live is written. 0, or -EINVAL with err naming the
+ * file, key and value (-ENOMEM). One control thread at a time, after
+ * dp_options_parse.
+ */
+int dp_options_reread(const struct dp_app *app, const struct dp_reread_ctx *ctxs, unsigned int n,
+		char *err, size_t errlen);
 
 /* Whether option name was given (config file or command line) to dp_options_parse. */
 bool dp_config_given(const struct dp_config *cfg, const char *name);

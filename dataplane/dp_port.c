@@ -9,6 +9,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "dp_afpacket.h"
 #include "dp_port.h"
 #include "dp_rss.h"
 #include "dp_xdp.h"
@@ -196,6 +197,15 @@ setup_queues_and_start(struct dp_port *p, const struct dp_config *cfg, char *err
 		return rc;
 	}
 	p->started = true;
+	/* the driver's socket drops are counted here, not by the driver (dp_afpacket.h) */
+	if (strcmp(p->driver, "net_af_packet") == 0) {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(pid, &info) != 0 ||
+		    dp_afpacket_attach((unsigned int)(p - dp_ports), (int)info.if_index) == 0)
+			printf("port %u (%s): its socket's drops cannot be counted (rx_missed "
+			       "stays 0)\n", pid, p->name);
+	}
 	if (cfg->promisc) {
 		rc = rte_eth_promiscuous_enable(pid);
 		if (rc != 0 && rc != -ENOTSUP)
@@ -294,6 +304,7 @@ dp_ports_close(void)
 {
 	uint16_t i;
 
+	dp_afpacket_detach_all();	/* the totals stay; the sockets close with the ports */
 	for (i = 0; i < dp_nb_ports; i++) {
 		struct dp_port *p = &dp_ports[i];
 
@@ -310,4 +321,15 @@ dp_ports_close(void)
 		rte_mempool_free(dp_pktmbuf_pool);
 		dp_pktmbuf_pool = NULL;
 	}
+}
+
+int
+dp_port_eth_stats(unsigned int slot, struct rte_eth_stats *st)
+{
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = rte_eth_stats_get(dp_ports[slot].port_id, st);
+	st->imissed += dp_afpacket_drops(slot);
+	return rc;
 }

@@ -69,6 +69,15 @@ int dp_ports_init(const struct dp_config *cfg, const struct dp_port_want *want,
 /* Print one line per port: name, driver, MAC, link. */
 void dp_ports_show(void);
 
+/*
+ * rte_eth_stats_get of port slot (dp_ports index), with what the driver
+ * does not count itself added: net_af_packet's socket drops in imissed
+ * (dp_afpacket.h). Every reader of the driver's counters goes through here.
+ * 0 or rte_eth_stats_get's error (st then holds the added counts only).
+ * Any control thread.
+ */
+int dp_port_eth_stats(unsigned int slot, struct rte_eth_stats *st);
+
 /* Stop and close every port, free the mempool. */
 void dp_ports_close(void);
 

@@ -61,8 +61,7 @@ dp_stats_print_ports(FILE *f, const struct dp_counters *c, struct dp_rate_state 
 		format_rate(txpps, sizeof(txpps), dt > 0 ? dtx / dt : 0, "pps");
 		format_rate(rxbps, sizeof(rxbps), dt > 0 ? (drxb + drx * 4) * 8 / dt : 0, "bps");
 		format_rate(txbps, sizeof(txbps), dt > 0 ? (dtxb + dtx * 4) * 8 / dt : 0, "bps");
-		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(dp_ports[i].port_id, &es);
+		dp_port_eth_stats(i, &es);
 		fprintf(f, "port %u %-12s rx %12" PRIu64 " pkts %11s %11s | tx %12" PRIu64
 			" pkts %11s %11s | dropped %" PRIu64 " missed %" PRIu64 " rx-errors %" PRIu64 "\n",
 			dp_ports[i].port_id, dp_ports[i].name, v[DP_PORT_CTR_rx_packets], rxpps, rxbps,
@@ -114,8 +113,7 @@ dp_stats_ports_json(const struct dp_counters *c)
 		json_object_set_new(p, "name", json_string(dp_ports[i].name));
 		for (k = 0; k < c->nb_counters; k++)
 			json_object_set_new(p, c->desc[k].name, json_integer((json_int_t)v[k]));
-		memset(&es, 0, sizeof(es));
-		rte_eth_stats_get(dp_ports[i].port_id, &es);
+		dp_port_eth_stats(i, &es);
 		json_object_set_new(drv, "ipackets", json_integer((json_int_t)es.ipackets));
 		json_object_set_new(drv, "opackets", json_integer((json_int_t)es.opackets));
 		json_object_set_new(drv, "ibytes", json_integer((json_int_t)es.ibytes));

@@ -420,6 +420,8 @@ struct dp_app vpkg_app = {
 		"streams (enabled, rate, size), /api/v1/rate the total; ONAP's\n"
 		"/restconf/config/stream-count:stream-count/streams and\n"
 		"/restconf/config/sample-plugin:sample-plugin/pg-streams. See vpkg/README.md.\n"
+		"Restart (POST /api/v1/lifecycle or SIGHUP) makes the streams again from --config\n"
+		"and the command line; a bad value refuses it and nothing changes (README: Lifecycle).\n"
 		"Exit status: 0 clean stop (signal, --duration, every stream's --count reached),\n"
 		"1 run time failure, 2 bad options or configuration.\n",
 	.options = vpkg_options,

@@ -146,6 +146,13 @@ int vpkg_options_streams(const struct vpkg_options *o, struct vpkg_stream_spec *
 int vpkg_options_check_ports(const struct vpkg_options *o, const struct vpkg_stream_spec *specs,
 		unsigned int n, const struct vpkg_env *env, char *err, size_t len);
 
+/*
+ * reload.c: restart's re-read (dp_lifecycle_hooks.reload): the streams
+ * from --config and the command line again; all or nothing. 0 or -errno
+ * with err naming the bad value.
+ */
+int vpkg_reload(void *ctx, char *err, size_t errlen);
+
 /* tx.c: the tx worker (rte_eal_remote_launch), arg is its struct dp_worker. */
 int vpkg_tx_worker(void *arg);
 

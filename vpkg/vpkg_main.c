@@ -311,7 +311,9 @@ main(int argc, char **argv)
 	vpkg.stream_ctrs = dp_counters_create(vpkg_stream_ctr_desc, VPKG_SCTR_MAX, VPKG_MAX_STREAMS);
 	if (vpkg.port_ctrs == NULL || vpkg.stream_ctrs == NULL)
 		dp_die(DP_EXIT_FAIL, "cannot allocate counters");
-	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vpkg.port_ctrs });
+	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vpkg.port_ctrs,
+			.restart_rereads = "the streams", .reload = vpkg_reload,
+			.sighup_restarts = true });
 	if (rc != 0)
 		dp_fail(rc, "lifecycle: %s", strerror(-rc));
 	rc = vpkg_mgmt_create(&hooks, err, sizeof(err));

@@ -157,6 +157,15 @@ dashboard_init(const struct dashboard_options *o)
 	return rc;
 }
 
+void
+dashboard_settings(double *interval_s, uint32_t *history)
+{
+	pthread_mutex_lock(&dash.lock);
+	*interval_s = dash.interval_s;
+	*history = dash.history;
+	pthread_mutex_unlock(&dash.lock);
+}
+
 int
 dashboard_configure(double interval_s, uint32_t history)
 {

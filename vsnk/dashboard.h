@@ -70,6 +70,9 @@ json_t *dashboard_json(uint64_t until_ms, uint32_t last);
 /* {"interval_s","history","max_streams"} */
 json_t *dashboard_settings_json(void);
 
+/* The current interval and history. */
+void dashboard_settings(double *interval_s, uint32_t *history);
+
 /* New interval and history (validated by the caller); clears the ring. */
 int dashboard_configure(double interval_s, uint32_t history);
 

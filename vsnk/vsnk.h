@@ -70,7 +70,8 @@ struct vsnk_worker {
 } __rte_cache_aligned;
 
 struct vsnk {
-	struct vsnk_options opt;	/* immutable after start-up */
+	/* immutable after start-up but max_packets: restart (vsnk_reload.c) stores it, atomic */
+	struct vsnk_options opt;
 	struct dp_config cfg;		/* immutable after start-up */
 	struct dp_counters *ctrs;	/* per port (slot = dp_ports index) */
 	struct vsnk_worker workers[RTE_MAX_LCORE];	/* by worker index */
@@ -78,6 +79,18 @@ struct vsnk {
 };
 
 extern struct vsnk vsnk;
+
+/* The defaults of the options (vsnk_main.c). */
+void vsnk_options_init(struct vsnk_options *o);
+
+/*
+ * vsnk_reload.c: restart's re-read (dp_lifecycle_hooks.reload, ctx the
+ * struct dp_app): --max-packets and the dashboard's interval and history
+ * from --config and the command line again; all or nothing. 0 or -errno
+ * with err naming the bad value.
+ */
+#define VSNK_RESTART_REREADS "--max-packets, --dashboard-interval, --dashboard-history"
+int vsnk_reload(void *ctx, char *err, size_t errlen);
 
 /* The rx worker (rte_eal_remote_launch), arg is its struct dp_worker. */
 int vsnk_rx_worker(void *arg);

@@ -63,17 +63,29 @@ static struct dp_app vsnk_app = {	/* not const: option groups are added */
 		"Every frame is counted once: rx_packets = probe_packets + foreign_packets\n"
 		"+ malformed + bad_checksum. Probe packets (written by vpkg) are tracked per\n"
 		"stream id; other packets are counted as foreign, by protocol.\n"
+		"Restart (POST /api/v1/lifecycle or SIGHUP) re-reads --max-packets and the\n"
+		"dashboard options from --config and the command line (README: Lifecycle).\n"
 		"Exit status: 0 clean stop, 1 run time failure, 2 bad options.\n",
 	.options = vsnk_options,
 	.nb_options = RTE_DIM(vsnk_options),
 	.ctx = &vsnk.opt,
 };
 
+void
+vsnk_options_init(struct vsnk_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_streams = VSNK_DEFAULT_MAX_STREAMS;
+	o->verify_cksum = true;
+}
+
 static void
 vsnk_tick(void *ctx)
 {
+	uint64_t max_packets = __atomic_load_n(&vsnk.opt.max_packets, __ATOMIC_RELAXED);
+
 	RTE_SET_USED(ctx);
-	if (vsnk.opt.max_packets != 0 && dp_stats_ports_sum(vsnk.ctrs, DP_PORT_CTR_rx_packets) >= vsnk.opt.max_packets)
+	if (max_packets != 0 && dp_stats_ports_sum(vsnk.ctrs, DP_PORT_CTR_rx_packets) >= max_packets)
 		atomic_store(&dp_quit, true);
 	vsnk_mgmt_tick();
 }
@@ -143,8 +155,7 @@ main(int argc, char **argv)
 	char err[DP_ERR_LEN];
 	int rc, wrc;
 
-	vsnk.opt.max_streams = VSNK_DEFAULT_MAX_STREAMS;
-	vsnk.opt.verify_cksum = true;
+	vsnk_options_init(&vsnk.opt);
 	if (ves_ports_register(&vsnk_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	if (vsnk_mgmt_register_options(&vsnk_app) != 0)
@@ -164,7 +175,9 @@ main(int argc, char **argv)
 	rc = alloc_stream_tables(err, sizeof(err));
 	if (rc != 0)
 		dp_die(DP_EXIT_FAIL, "%s", err);
-	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vsnk.ctrs });
+	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .ctx = &vsnk_app,
+			.port_ctrs = vsnk.ctrs, .restart_rereads = VSNK_RESTART_REREADS,
+			.reload = vsnk_reload, .sighup_restarts = true });
 	if (rc != 0)
 		dp_fail(rc, "lifecycle: %s", strerror(-rc));
 	rc = vsnk_mgmt_create(&hooks, err, sizeof(err));

@@ -53,12 +53,13 @@ static json_t *
 config_json(void *ctx)
 {
 	json_t *o = json_object(), *d = dashboard_settings_json();
+	/* restart may change it (vsnk_reload.c) */
+	uint64_t max_packets = __atomic_load_n(&vsnk.opt.max_packets, __ATOMIC_RELAXED);
 
 	RTE_SET_USED(ctx);
 	json_object_set_new(o, "max-streams", json_integer(vsnk.opt.max_streams));
-	if (vsnk.opt.max_packets != 0)
-		json_object_set_new(o, "max-packets",
-				json_integer((json_int_t)vsnk.opt.max_packets));
+	if (max_packets != 0)
+		json_object_set_new(o, "max-packets", json_integer((json_int_t)max_packets));
 	json_object_set_new(o, "no-verify-cksum", json_boolean(!vsnk.opt.verify_cksum));
 	json_object_set_new(o, "dashboard-interval", json_real(d != NULL ?
 			json_real_value(json_object_get(d, "interval_s")) : dash_opt.interval_s));
@@ -361,6 +362,26 @@ vsnk_mgmt_start(char *err, size_t errlen)
 		return rc;
 	}
 	return mgmt_start(server, err, errlen);
+}
+
+const struct dashboard_options *
+vsnk_mgmt_dashboard_options(void)
+{
+	return &dash_opt;
+}
+
+int
+vsnk_mgmt_dashboard_reconfigure(const struct dashboard_options *o)
+{
+	double interval;
+	uint32_t history;
+
+	if (server == NULL || vsnk.cfg.mgmt[0] == '\0')
+		return 0;
+	dashboard_settings(&interval, &history);
+	if (interval == o->interval_s && history == o->history)
+		return 0;
+	return dashboard_configure(o->interval_s, o->history);
 }
 
 void

@@ -39,6 +39,17 @@ int vsnk_mgmt_start(char *err, size_t errlen);
 /* From the main loop tick: the dashboard sampler (when the server runs). */
 void vsnk_mgmt_tick(void);
 
+/* The live dashboard options (the context of their table, for dp_options_reread). */
+struct dashboard_options;
+const struct dashboard_options *vsnk_mgmt_dashboard_options(void);
+
+/*
+ * Restart's re-read: the dashboard takes o's interval and history when they
+ * differ from the current ones (clearing its history, as a PUT does);
+ * nothing without the dashboard (no --mgmt). 0 or -ENOMEM (nothing changed).
+ */
+int vsnk_mgmt_dashboard_reconfigure(const struct dashboard_options *o);
+
 /* After the workers returned, before the ports are closed. */
 void vsnk_mgmt_stop(void);
 

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Lifecycle actions of the worker engine (dataplane/dp_lifecycle.c), through
 vsnk, vpkg and vfw: GET /api/v1/status, POST /api/v1/lifecycle pause/resume/
-restart (400 naming a bad action, 409 in a wrong state), SIGUSR1/SIGUSR2.
+restart (400 naming a bad action, 409 in a wrong state, 422 naming a bad
+value of a re-read configuration), SIGUSR1/SIGUSR2, SIGHUP (vpkg, vsnk).
 Counts are compared with generous bounds: no timing is measured."""
+import json
 import os
 import signal
 import sys
@@ -148,6 +150,112 @@ def test_vfw_restart_rereads_rules(tmp):
     check(v.rc == 0, "vfw stops cleanly")
 
 
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f)
+
+
+def stream_names(c):
+    return sorted(s["name"] for s in c.json("/api/v1/streams"))
+
+
+def one_stream(name, sid, rate="200pps"):
+    return {"name": name, "id": sid, "rate": rate, "size": 64,
+            "src_ip": "10.0.0.1", "dst_ip": "10.0.0.2", "src_port": 1000, "dst_port": 2000}
+
+
+def test_vpkg_restart_rereads_streams(tmp):
+    """vpkg's restart (and SIGHUP) makes its streams again from --config; a
+    file that does not parse is refused naming the bad value and nothing
+    changes; the command line still applies on top (--active-streams);
+    per-stream state carries over (sequence numbers)."""
+    conf = os.path.join(tmp, "vpkg.json")
+    write_json(conf, {"streams": [one_stream("a", 0)]})
+    v = mgmtlib.Binary("vpkg", ["net_null0"],
+                       ["--eth-peer", "0,02:00:00:00:00:01", "--config", conf,
+                        "--active-streams", "1"])
+    with v:
+        c = v.client()
+        check(wait_state(c, "running") and grows(c, tx), "vpkg: running and sending")
+        check(status(c)["restart_rereads"] == "the streams", "vpkg: restart re-reads the streams",
+              status(c))
+        check(stream_names(c) == ["a"], "one stream from --config", stream_names(c))
+        seq0 = c.json("/api/v1/streams/0")["next_seq"]
+        write_json(conf, {"streams": [one_stream("a", 0), one_stream("b", 1, "300pps")]})
+        r = act(c, "restart")
+        check(r.status == 200 and r.json["state"] == "running" and
+              "re-read the streams" in r.json["why"], "restart: 200, running, says what", r)
+        check(stream_names(c) == ["a", "b"], "restart re-read the streams", stream_names(c))
+        a, b = c.json("/api/v1/streams/0"), c.json("/api/v1/streams/1")
+        check(b["rate"] == 300 and not b["enabled"] and a["enabled"],
+              "stream b as the file says, disabled by the command line's --active-streams 1", (a, b))
+        check(a["next_seq"] >= seq0, "stream a's sequence numbers carry on (%d, %d)" %
+              (seq0, a["next_seq"]))
+        # refused: a bad value, a file that is no JSON; the streams stay and vpkg runs
+        for bad, needle in (({"streams": [one_stream("a", 0, "12parsecs")]}, "12parsecs"),
+                            ({"streams": [one_stream("a", 0)], "tx-retry": "many"}, "many"),
+                            ({"streams": [one_stream("a", 0)], "no-such-key": 1}, "no-such-key"),
+                            (None, "line")):
+            if bad is None:
+                with open(conf, "w") as f:
+                    f.write('{"streams": [')
+            else:
+                write_json(conf, bad)
+            r = act(c, "restart")
+            check(r.is_error(422) and needle in r.error_message() and
+                  conf in r.error_message(), "restart refused naming %r and the file" % needle, r)
+            check(stream_names(c) == ["a", "b"], "a refused restart changed no stream",
+                  stream_names(c))
+            check(status(c)["state"] == "running" and grows(c, tx),
+                  "a refused restart leaves vpkg running and sending")
+        # SIGHUP is restart for vpkg
+        write_json(conf, {"streams": [one_stream("c", 2)]})
+        os.kill(v.pid(), signal.SIGHUP)
+        check(vfwcl.wait_for(lambda: stream_names(c) == ["c"], 20),
+              "SIGHUP re-read the streams", stream_names(c))
+        check("SIGHUP" in status(c)["why"] and status(c)["state"] == "running",
+              "why names SIGHUP, running", status(c))
+        check(grows(c, tx), "vpkg sends after SIGHUP")
+    check(v.rc == 0, "vpkg stops cleanly (rc %s)" % v.rc)
+
+
+def test_vsnk_restart_rereads(tmp):
+    """vsnk's restart re-reads --max-packets and the dashboard's settings."""
+    pcap = os.path.join(tmp, "rr.pcap")
+    mgmtlib.write_probe_pcap(pcap, [0], 50)
+    conf = os.path.join(tmp, "vsnk.json")
+    write_json(conf, {"dashboard-interval": 10, "max-packets": 10 ** 15})
+    v = mgmtlib.Vsnk(["net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap], ["--config", conf])
+    with v:
+        c = v.client()
+        check(wait_state(c, "running") and grows(c, rx), "vsnk: running and receiving")
+        check("--max-packets" in status(c)["restart_rereads"] and
+              "--dashboard-interval" in status(c)["restart_rereads"],
+              "vsnk says what restart re-reads", status(c))
+        write_json(conf, {"dashboard-interval": 2, "dashboard-history": 5, "max-packets": 10 ** 15})
+        r = act(c, "restart")
+        check(r.status == 200 and r.json["state"] == "running", "vsnk restart: 200, running", r)
+        d = c.json("/api/v1/dashboard")
+        check(d["interval_s"] == 2 and d["history"] == 5, "restart re-read the dashboard", d)
+        for bad, needle in (({"dashboard-interval": "fast"}, "fast"),
+                            ({"dashboard-interval": 2, "max-packets": -3}, "-3"),
+                            ({"dashboard-interval": 2, "burst": 100000}, "100000")):
+            write_json(conf, bad)
+            r = act(c, "restart")
+            check(r.is_error(422) and needle in r.error_message(),
+                  "vsnk restart refused naming %r" % needle, r)
+            d = c.json("/api/v1/dashboard")
+            check(d["interval_s"] == 2 and d["history"] == 5, "a refused restart changed nothing",
+                  d)
+            check(status(c)["state"] == "running" and grows(c, rx), "and vsnk still receives")
+        # SIGHUP: a --max-packets already reached stops vsnk by itself
+        write_json(conf, {"dashboard-interval": 2, "dashboard-history": 5, "max-packets": 1})
+        os.kill(v.pid(), signal.SIGHUP)
+        check(vfwcl.wait_for(lambda: v.p.poll() is not None, 30),
+              "SIGHUP re-read --max-packets 1: vsnk stops by itself")
+    check(v.rc == 0, "vsnk stopped cleanly (rc %s)" % v.rc)
+
+
 def heartbeat_states(col):
     return [e["heartbeatFields"].get("additionalFields", {}).get("state")
             for e in col.snapshot()
@@ -184,6 +292,8 @@ def main():
     test_vsnk_pause_resume(tmp)
     test_vpkg_no_catch_up()
     test_vfw_restart_rereads_rules(tmp)
+    test_vpkg_restart_rereads_streams(tmp)
+    test_vsnk_restart_rereads(tmp)
     test_heartbeat_state(tmp)
     mgmtlib.done()
 

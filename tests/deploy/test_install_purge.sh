@@ -5,7 +5,9 @@
 #
 # Skipped also when /etc/vfwcl or /var/lib/vfwcl exist before the test.
 # Installed: the binaries, units, man pages, examples and the conffile are
-# there; the units verify with systemd-analyze on the real paths; vfw runs
+# there, and the deploy descriptors (OpenBaton, TOSCA, Heat) under
+# /usr/share/vfwcl/deploy/ as in the source tree, the lifecycle scripts
+# executable; the units verify with systemd-analyze on the real paths; vfw runs
 # the example config on virtual ports; the hugepage script with the shipped
 # settings changes nothing. Upgraded (the same files as version +deploytest1):
 # the administrator's change to the conffile is kept. Purged: no file of the
@@ -45,7 +47,8 @@ trap cleanup EXIT
 
 # Everything vfwcl's names appear in, outside the package manager's records.
 snapshot() {
-	find /etc /usr/bin /usr/libexec /usr/share/doc /usr/share/man /lib/systemd /var/lib /run \
+	find /etc /usr/bin /usr/libexec /usr/share/doc /usr/share/man /usr/share/vfwcl /lib/systemd \
+		/var/lib /run \
 		-path /var/lib/dpkg -prune -o -path /var/lib/apt -prune -o \
 		-print 2>/dev/null | grep -E '/(vfwcl|vpkg|vfw|vsnk)([@._-]|$)' | sort
 }
@@ -67,6 +70,31 @@ for b in vpkg vfw vsnk vfwcl-controller; do
 	"/usr/bin/$b" --version >/dev/null || fail "$b --version failed"
 	grep -qx "/lib/systemd/system/$b@.service" "$tmp/files" || fail "no $b@.service"
 done
+# the deploy descriptors: every file of deploy/{openbaton,tosca,heat}, same
+# content and same executable bit (the lifecycle scripts run from there)
+n=0
+for src in $(cd "$VFWCL_SOURCE" && find deploy/openbaton deploy/tosca deploy/heat -type f); do
+	inst=/usr/share/vfwcl/$src
+	grep -qx "$inst" "$tmp/files" || fail "$src is not in the package ($inst)"
+	cmp -s "$VFWCL_SOURCE/$src" "$inst" || fail "$inst differs from $src"
+	if [ -x "$VFWCL_SOURCE/$src" ]; then
+		[ -x "$inst" ] || fail "$inst is not executable"
+	else
+		[ ! -x "$inst" ] || fail "$inst is executable"
+	fi
+	n=$((n + 1))
+done
+[ "$n" -ge 20 ] || fail "only $n descriptor files found in the source tree"
+extra=$(grep '^/usr/share/vfwcl/deploy/' "$tmp/files" | while read -r f; do
+	[ -d "$f" ] || [ -e "$VFWCL_SOURCE/${f#/usr/share/vfwcl/}" ] || echo "$f"; done)
+[ -z "$extra" ] || fail "the package has descriptor files the source tree has not: $extra"
+# the installed OpenBaton scripts refuse a bad value as in the tree (exit 2)
+rc=0
+env -i PATH=/usr/bin:/bin binary=vfw instance=fw mgmt=no-address \
+	/usr/share/vfwcl/deploy/openbaton/scripts/configure.sh >/dev/null 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "no-address" "$tmp/err" ||
+	fail "the installed configure.sh did not refuse mgmt=no-address (exit $rc: $(cat "$tmp/err"))"
+
 dpkg-query -W -f='${Conffiles}\n' vfwcl | grep -q ' /etc/vfwcl/hugepages.env ' ||
 	fail "/etc/vfwcl/hugepages.env is not a conffile"
 

@@ -140,10 +140,13 @@ def check_scripts():
             "eal_options": "-l 0-1 --no-huge", "af_packet_frames": "4096",
             "rules": "allow-all.rules", "unprotected": "192.168.10.100",
             "protected": "192.168.20.100", "vsnk_protected": "192.168.20.250",
+            "ves_collector_ip": "198.18.0.1", "ves_collector_port": "8080", "ves_interval": "10",
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "VFWCL_ETC": tmp, "VFWCL_RUN": tmp, "VFWCL_LOG": tmp}
     bad = [("vsnk_protected", "192.168.20.256"), ("vsnk_protected", "192.168.20"), ("vsnk_protected", "$(id)"),
            ("instance", "../fw"), ("binary", "sh"), ("mgmt_port", "0"), ("mgmt_port", "99999"),
-           ("prefix_len", "33"), ("af_packet_frames", "1e6"), ("rules", "../../etc/shadow"), ("eal_options", "-l 0; rm -rf /")]
+           ("prefix_len", "33"), ("af_packet_frames", "1e6"), ("rules", "../../etc/shadow"), ("eal_options", "-l 0; rm -rf /"),
+           ("ves_collector_ip", "198.18.0.1:80/x"), ("ves_collector_ip", "$(id)"),
+           ("ves_collector_port", "0"), ("ves_interval", "0"), ("ves_interval", "10s")]
     try:
         for key, value in bad:
             env = dict(good, **{key: value})

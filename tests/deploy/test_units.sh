@@ -48,7 +48,9 @@ for bin in vpkg vfw vsnk; do
 	has "$u" "ProtectSystem=strict"
 	has "$u" "RuntimeDirectory=dpdk/$bin-%i vfwcl/$bin-%i"
 	has "$u" "Wants=network-online.target vfwcl-hugepages.service"
-	# alike but for the binary's name, its description and vfw's reload
+	# vfw: SIGHUP reloads --rules; vpkg, vsnk: SIGHUP is restart (re-reads the config)
+	has "$u" "ExecReload=/bin/kill -HUP \$MAINPID"
+	# alike but for the binary's name, its description and the reload
 	grep -v -e '^#' -e '^Description=' -e '^ExecReload=' "$unitdir/$u" |
 		sed "s/\\b$bin\\b/BIN/g" >"$tmp/$bin.norm"
 done

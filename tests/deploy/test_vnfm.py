@@ -20,6 +20,10 @@ vpkg, vfw and vsnk run on net_af_packet over the VMs' interfaces. Checks:
   streams lose nothing but what the ports counted as missed (by default
   nothing: the sockets' rings hold the demo's traffic through each pause;
   VNFM_OVERFLOW=1 makes them overflow, see OVERFLOW);
+- the closed loop acts: vfwcl-controller (as in scripts/demo.sh) receives
+  vfw's VES events (the descriptor's ves_collector_ip, the manager's mgmt
+  address) and sets vpkg's active streams to the policy's target, from
+  high traffic (the 10 streams) and from low (1 stream, set through REST);
 - STOP and TERMINATE leave no process, pid file, DPDK run-time directory,
   hugepage file, configuration, interface or namespace behind.
 Needs root; exits 77 where `ip netns` or veth pairs are not usable.
@@ -46,20 +50,30 @@ TAG = "%d" % (os.getpid() % 10000)
 STREAMS = 10
 # VNFM_OVERFLOW=1: the demo's streams at 1000 pps each, so that the socket
 # rings of a paused vfw or vsnk (af_packet_frames) overflow: what they drop
-# must then be counted (rx_missed) and be all that is lost. It fails with
-# DPDK 22.11's net_af_packet, which counts no socket drops. By default the
-# descriptors' rate (ONAP's 10 pps per stream), which the rings hold
-# through every pause here.
+# must then be counted (rx_missed: DPDK 22.11's net_af_packet counts no
+# socket drops, dataplane/dp_afpacket.c reads them from the kernel) and be
+# all that is lost. By default the descriptors' rate (ONAP's 10 pps per
+# stream), which the rings hold through every pause here.
 OVERFLOW = os.environ.get("VNFM_OVERFLOW") == "1"
 # Launch-time overrides of the descriptors' configuration parameters, as
 # OpenBaton's launch body allows: VNFM_RATE (vpkg's rate per stream; 1000pps
-# with VNFM_OVERFLOW), VNFM_FRAMES (every port's af_packet_frames). With
-# VNFM_OVERFLOW=1 VNFM_RATE=100pps VNFM_FRAMES=512, vfw's or vsnk's rx was
-# also seen to stall after its paused ring overflowed, until the next pause.
+# with VNFM_OVERFLOW), VNFM_FRAMES (every port's af_packet_frames). What
+# looked like an rx stall after an overflow (VNFM_OVERFLOW=1 VNFM_RATE=100pps
+# VNFM_FRAMES=512) was a stream whose last packets were dropped during the
+# pause: with vpkg paused right after the resume, nothing later showed the
+# gap; after_resume() now waits for a packet of every stream sent after it.
 
 
-def overrides():
-    o = {}
+# The closed loop: vfw's VES measurement interval (s) and the policy's
+# target. The thresholds are set from vpkg's rate so that the 10 streams
+# are high, the target's 5 normal and 1 low, whatever VNFM_RATE says.
+VES_INTERVAL = 2
+CL_TARGET = 5
+
+
+def overrides(vim, ves_port):
+    o = {"vfwcl-vfw": {"ves_collector_ip": vim.manager_address(), "ves_collector_port": str(ves_port),
+                       "ves_interval": str(VES_INTERVAL)}}
     rate = os.environ.get("VNFM_RATE") or ("1000pps" if OVERFLOW else None)
     if rate:
         o["vfwcl-vpkg"] = {"rate": rate}
@@ -67,6 +81,14 @@ def overrides():
         for n in ("vfwcl-vpkg", "vfwcl-vfw", "vfwcl-vsnk"):
             o.setdefault(n, {})["af_packet_frames"] = os.environ["VNFM_FRAMES"]
     return o
+
+
+def per_stream_pps(rate):
+    """vpkg's --rate of one stream ("10pps", "1kpps", "1Mpps") in packets per second."""
+    for suffix, mult in (("Mpps", 1e6), ("kpps", 1e3), ("pps", 1.0)):
+        if rate.endswith(suffix):
+            return float(rate[:-len(suffix)]) * mult
+    raise ValueError("rate %r: not in pps" % rate)
 
 
 def can_run():
@@ -120,6 +142,54 @@ class Service:
 
     def vfw_port(self, port):
         return vfwcl.port_stats(self.get("vfw", "/api/v1/stats"), port)
+
+    STREAM_COUNT = "/restconf/config/stream-count:stream-count/streams"
+
+    def active_streams(self):
+        """vpkg's enabled streams, through ONAP's stream-count API (what the controller sets)."""
+        return self.get("vpkg", self.STREAM_COUNT)["streams"]["active-streams"]
+
+    def set_active_streams(self, n):
+        st, body = call(self.base["vpkg"], "PUT", self.STREAM_COUNT,
+                        json.dumps({"streams": {"active-streams": n}}))
+        check(st == 200, "vpkg: %d active streams set through REST" % n, (st, body))
+
+
+class Controller:
+    """vfwcl-controller as scripts/demo.sh runs it: the VES collector on the
+    manager's mgmt address, acting on vpkg's ONAP API."""
+
+    def __init__(self, tmp, listen, vpkg_url, pps):
+        per_interval = pps * VES_INTERVAL           # one stream's packets per interval
+        self.policy = {"low": 2.5 * per_interval, "high": 7.5 * per_interval,
+                       "streams": CL_TARGET, "min-interval": VES_INTERVAL * 0.9}
+        pol = os.path.join(tmp, "policy.json")
+        with open(pol, "w") as f:
+            json.dump(self.policy, f)
+        self.log = os.path.join(tmp, "decisions.log")
+        self.out = open(os.path.join(tmp, "controller.out"), "w")
+        self.p = subprocess.Popen([os.path.join(vfwcl.build_dir(), "controller", "vfwcl-controller"),
+                                   "--listen", listen, "--vpkg", vpkg_url, "--policy", pol,
+                                   "--log", self.log],
+                                  stdout=self.out, stderr=subprocess.STDOUT)
+
+    def decisions(self):
+        try:
+            with open(self.log) as f:
+                return [json.loads(l) for l in f if l.strip()]
+        except FileNotFoundError:
+            return []
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(2)
+        try:
+            rc = self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = self.p.wait()
+        self.out.close()
+        return rc
 
 
 def quiet(svc, what):
@@ -213,6 +283,17 @@ def pause_under_traffic(svc, vnf, read):
           "%s: its counters continue after resume" % vnf)
 
 
+def after_resume(svc, vnf):
+    """Wait until every stream has a packet sent after vnf's resume at vsnk:
+    a stream whose last packets the paused ring dropped shows its loss only
+    then (vsnk counts a gap when a later packet arrives)."""
+    sent = svc.sent()
+    ok = wait_for(lambda: all(sid in svc.received() and svc.received()[sid]["highest_seq"] >= n
+                              for sid, n in sent.items() if n), timeout=60, interval=0.2)
+    check(bool(ok), "%s resumed: a packet of every stream sent after the resume reached vsnk" % vnf,
+          (sent, {k: v["highest_seq"] for k, v in svc.received().items()}))
+
+
 def check_pause_resume(svc, lost0):
     """vpkg paused and resumed: nothing lost. vfw and vsnk paused under
     traffic: what the streams lost is what their ports counted."""
@@ -224,7 +305,9 @@ def check_pause_resume(svc, lost0):
 
     resume(svc, "vpkg", "traffic for vfw's and vsnk's pauses")
     pause_under_traffic(svc, "vfw", lambda: svc.vfw_port(0)["forwarded"])
+    after_resume(svc, "vfw")
     pause_under_traffic(svc, "vsnk", lambda: svc.port("vsnk", 0)["rx_packets"])
+    after_resume(svc, "vsnk")
     _, recv = quiet(svc, "after vfw's and vsnk's pauses")
     gone, counted = lost(recv) - lost1, missed(svc) - missed1
     check(gone == counted, "vfw and vsnk paused: the streams lost only what their ports counted "
@@ -259,6 +342,38 @@ def check_restart(svc, lost0):
           "traffic flows through the restarted binaries")
     _, recv = quiet(svc, "after the restarts")
     check(lost(recv) == lost0, "nothing lost across the restarts (%d)" % (lost(recv) - lost0))
+
+
+def check_closed_loop(svc, ctl):
+    """The loop sets vpkg back to the target from high (the 10 streams of the
+    configuration) and from low (1 stream set by hand). vfw's VES agent
+    queued its events until the controller listened; an action on such a
+    stale event (e.g. low, from an interval vpkg was paused) may come first:
+    the disturbance is then made again. Each step waits for its evidence,
+    with a generous bound: an action on the expected verdict in the decision
+    log, and the stream count read back from vpkg."""
+    resume(svc, "vpkg", "closed loop")  # quiet() left it paused
+
+    def acted(after, verdict):
+        return [d for d in ctl.decisions()[after:] if d.get("action") != "none" and
+                (verdict is None or d.get("verdict") == verdict)]
+
+    def drive(streams, verdict):
+        n = len(ctl.decisions())
+        svc.set_active_streams(streams)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if acted(n, verdict) and svc.active_streams() == CL_TARGET:
+                return True
+            if acted(n, None) and not acted(n, verdict):
+                n = len(ctl.decisions())        # a stale event's action: disturb again
+                svc.set_active_streams(streams)
+            time.sleep(0.5)
+        return False
+    check(drive(STREAMS, "high"), "closed loop: high traffic (%d streams) -> the controller set vpkg "
+          "to %d streams" % (STREAMS, CL_TARGET), (svc.active_streams(), ctl.decisions()[-5:]))
+    check(drive(1, "low"), "closed loop: low traffic (1 stream) -> the controller set vpkg to %d "
+          "streams" % CL_TARGET, (svc.active_streams(), ctl.decisions()[-5:]))
 
 
 def hugepage_files(prefix):
@@ -296,7 +411,9 @@ def main():
            "VFWCL_RULES_DIR": os.path.join(ROOT, "vfw", "rules")}
     vim = Vim(TAG, {"mgmt": "198.18.%d.0/24" % (int(TAG) % 200 + 1),
                     "unprotected": "192.168.10.0/24", "protected": "192.168.20.0/24"}, "mgmt")
-    vnfm = Vnfm(desc, vim, env, overrides=overrides())
+    ves_port = mgmtlib.free_port()
+    vnfm = Vnfm(desc, vim, env, overrides=overrides(vim, ves_port))
+    ctl = None
     try:
         try:
             vnfm.deploy()
@@ -311,9 +428,18 @@ def main():
         check_traffic(svc)
         lost0 = check_pause_resume(svc, 0)
         check_restart(svc, lost0)
+        vpkg_conf = vnfm.config("vfwcl-vpkg")
+        ctl = Controller(tmp, "%s:%d" % (vim.manager_address(), ves_port),
+                         svc.base["vpkg"], per_stream_pps(vpkg_conf["rate"]))
+        check_closed_loop(svc, ctl)
+        rc = ctl.stop()
+        ctl = None
+        check(rc == 0, "the controller stops cleanly (rc %s)" % rc)
         check_stop_terminate(vnfm, tmp, pids)
         print("run time %.0f s" % (time.monotonic() - t0))
     finally:
+        if ctl is not None:
+            ctl.stop()
         for f in glob.glob(os.path.join(env["VFWCL_RUN"], "*.pid")):
             try:
                 os.kill(int(open(f).read()), 9)
@@ -324,6 +450,10 @@ def main():
             for f in sorted(glob.glob(os.path.join(env["VFWCL_LOG"], "*.log"))):
                 print("--- %s (last lines)" % f)
                 print("".join(open(f).readlines()[-15:]))
+            for f in ("controller.out", "decisions.log"):
+                if os.path.exists(os.path.join(tmp, f)):
+                    print("--- %s (last lines)" % f)
+                    print("".join(open(os.path.join(tmp, f)).readlines()[-10:]))
         shutil.rmtree(tmp, ignore_errors=True)
     done()
 

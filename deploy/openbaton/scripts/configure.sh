@@ -30,6 +30,15 @@ vfw)
 	check_ipv4 unprotected "${unprotected:-}"
 	check_ipv4 protected "${protected:-}"
 	check_ipv4 vsnk_protected "${vsnk_protected:-}"
+	# the VES collector (DCAE's, or vfwcl-controller closing the loop on
+	# vpkg); none when ves_collector_ip is empty
+	ves=
+	if [ -n "${ves_collector_ip:-}" ]; then
+		check_ipv4 ves_collector_ip "$ves_collector_ip"
+		check_uint ves_collector_port "${ves_collector_port:-}" 1 65535
+		check_uint ves_interval "${ves_interval:-}" 1 3600
+		ves=", \"ves-url\": \"http://$ves_collector_ip:$ves_collector_port/eventListener/v5\", \"ves-interval\": $ves_interval, \"ves-ports\": \"0\""
+	fi
 	case ${rules:-} in
 	'' | .* | */* | *[!A-Za-z0-9_.-]*) usage_error "invalid rules '${rules:-}' (a file name)" ;;
 	esac
@@ -38,7 +47,7 @@ vfw)
 	vdevs="$(vdev 0 "$unprotected") $(vdev 1 "$protected")"
 	# vsnk answers no ARP: its VM's kernel does; a host route via it gives
 	# the sink's next hop an object every session caches (vfw/README.md)
-	json="{$common, \"rules\": \"$rules_file\", \"port-ips\": [\"0,$unprotected/$prefix_len\", \"1,$protected/$prefix_len\"], \"routes\": [\"$vsnk_protected/32,$vsnk_protected\"]}"
+	json="{$common, \"rules\": \"$rules_file\", \"port-ips\": [\"0,$unprotected/$prefix_len\", \"1,$protected/$prefix_len\"], \"routes\": [\"$vsnk_protected/32,$vsnk_protected\"]$ves}"
 	;;
 vpkg)
 	check_ipv4 unprotected "${unprotected:-}"
