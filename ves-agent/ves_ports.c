@@ -34,6 +34,7 @@ static struct dp_counters *port_ctrs;
 static const struct dp_view *view;
 /* written: main before any reader starts; read: main, REST threads, agents */
 static json_t *(*binary_stats_json)(void *ctx);
+static json_t *(*export_json)(void *ctx);	/* NULL: binary_stats_json */
 
 /* --ves-ports 0,2 : port ids (those not in use are refused at start) */
 static int
@@ -127,8 +128,10 @@ view_state(void *ctx)
 static json_t *
 snapshot(void *ctx)
 {
+	json_t *(*fn)(void *) = export_json != NULL ? export_json : binary_stats_json;
+
 	(void)ctx;
-	return binary_stats_json != NULL ? binary_stats_json(NULL) : NULL;
+	return fn != NULL ? fn(NULL) : NULL;
 }
 
 static int
@@ -229,6 +232,12 @@ void
 ves_ports_set_stats_json(json_t *(*fn)(void *ctx))
 {
 	binary_stats_json = fn;
+}
+
+void
+ves_ports_set_export_json(json_t *(*fn)(void *ctx))
+{
+	export_json = fn;
 }
 
 json_t *

@@ -58,4 +58,11 @@ void ves_ports_stats_add(json_t *root);
 void ves_ports_set_stats_json(json_t *(*fn)(void *ctx));
 json_t *ves_ports_stats_json(void *ctx);
 
+/*
+ * What the InfluxDB export reads every interval, when it should be lighter
+ * than the stats JSON (the same builder without what it does not encode,
+ * e.g. vsnk's latency histograms); default: the stats JSON fn.
+ */
+void ves_ports_set_export_json(json_t *(*fn)(void *ctx));
+
 #endif /* VES_PORTS_H */

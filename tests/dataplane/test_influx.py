@@ -196,9 +196,12 @@ def run_chain(ifx, tmp, tag, outage):
 
 
 def test_v2(tmp):
-    """A 2.x URL: path, org and bucket, precision=ns, the token header."""
+    """A 2.x URL: path, org and bucket, precision=ns, the token header; a VES
+    agent in the same process at the same time (one design, two encoders)."""
     sink = influxlib.WriteSink()
     sink.start()
+    ves = influxlib.WriteSink()
+    ves.start()
     tok = os.path.join(tmp, "token")
     with open(tok, "w") as f:
         f.write("s3cr3t-t0ken\n")
@@ -207,7 +210,8 @@ def test_v2(tmp):
         cmd = [v.binary("vsnk")] + v.eal_args(["net_null0"]) + [
             "--", "--idle-sleep", "1000", "--duration", "2.5", "--influx-url",
             "http://127.0.0.1:%d/api/v2/write?org=my%%20org&bucket=b1" % sink.port,
-            "--influx-token-file", tok, "--influx-interval", "1"]
+            "--influx-token-file", tok, "--influx-interval", "1",
+            "--ves-url", "http://127.0.0.1:%d/eventListener/v7" % ves.port, "--ves-interval", "1"]
         rc, out, err, st = v.run(cmd, timeout=60)
         check(rc == 0, "2.x: vsnk ran", err[-2000:])
         check(len(sink.requests) >= 1, "2.x: writes received (%d)" % len(sink.requests))
@@ -225,8 +229,15 @@ def test_v2(tmp):
         check(st is not None and st["influx"]["version"] == 2 and st["influx"]["sent"] >= 1,
               "2.x: stats JSON influx section", st and st.get("influx"))
         check("s3cr3t" not in out + err + str(st), "2.x: the token is never printed")
+        vreq = [r for r in ves.requests if r[0] == "/eventListener/v7"]
+        check(len(vreq) >= 1 and all('"commonEventHeader"' in r[2] for r in vreq) and
+              st is not None and st["ves"]["sent"] == st["ves"]["events"] and
+              st["influx"]["sent"] == st["influx"]["events"],
+              "2.x: the VES agent ran beside it (%d VES events, %d Influx intervals)" % (
+                  len(vreq), len(sink.requests)), st and (st.get("ves"), st.get("influx")))
     finally:
         sink.close()
+        ves.close()
 
 
 def test_bad_options(tmp):
