@@ -63,6 +63,8 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 	uint64_t now_us = now_ns / 1000;
 	unsigned int i;
 
+	if (a->enc->fault == NULL)
+		return;	/* no fault items (InfluxDB: the port points carry link_up) */
 	for (i = 0; i < a->src.nb_ports; i++) {
 		struct ves_fault *f = &a->faults[i];
 		uint64_t seq;
@@ -73,8 +75,6 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 			f->start_us = now_us;
 			ves_event_id(&a->meta, "Fault", seq, f->event_id, sizeof(f->event_id));
 			VES_LOG(WARNING, "port %s: link down (fault %s)", s[i].name, f->event_id);
-			if (a->enc->fault == NULL)
-				continue;
 			enqueue(a, a->enc->fault(&a->meta, seq, f->event_id, f->start_us, now_us,
 					s[i].name, false));
 			ves_stat_add(&a->faults_sent, 1);
@@ -83,8 +83,6 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 			f->down = false;
 			VES_LOG(NOTICE, "port %s: link up (fault %s cleared)", s[i].name,
 				f->event_id);
-			if (a->enc->fault == NULL)
-				continue;
 			enqueue(a, a->enc->fault(&a->meta, seq, f->event_id, f->start_us, now_us,
 					s[i].name, true));
 			ves_stat_add(&a->faults_sent, 1);

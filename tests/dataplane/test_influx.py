@@ -11,7 +11,10 @@ directory, killed at the end):
 - again with influxd stopped (SIGSTOP) for 30 s in the middle, then killed
   and started again on the same data: still exact, nothing dropped;
 - the 2.x path against a fake server: path, org/bucket, precision=ns,
-  Authorization: Token from --influx-token-file, text/plain lines;
+  Authorization: Token from --influx-token-file, text/plain lines, with a
+  VES agent in the same process;
+- a database that never answers: what falls out of --influx-queue is
+  counted;
 - bad --influx-url / --influx-interval / unreadable token file: exit 2 and
   one line naming the value.
 Exits 77 when influxd is missing (apt-get install influxdb)."""
@@ -240,6 +243,25 @@ def test_v2(tmp):
         ves.close()
 
 
+def test_queue_bound():
+    """The database never answers: at most --influx-queue intervals wait, the
+    oldest fall out and are counted; nothing is lost silently."""
+    url = "http://127.0.0.1:%d/write?db=x" % influxlib.free_port()   # nobody listens
+    cmd = [v.binary("vsnk")] + v.eal_args(["net_null0"]) + [
+        "--", "--idle-sleep", "1000", "--duration", "5.5", "--influx-url", url,
+        "--influx-interval", "1", "--influx-queue", "2", "--influx-batch", "1",
+        "--influx-timeout", "0.5", "--influx-backoff-max", "0.5"]
+    rc, out, err, st = v.run(cmd, timeout=60)
+    ex = st and st.get("influx")
+    check(rc == 0 and ex is not None, "queue bound: vsnk ran with the database down", err[-1500:])
+    if ex:
+        check(ex["sent"] == 0 and ex["dropped"] >= 1 and ex["queued"] <= 3 and
+              ex["events"] == ex["sent"] + ex["rejected"] + ex["dropped"] + ex["queued"] and
+              ex["events"] == ex["measurements"],
+              "queue bound: the intervals beyond --influx-queue 2 are counted as dropped "
+              "(events = sent + rejected + dropped + queued)", ex)
+
+
 def test_bad_options(tmp):
     unreadable = os.path.join(tmp, "nope", "token")
     for args, needle in (
@@ -268,6 +290,7 @@ def main():
     try:
         test_bad_options(tmp)
         test_v2(tmp)
+        test_queue_bound()
         ifx.start()
         ifx.query("CREATE DATABASE " + DB, post=True)
         run_chain(ifx, tmp, "clean", outage=False)

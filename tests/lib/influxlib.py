@@ -119,6 +119,46 @@ class Influxd:
         return res.get("series", [])
 
 
+class PinnedSink:
+    """A WriteSink in a process of its own pinned to one CPU (a benchmark's
+    stand-in for a database on another host: its parsing must not run on
+    the CPU being measured). Counts writes and body bytes only."""
+
+    def __init__(self, cpu):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        self.writes = ctx.Value("q", 0)
+        self.bytes = ctx.Value("q", 0)
+        port = ctx.Value("i", 0)
+        self.p = ctx.Process(target=PinnedSink._serve, args=(cpu, port, self.writes, self.bytes),
+                             daemon=True)
+        self.p.start()
+        end = time.time() + 30
+        while port.value == 0 and time.time() < end and self.p.is_alive():
+            time.sleep(0.05)
+        if port.value == 0:
+            raise RuntimeError("the write sink did not start")
+        self.port = port.value
+
+    @staticmethod
+    def _serve(cpu, port, writes, nbytes):
+        os.sched_setaffinity(0, {cpu})
+        sink = WriteSink(keep=False)
+
+        def count(_path, _headers, n):
+            with writes.get_lock():
+                writes.value += 1
+            with nbytes.get_lock():
+                nbytes.value += n
+        sink.on_write = count
+        port.value = sink.port
+        sink.run()
+
+    def close(self):
+        self.p.terminate()
+        self.p.join(10)
+
+
 class WriteSink(threading.Thread):
     """An HTTP server that accepts every POST (204) and keeps the requests:
     (path with query, headers dict, body text)."""
@@ -129,6 +169,7 @@ class WriteSink(threading.Thread):
         self.requests = []
         self.keep = keep
         self.lock = threading.Lock()
+        self.on_write = None     # called (path, headers, body length) instead of keeping
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -136,9 +177,12 @@ class WriteSink(threading.Thread):
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(n).decode("utf-8", "replace")
-                with sink.lock:
-                    sink.requests.append((self.path, dict(self.headers),
-                                          body if sink.keep else len(body)))
+                if sink.on_write is not None:
+                    sink.on_write(self.path, dict(self.headers), len(body))
+                else:
+                    with sink.lock:
+                        sink.requests.append((self.path, dict(self.headers),
+                                              body if sink.keep else len(body)))
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
