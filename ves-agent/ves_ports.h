@@ -52,6 +52,15 @@ void ves_ports_free(void);
 void ves_ports_stats_add(json_t *root);
 
 /*
+ * /metrics (a binding's metrics hook): PREFIXexport_items_total,
+ * _sent_total, _dropped_total, _rejected_total, _retried_requests_total
+ * and the gauge PREFIXexport_queued, label export="ves" or "influx", for
+ * the exports that run (nothing when none does). ves_ports_metrics.c.
+ */
+struct mgmt_prom;
+void ves_ports_metrics(struct mgmt_prom *p, const char *prefix);
+
+/*
  * A stats_json hook (dp_main_hooks) that returns the binary's own stats JSON
  * (fn, registered here once) with the agent's "ves" section added.
  */

@@ -14,7 +14,7 @@ directory, killed at the end):
   Authorization: Token from --influx-token-file, text/plain lines, with a
   VES agent in the same process;
 - a database that never answers: what falls out of --influx-queue is
-  counted;
+  counted (stats JSON, /metrics);
 - bad --influx-url / --influx-interval / unreadable token file: exit 2 and
   one line naming the value.
 Exits 77 when influxd is missing (apt-get install influxdb)."""
@@ -243,23 +243,45 @@ def test_v2(tmp):
         ves.close()
 
 
-def test_queue_bound():
+def metric(port, name):
+    """The value of one sample on vsnk's /metrics, None when absent."""
+    import urllib.request
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+            text = r.read().decode()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return int(line.split()[1])
+    return None
+
+
+def test_queue_bound(tmp):
     """The database never answers: at most --influx-queue intervals wait, the
-    oldest fall out and are counted; nothing is lost silently."""
+    oldest fall out and are counted, in the stats JSON and on /metrics."""
     url = "http://127.0.0.1:%d/write?db=x" % influxlib.free_port()   # nobody listens
-    cmd = [v.binary("vsnk")] + v.eal_args(["net_null0"]) + [
-        "--", "--idle-sleep", "1000", "--duration", "5.5", "--influx-url", url,
-        "--influx-interval", "1", "--influx-queue", "2", "--influx-batch", "1",
-        "--influx-timeout", "0.5", "--influx-backoff-max", "0.5"]
-    rc, out, err, st = v.run(cmd, timeout=60)
-    ex = st and st.get("influx")
-    check(rc == 0 and ex is not None, "queue bound: vsnk ran with the database down", err[-1500:])
-    if ex:
-        check(ex["sent"] == 0 and ex["dropped"] >= 1 and ex["queued"] <= 3 and
-              ex["events"] == ex["sent"] + ex["rejected"] + ex["dropped"] + ex["queued"] and
-              ex["events"] == ex["measurements"],
-              "queue bound: the intervals beyond --influx-queue 2 are counted as dropped "
-              "(events = sent + rejected + dropped + queued)", ex)
+    mport = influxlib.free_port()
+    stats = os.path.join(tmp, "bound.json")
+    p = v.Proc([v.binary("vsnk")] + v.eal_args(["net_null0"]) + [
+        "--", "--idle-sleep", "1000", "--influx-url", url, "--influx-interval", "1",
+        "--influx-queue", "2", "--influx-batch", "1", "--influx-timeout", "0.5",
+        "--influx-backoff-max", "0.5", "--mgmt", "127.0.0.1:%d" % mport, "--stats-file", stats])
+    name = 'vfwcl_vsnk_export_dropped_total{export="influx"}'
+    try:
+        seen = v.wait_for(lambda: (metric(mport, name) or 0) >= 1, 90, 0.5)
+        check(seen, "queue bound: /metrics counts the intervals dropped (%s)" % name,
+              p.output()[-1500:])
+        check(p.stop(timeout=60) == 0, "queue bound: vsnk stops cleanly", p.output()[-1500:])
+    finally:
+        p.kill()
+    with open(stats) as f:
+        ex = __import__("json").load(f).get("influx")
+    check(ex is not None and ex["sent"] == 0 and ex["dropped"] >= 1 and ex["queued"] <= 3 and
+          ex["events"] == ex["sent"] + ex["rejected"] + ex["dropped"] + ex["queued"] and
+          ex["events"] == ex["measurements"],
+          "queue bound: the intervals beyond --influx-queue 2 are counted as dropped in the "
+          "stats JSON (events = sent + rejected + dropped + queued)", ex)
 
 
 def test_bad_options(tmp):
@@ -290,7 +312,7 @@ def main():
     try:
         test_bad_options(tmp)
         test_v2(tmp)
-        test_queue_bound()
+        test_queue_bound(tmp)
         ifx.start()
         ifx.query("CREATE DATABASE " + DB, post=True)
         run_chain(ifx, tmp, "clean", outage=False)
