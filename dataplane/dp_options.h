@@ -98,7 +98,7 @@ struct dp_option_group {
 	void *ctx;
 };
 
-#define DP_MAX_OPTION_GROUPS 4
+#define DP_MAX_OPTION_GROUPS 6
 
 struct dp_app {
 	const char *name;		/* "vsnk" */

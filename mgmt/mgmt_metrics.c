@@ -291,14 +291,14 @@ mgmt_metrics_reply(struct mgmt_server *s, struct mgmt_reply *rep)
 	char *text;
 	size_t len;
 
-	mgmt_buf_init(&p.buf);
+	dp_buf_init(&p.buf);
 	for (i = 0; i < s->b.nb_counter_sets; i++)
 		if (counter_families(&p, s, &s->b.counter_sets[i]) != 0)
 			p.buf.oom = true;
 	if (s->b.metrics != NULL)
 		s->b.metrics(s->b.ctx, &p);
 	server_families(&p, s);
-	text = mgmt_buf_steal(&p.buf, &len);
+	text = dp_buf_steal(&p.buf, &len);
 	if (text == NULL)
 		return mgmt_reply_error(rep, 500, "out of memory");
 	return mgmt_reply_text(rep, 200, MGMT_PROM_CONTENT_TYPE, text, len);

@@ -44,7 +44,7 @@ mgmt_prom_valid_label(const char *name)
 
 /* Append s escaping backslash, newline and (for label values) the quote. */
 static void
-append_escaped(struct mgmt_buf *b, const char *s, bool quote)
+append_escaped(struct dp_buf *b, const char *s, bool quote)
 {
 	const char *run = s;
 
@@ -59,19 +59,19 @@ append_escaped(struct mgmt_buf *b, const char *s, bool quote)
 			esc = "\\\"";
 		if (esc == NULL)
 			continue;
-		mgmt_buf_append(b, run, (size_t)(s - run));
-		mgmt_buf_puts(b, esc);
+		dp_buf_append(b, run, (size_t)(s - run));
+		dp_buf_puts(b, esc);
 		run = s + 1;
 	}
-	mgmt_buf_append(b, run, (size_t)(s - run));
+	dp_buf_append(b, run, (size_t)(s - run));
 }
 
 void
 mgmt_prom_family(struct mgmt_prom *p, const char *name, const char *type, const char *help)
 {
-	mgmt_buf_printf(&p->buf, "# HELP %s ", name);
+	dp_buf_printf(&p->buf, "# HELP %s ", name);
 	append_escaped(&p->buf, help != NULL ? help : name, false);
-	mgmt_buf_printf(&p->buf, "\n# TYPE %s %s\n", name, type);
+	dp_buf_printf(&p->buf, "\n# TYPE %s %s\n", name, type);
 }
 
 static void
@@ -80,18 +80,18 @@ sample_head(struct mgmt_prom *p, const char *name, va_list ap)
 	const char *lname, *lvalue;
 	bool first = true;
 
-	mgmt_buf_puts(&p->buf, name);
+	dp_buf_puts(&p->buf, name);
 	while ((lname = va_arg(ap, const char *)) != NULL) {
 		lvalue = va_arg(ap, const char *);
-		mgmt_buf_puts(&p->buf, first ? "{" : ",");
-		mgmt_buf_puts(&p->buf, lname);
-		mgmt_buf_puts(&p->buf, "=\"");
+		dp_buf_puts(&p->buf, first ? "{" : ",");
+		dp_buf_puts(&p->buf, lname);
+		dp_buf_puts(&p->buf, "=\"");
 		append_escaped(&p->buf, lvalue != NULL ? lvalue : "", true);
-		mgmt_buf_puts(&p->buf, "\"");
+		dp_buf_puts(&p->buf, "\"");
 		first = false;
 	}
 	if (!first)
-		mgmt_buf_puts(&p->buf, "}");
+		dp_buf_puts(&p->buf, "}");
 }
 
 void
@@ -102,7 +102,7 @@ mgmt_prom_u64(struct mgmt_prom *p, const char *name, uint64_t v, ...)
 	va_start(ap, v);
 	sample_head(p, name, ap);
 	va_end(ap);
-	mgmt_buf_printf(&p->buf, " %" PRIu64 "\n", v);
+	dp_buf_printf(&p->buf, " %" PRIu64 "\n", v);
 }
 
 void
@@ -114,9 +114,9 @@ mgmt_prom_f64(struct mgmt_prom *p, const char *name, double v, ...)
 	sample_head(p, name, ap);
 	va_end(ap);
 	if (isnan(v))
-		mgmt_buf_puts(&p->buf, " NaN\n");
+		dp_buf_puts(&p->buf, " NaN\n");
 	else if (isinf(v))
-		mgmt_buf_puts(&p->buf, v > 0 ? " +Inf\n" : " -Inf\n");
+		dp_buf_puts(&p->buf, v > 0 ? " +Inf\n" : " -Inf\n");
 	else
-		mgmt_buf_printf(&p->buf, " %.15g\n", v);
+		dp_buf_printf(&p->buf, " %.15g\n", v);
 }

@@ -13,12 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "mgmt_buf.h"
+#include "dp_buf.h"
 
 #define MGMT_PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 struct mgmt_prom {
-	struct mgmt_buf buf;
+	struct dp_buf buf;
 };
 
 /* [a-zA-Z_:][a-zA-Z0-9_:]* (metric names); labels: no ':' and not "__" first. */

@@ -14,6 +14,7 @@ PACKAGES="
 	debhelper dpkg-dev fakeroot lintian help2man
 	libnetconf2-dev libyang2-dev libyang2-tools libssh-dev python3-ncclient libyuma-base
 	python3-tosca-parser python3-yaml yamllint python3-jsonschema shellcheck
+	influxdb influxdb-client
 "
 
 missing=""
@@ -34,5 +35,15 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# Packages with a service (influxdb, prometheus) must not start it here: the
+# tests start their own server on loopback with temporary data, and a
+# container has no init to manage one. Without a policy-rc.d of the host's,
+# one that denies every start is in place for the install only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing

@@ -30,27 +30,23 @@ min_u64(uint64_t a, uint64_t b)
 /* --- events into the queue (ves-meas) --- */
 
 static void
-enqueue(struct ves_agent *a, json_t *ev)
+enqueue(struct ves_agent *a, char *s)
 {
-	char *s = ev != NULL ? ves_event_dump(ev) : NULL;
-
-	json_decref(ev);
 	atomic_fetch_add_explicit(&a->seq, 1, memory_order_relaxed);
+	ves_stat_add(&a->events, 1);
 	if (s == NULL) {
-		VES_LOG(ERR, "cannot build an event (out of memory); dropped");
+		VES_LOG(ERR, "%s: cannot build an item (out of memory); dropped", a->enc->name);
 		ves_stat_add(&a->dropped, 1);
-		ves_stat_add(&a->events, 1);
 		return;
 	}
-	ves_stat_add(&a->events, 1);
 	if (ves_queue_push(&a->queue, s) != 0) {
 		uint64_t d = ves_stat_get(&a->dropped);
 
 		ves_stat_add(&a->dropped, 1);
 		if (d == 0 || (d + 1) % 100 == 0)
-			VES_LOG(WARNING, "queue full (%u events): oldest dropped (%" PRIu64
+			VES_LOG(WARNING, "%s: queue full (%u items): oldest dropped (%" PRIu64
 				" so far)",
-				a->cfg.queue_len, d + 1);
+				a->enc->name, a->cfg.queue_len, d + 1);
 	}
 }
 
@@ -67,6 +63,8 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 	uint64_t now_us = now_ns / 1000;
 	unsigned int i;
 
+	if (a->enc->fault == NULL)
+		return;	/* no fault items (InfluxDB: the port points carry link_up) */
 	for (i = 0; i < a->src.nb_ports; i++) {
 		struct ves_fault *f = &a->faults[i];
 		uint64_t seq;
@@ -77,7 +75,7 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 			f->start_us = now_us;
 			ves_event_id(&a->meta, "Fault", seq, f->event_id, sizeof(f->event_id));
 			VES_LOG(WARNING, "port %s: link down (fault %s)", s[i].name, f->event_id);
-			enqueue(a, ves_event_fault(&a->meta, seq, f->event_id, f->start_us, now_us,
+			enqueue(a, a->enc->fault(&a->meta, seq, f->event_id, f->start_us, now_us,
 					s[i].name, false));
 			ves_stat_add(&a->faults_sent, 1);
 		} else if (s[i].link_up && f->down) {
@@ -85,7 +83,7 @@ links_update(struct ves_agent *a, const struct ves_port_sample *s, uint64_t now_
 			f->down = false;
 			VES_LOG(NOTICE, "port %s: link up (fault %s cleared)", s[i].name,
 				f->event_id);
-			enqueue(a, ves_event_fault(&a->meta, seq, f->event_id, f->start_us, now_us,
+			enqueue(a, a->enc->fault(&a->meta, seq, f->event_id, f->start_us, now_us,
 					s[i].name, true));
 			ves_stat_add(&a->faults_sent, 1);
 		}
@@ -118,6 +116,8 @@ measure(struct ves_agent *a, uint64_t end_ns, uint64_t now_ns)
 {
 	unsigned int i, n = a->src.nb_ports;
 	struct ves_port_sample *t;
+	struct ves_interval iv;
+	json_t *snap = NULL;
 	bool reset = false;
 	uint64_t lag;
 
@@ -131,8 +131,18 @@ measure(struct ves_agent *a, uint64_t end_ns, uint64_t now_ns)
 		ves_stat_add(&a->counter_resets, 1);
 		VES_LOG(NOTICE, "port counters went backwards (reset): deltas count from zero");
 	}
-	enqueue(a, ves_event_measurement(&a->meta, next_seq(a), a->last_end_ns / 1000,
-			end_ns / 1000, a->deltas, n));
+	iv = (struct ves_interval){
+		.seq = next_seq(a),
+		.start_us = a->last_end_ns / 1000,
+		.end_us = end_ns / 1000,
+		.ports = a->deltas,
+		.nb_ports = n,
+	};
+	if (a->enc->wants_snapshot && a->src.snapshot != NULL)
+		snap = a->src.snapshot(a->src.ctx);
+	iv.snapshot = snap;
+	enqueue(a, a->enc->measurement(&a->meta, &iv));
+	json_decref(snap);
 	ves_stat_add(&a->measurements, 1);
 	t = a->prev;
 	a->prev = a->cur;
@@ -148,7 +158,9 @@ heartbeat(struct ves_agent *a, uint64_t at_ns)
 {
 	const char *state = a->src.state != NULL ? a->src.state(a->src.ctx) : NULL;
 
-	enqueue(a, ves_event_heartbeat(&a->meta, next_seq(a), at_ns / 1000, a->cfg.heartbeat_s,
+	if (a->enc->heartbeat == NULL)
+		return;
+	enqueue(a, a->enc->heartbeat(&a->meta, next_seq(a), at_ns / 1000, a->cfg.heartbeat_s,
 			state));
 	ves_stat_add(&a->heartbeats, 1);
 }
@@ -218,7 +230,7 @@ default_name(char *dst, size_t len, const char *given, const char *host)
 
 struct ves_agent *
 ves_agent_create(const struct ves_config *cfg, const struct ves_source *src,
-		const char *nf_name, char *err, size_t errlen)
+		const struct ves_encoder *enc, const char *nf_name, char *err, size_t errlen)
 {
 	char host[VES_NAME_MAX] = "localhost";
 	struct ves_agent *a;
@@ -227,6 +239,10 @@ ves_agent_create(const struct ves_config *cfg, const struct ves_source *src,
 	if (src == NULL || src->read == NULL || src->nb_ports == 0 ||
 	    src->nb_ports > VES_MAX_PORTS) {
 		snprintf(err, errlen, "ves: between 1 and %u ports needed", VES_MAX_PORTS);
+		return NULL;
+	}
+	if (enc == NULL) {
+		snprintf(err, errlen, "ves: no encoder");
 		return NULL;
 	}
 	if (cfg->endpoint[0] == '\0') {
@@ -243,6 +259,7 @@ ves_agent_create(const struct ves_config *cfg, const struct ves_source *src,
 		goto nomem;
 	a->cfg = *cfg;
 	a->src = *src;
+	a->enc = enc;
 	a->prev = calloc(n, sizeof(*a->prev));
 	a->cur = calloc(n, sizeof(*a->cur));
 	a->deltas = calloc(n, sizeof(*a->deltas));
@@ -250,7 +267,7 @@ ves_agent_create(const struct ves_config *cfg, const struct ves_source *src,
 	if (a->prev == NULL || a->cur == NULL || a->deltas == NULL || a->faults == NULL ||
 	    ves_queue_init(&a->queue, cfg->queue_len, cfg->batch) != 0)
 		goto nomem;
-	a->http = ves_http_create(&a->cfg);
+	a->http = ves_http_create(&a->cfg, enc->content_type);
 	if (a->http == NULL)
 		goto nomem;
 
@@ -286,7 +303,7 @@ nomem:
 		free(a->cur);
 		free(a->deltas);
 		free(a->faults);
-		explicit_bzero(a->cfg.password, sizeof(a->cfg.password));
+		ves_config_wipe(&a->cfg);
 		free(a);
 	}
 	curl_global_cleanup();
@@ -352,8 +369,8 @@ ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 	}
 	pthread_setname_np(a->meas_thread, "ves-meas");
 	a->started = true;
-	VES_LOG(INFO, "agent started: VES v%u to %s every %u s, sourceName %s",
-		a->cfg.version, a->cfg.endpoint, a->cfg.interval_s, a->source_name);
+	VES_LOG(INFO, "agent started: %s to %s every %u s, source %s", a->enc->name,
+		a->cfg.endpoint, a->cfg.interval_s, a->source_name);
 	return 0;
 }
 
@@ -381,7 +398,7 @@ ves_agent_stop(struct ves_agent *a)
 	a->stopped = true;
 	left = ves_queue_count(&a->queue);
 	if (left > 0)
-		VES_LOG(WARNING, "stopped with %u event(s) not delivered", left);
+		VES_LOG(WARNING, "%s: stopped with %u item(s) not delivered", a->enc->name, left);
 }
 
 void
@@ -399,7 +416,7 @@ ves_agent_free(struct ves_agent *a)
 	pthread_cond_destroy(&a->ctl_cond);
 	pthread_mutex_destroy(&a->ctl_lock);
 	pthread_mutex_destroy(&a->stats_lock);
-	explicit_bzero(a->cfg.password, sizeof(a->cfg.password));
+	ves_config_wipe(&a->cfg);
 	free(a);
 	curl_global_cleanup();
 }

@@ -65,6 +65,7 @@ struct ves_port_sample {
 	uint64_t rx_bytes;
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
+	uint64_t dropped;		/* by the application (InfluxDB only) */
 	bool link_up;
 	char name[VES_PORT_NAME_LEN];	/* vNicIdentifier / nicIdentifier */
 	bool has_xdp;			/* the port has our XDP program: xdp is set */
@@ -83,18 +84,28 @@ struct ves_source {
 	int (*read)(void *ctx, struct ves_port_sample *out);
 	/* the binary's lifecycle state for the heartbeat ("running", ...), optional */
 	const char *(*state)(void *ctx);
+	/*
+	 * The binary's stats JSON (a new reference, or NULL), optional: read at
+	 * every interval for an encoder that wants more than the ports (rules,
+	 * sessions, streams). Same rules as read(): on the agent's thread,
+	 * never blocking a worker.
+	 */
+	json_t *(*snapshot)(void *ctx);
 	void *ctx;
 };
 
 struct ves_agent;
+struct ves_encoder;
 
 /*
- * Create an agent (no thread yet). cfg must have passed ves_config_finalize();
- * it is copied. nf_name names the binary in heartbeat and fault event names
- * ("Heartbeat_vfw"). Returns NULL with err on failure.
+ * Create an agent (no thread yet). cfg must have passed ves_config_finalize()
+ * (or influx_config_finalize()); it is copied. enc is &ves_encoder or
+ * &influx_encoder (ves_encoder.h). nf_name names the binary in heartbeat and
+ * fault event names ("Heartbeat_vfw") and the InfluxDB "binary" tag.
+ * Returns NULL with err on failure.
  */
 struct ves_agent *ves_agent_create(const struct ves_config *cfg, const struct ves_source *src,
-		const char *nf_name, char *err, size_t errlen);
+		const struct ves_encoder *enc, const char *nf_name, char *err, size_t errlen);
 
 /* Read the baseline sample and start both threads. 0 or -errno with err. */
 int ves_agent_start(struct ves_agent *a, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 
 #include "ves_agent.h"
 #include "ves_delta.h"
+#include "ves_encoder.h"
 #include "ves_event.h"
 #include "ves_http.h"
 #include "ves_queue.h"
@@ -29,6 +30,7 @@ struct ves_agent {
 	/* immutable after ves_agent_create */
 	struct ves_config cfg;
 	struct ves_source src;
+	const struct ves_encoder *enc;	/* VES events or InfluxDB lines */
 	struct ves_event_meta meta;
 	char nf_name[VES_NAME_MAX];
 	char source_name[VES_NAME_MAX];

@@ -61,6 +61,7 @@ struct ves_config {
 	char password[VES_SECRET_MAX];	/* never logged */
 	bool password_set;
 	const char *password_option;	/* the option that set it, for messages */
+	char token[VES_SECRET_MAX];	/* "Authorization: Token" (InfluxDB); never logged */
 	char ca_file[PATH_MAX];		/* "" = the system's CA store */
 	bool insecure;			/* no TLS peer/host verification */
 	char source_name[VES_NAME_MAX];	/* "" = host name */
@@ -100,7 +101,25 @@ ves_config_enabled(const struct ves_config *cfg)
  */
 int ves_config_finalize(struct ves_config *cfg, char *err, size_t errlen);
 
-/* Overwrite the password in memory (at exit). */
+/*
+ * The setters of the options the InfluxDB export shares with VES
+ * (influx_options.c uses them with its own struct ves_config as ctx): each
+ * checks its value alone and fails with dp_opt_error().
+ */
+int ves_opt_url(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+int ves_opt_interval(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+int ves_opt_queue(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+int ves_opt_batch(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+int ves_opt_connect_timeout(void *ctx, const char *name, const char *value, char *err,
+		size_t errlen);
+int ves_opt_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+int ves_opt_backoff_max(void *ctx, const char *name, const char *value, char *err,
+		size_t errlen);
+int ves_opt_source_name(void *ctx, const char *name, const char *value, char *err,
+		size_t errlen);
+int ves_opt_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen);
+
+/* Overwrite the password and the token in memory (at exit). */
 void ves_config_wipe(struct ves_config *cfg);
 
 #endif /* VES_CONFIG_H */

@@ -45,19 +45,27 @@ on_reply(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 struct ves_http *
-ves_http_create(const struct ves_config *cfg)
+ves_http_create(const struct ves_config *cfg, const char *content_type)
 {
 	struct ves_http *h = calloc(1, sizeof(*h));
+	char line[VES_SECRET_MAX + 64];
 	CURL *c;
 
 	if (h == NULL)
 		return NULL;
 	h->curl = c = curl_easy_init();
-	h->headers = curl_slist_append(NULL, "Content-Type: application/json");
+	snprintf(line, sizeof(line), "Content-Type: %s", content_type);
+	h->headers = curl_slist_append(NULL, line);
 	if (h->headers != NULL)
 		h->headers = curl_slist_append(h->headers, "Accept: application/json");
 	if (h->headers != NULL)	/* no "Expect: 100-continue" round trip */
 		h->headers = curl_slist_append(h->headers, "Expect:");
+	if (h->headers != NULL && cfg->token[0] != '\0') {
+		/* InfluxDB 2.x (and 1.8+) token auth; the list is freed with the handle */
+		snprintf(line, sizeof(line), "Authorization: Token %s", cfg->token);
+		h->headers = curl_slist_append(h->headers, line);
+	}
+	explicit_bzero(line, sizeof(line));
 	if (c == NULL || h->headers == NULL) {
 		ves_http_free(h);
 		return NULL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The transport: one libcurl easy handle (connections kept alive between
- * requests) that POSTs a JSON body and classifies the answer.
+ * requests) that POSTs a body (VES JSON, InfluxDB lines) and classifies the answer.
  *
  * Thread safety: a handle belongs to one thread (the sender). curl_global_init
  * must have run (ves_agent_create does it).
@@ -32,8 +32,12 @@ struct ves_http_result {
 
 struct ves_http;
 
-/* NULL on ENOMEM. Takes the TLS, auth and timeout settings from cfg (copied). */
-struct ves_http *ves_http_create(const struct ves_config *cfg);
+/*
+ * NULL on ENOMEM. Takes the TLS, auth (Basic user/password, or an
+ * "Authorization: Token" header) and timeout settings from cfg (copied);
+ * bodies are sent as content_type.
+ */
+struct ves_http *ves_http_create(const struct ves_config *cfg, const char *content_type);
 void ves_http_free(struct ves_http *h);
 
 /*

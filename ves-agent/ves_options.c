@@ -34,6 +34,7 @@ void
 ves_config_wipe(struct ves_config *cfg)
 {
 	explicit_bzero(cfg->password, sizeof(cfg->password));
+	explicit_bzero(cfg->token, sizeof(cfg->token));
 	cfg->password_set = false;
 }
 
@@ -65,8 +66,8 @@ url_redacted(const char *url, char *out, size_t outlen)
 		snprintf(out, outlen, "%.*s***%s", (int)(auth - url), url, at);
 }
 
-static int
-set_url(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_url(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 	char why[160], shown[VES_URL_MAX];
@@ -120,8 +121,8 @@ parse_ms(const char *name, const char *value, double min, double max, uint32_t *
 	return 0;
 }
 
-static int
-set_interval(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_interval(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -138,8 +139,8 @@ set_heartbeat(void *ctx, const char *name, const char *value, char *err, size_t 
 	return parse_uint(name, value, 0, VES_MAX_HEARTBEAT, &cfg->heartbeat_s, err, errlen);
 }
 
-static int
-set_queue(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_queue(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -147,8 +148,8 @@ set_queue(void *ctx, const char *name, const char *value, char *err, size_t errl
 	return parse_uint(name, value, 1, VES_MAX_QUEUE, &cfg->queue_len, err, errlen);
 }
 
-static int
-set_batch(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_batch(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -156,8 +157,8 @@ set_batch(void *ctx, const char *name, const char *value, char *err, size_t errl
 	return parse_uint(name, value, 1, VES_MAX_BATCH, &cfg->batch, err, errlen);
 }
 
-static int
-set_connect_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_connect_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -165,8 +166,8 @@ set_connect_timeout(void *ctx, const char *name, const char *value, char *err, s
 	return parse_ms(name, value, 0.1, 300, &cfg->connect_timeout_ms, err, errlen);
 }
 
-static int
-set_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_timeout(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -174,8 +175,8 @@ set_timeout(void *ctx, const char *name, const char *value, char *err, size_t er
 	return parse_ms(name, value, 0.1, 3600, &cfg->timeout_ms, err, errlen);
 }
 
-static int
-set_backoff_max(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_backoff_max(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -202,8 +203,8 @@ set_name(char *dst, size_t dstlen, const char *name, const char *value, char *er
 	return 0;
 }
 
-static int
-set_source_name(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_source_name(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 
@@ -287,8 +288,8 @@ set_password_file(void *ctx, const char *name, const char *value, char *err, siz
 	return rc;
 }
 
-static int
-set_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen)
+int
+ves_opt_ca(void *ctx, const char *name, const char *value, char *err, size_t errlen)
 {
 	struct ves_config *cfg = ctx;
 	char path[sizeof(cfg->ca_file)];
@@ -324,13 +325,13 @@ set_nic_array(void *ctx, const char *name, const char *value, char *err, size_t 
 
 static const struct dp_option ves_options[] = {
 	{ "ves-url", "URL", "send VES events to this collector, http[s]://HOST[:PORT][/PATH] "
-	  "(default path /eventListener/v5 or v7; default: agent off)", set_url },
+	  "(default path /eventListener/v5 or v7; default: agent off)", ves_opt_url },
 	{ "ves-version", "5|7", "VES version: 5 (measurementsForVfScaling) or 7 (measurement) "
 	  "(default 5, or the one the URL path names)", set_version },
 	{ "ves-interval", "SEC", "measurement interval, aligned to the wall clock, 1..3600 (default 10)",
-	  set_interval },
+	  ves_opt_interval },
 	{ "ves-heartbeat", "SEC", "heartbeat interval, 0 = none (default 60)", set_heartbeat },
-	{ "ves-source-name", "NAME", "sourceName of the events (default: host name)", set_source_name },
+	{ "ves-source-name", "NAME", "sourceName of the events (default: host name)", ves_opt_source_name },
 	{ "ves-reporting-entity", "NAME", "reportingEntityName (default: host name)",
 	  set_reporting_entity },
 	{ "ves-event-name", "NAME", "eventName of measurements (default vFirewallBroadcastPackets)",
@@ -342,16 +343,16 @@ static const struct dp_option ves_options[] = {
 	{ "ves-password", "PASS", "HTTP Basic auth password (visible in ps: prefer --ves-password-file)",
 	  set_password },
 	{ "ves-ca", "FILE", "CA certificates (PEM) to verify an https collector (default: system store)",
-	  set_ca },
+	  ves_opt_ca },
 	{ "ves-insecure", NULL, "do not verify the https collector's certificate and host name",
 	  DP_OPT_BOOL(struct ves_config, insecure, true) },
 	{ "ves-queue", "N", "events waiting for the collector, at most; the oldest are dropped "
-	  "beyond (default 1000)", set_queue },
-	{ "ves-batch", "N", "events per POST, 1..100; >1 uses eventBatch (default 1)", set_batch },
-	{ "ves-connect-timeout", "SEC", "connect timeout (default 3)", set_connect_timeout },
-	{ "ves-timeout", "SEC", "whole request timeout (default 5)", set_timeout },
+	  "beyond (default 1000)", ves_opt_queue },
+	{ "ves-batch", "N", "events per POST, 1..100; >1 uses eventBatch (default 1)", ves_opt_batch },
+	{ "ves-connect-timeout", "SEC", "connect timeout (default 3)", ves_opt_connect_timeout },
+	{ "ves-timeout", "SEC", "whole request timeout (default 5)", ves_opt_timeout },
 	{ "ves-backoff-max", "SEC", "retry back-off cap; it starts at 0.5 s and doubles (default 30)",
-	  set_backoff_max },
+	  ves_opt_backoff_max },
 };
 
 int

@@ -5,20 +5,36 @@
 #include <string.h>
 
 #include "dp_stats.h"
+#include "influx_config.h"
 #include "ves_agent.h"
+#include "ves_encoder.h"
 #include "ves_ports.h"
 
-static struct ves_config ves_cfg;	/* written: main at start-up; then immutable */
-static uint64_t ves_portmask;		/* --ves-ports; 0 = every port */
-/* written: main at start; read: the agent's thread */
+/* One telemetry export: an agent with its encoder and the ports it reports. */
+struct export {
+	const char *key;		/* its section in the stats JSON */
+	const struct ves_encoder *enc;
+	struct ves_config cfg;		/* written: main at start-up; then immutable */
+	/* written: main at start; read: the agent's thread */
+	uint16_t reported[VES_MAX_PORTS];	/* port slots of the view reported */
+	unsigned int nb_reported;
+	/* written: main (published once started); read: main, REST threads (stats) */
+	struct ves_agent *agent;
+};
+
+enum { EXPORT_VES, EXPORT_INFLUX, EXPORT_NB };
+
+static struct export exports[EXPORT_NB] = {
+	[EXPORT_VES] = { .key = "ves", .enc = &ves_encoder },
+	[EXPORT_INFLUX] = { .key = "influx", .enc = &influx_encoder },
+};
+static uint64_t ves_portmask;		/* --ves-ports; 0 = every port (VES only) */
+/* written: main at start; read: the agents' threads */
 static struct dp_counters *port_ctrs;
 static const struct dp_view *view;
-static uint16_t reported[VES_MAX_PORTS];	/* port slots of the view reported */
-static unsigned int nb_reported;
-/* written: main (published once started); read: main, REST threads (stats) */
-static struct ves_agent *agent;
-/* written: main before any reader starts; read: main, REST threads */
+/* written: main before any reader starts; read: main, REST threads, agents */
 static json_t *(*binary_stats_json)(void *ctx);
+static json_t *(*export_json)(void *ctx);	/* NULL: binary_stats_json */
 
 /* --ves-ports 0,2 : port ids (those not in use are refused at start) */
 static int
@@ -51,19 +67,24 @@ ves_ports_register(struct dp_app *app)
 	struct dp_option_group g = { "VES port selection", ports_option, 1, NULL };
 	int rc;
 
-	ves_config_defaults(&ves_cfg);
-	rc = ves_options_register(app, &ves_cfg);
-	return rc != 0 ? rc : dp_app_add_group(app, &g);
+	ves_config_defaults(&exports[EXPORT_VES].cfg);
+	influx_config_defaults(&exports[EXPORT_INFLUX].cfg);
+	rc = ves_options_register(app, &exports[EXPORT_VES].cfg);
+	if (rc == 0)
+		rc = dp_app_add_group(app, &g);
+	return rc != 0 ? rc : influx_options_register(app, &exports[EXPORT_INFLUX].cfg);
 }
 
 int
 ves_ports_check(char *err, size_t errlen)
 {
-	int rc = ves_config_finalize(&ves_cfg, err, errlen);
+	int rc = ves_config_finalize(&exports[EXPORT_VES].cfg, err, errlen);
 
+	if (rc == 0)
+		rc = influx_config_finalize(&exports[EXPORT_INFLUX].cfg, err, errlen);
 	if (rc != 0)
 		return rc;
-	if (ves_portmask != 0 && !ves_config_enabled(&ves_cfg)) {
+	if (ves_portmask != 0 && !ves_config_enabled(&exports[EXPORT_VES].cfg)) {
 		snprintf(err, errlen, "--ves-ports: needs --ves-url");
 		return -EINVAL;
 	}
@@ -74,18 +95,19 @@ ves_ports_check(char *err, size_t errlen)
 static int
 read_ports(void *ctx, struct ves_port_sample *out)
 {
+	const struct export *e = ctx;
 	unsigned int i;
 
-	(void)ctx;
-	for (i = 0; i < nb_reported; i++) {
+	for (i = 0; i < e->nb_reported; i++) {
 		struct dp_port_desc d;
 		struct dp_port_link link;
-		uint16_t p = reported[i];
+		uint16_t p = e->reported[i];
 
 		out[i].rx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_packets);
 		out[i].rx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_rx_bytes);
 		out[i].tx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_packets);
 		out[i].tx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_bytes);
+		out[i].dropped = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_dropped);
 		view->port_link(p, &link);
 		out[i].link_up = link.up;
 		view->port_desc(p, &d);
@@ -103,40 +125,46 @@ view_state(void *ctx)
 	return view->run_state != NULL ? view->run_state() : NULL;
 }
 
-int
-ves_ports_start(const struct dp_view *v, struct dp_counters *ctrs, const char *program,
-		char *err, size_t errlen)
+/* The binary's stats JSON for an encoder that wants it (agent's thread). */
+static json_t *
+snapshot(void *ctx)
 {
-	struct ves_source src = { .read = read_ports, .state = view_state };
-	struct ves_agent *a;
+	json_t *(*fn)(void *) = export_json != NULL ? export_json : binary_stats_json;
+
+	(void)ctx;
+	return fn != NULL ? fn(NULL) : NULL;
+}
+
+static int
+export_start(struct export *e, const char *program, char *err, size_t errlen)
+{
+	struct ves_source src = { .read = read_ports, .state = view_state, .snapshot = snapshot,
+		.ctx = e };
+	uint64_t mask = e == &exports[EXPORT_VES] ? ves_portmask : 0;
 	uint64_t seen = 0;
+	struct ves_agent *a;
 	unsigned int p, nb;
 	int rc;
 
-	if (!ves_config_enabled(&ves_cfg))
-		return 0;
-	port_ctrs = ctrs;
-	view = v;
-	nb_reported = 0;
-	nb = v->nb_ports();
-	for (p = 0; p < nb && nb_reported < VES_MAX_PORTS; p++) {
+	e->nb_reported = 0;
+	nb = view->nb_ports();
+	for (p = 0; p < nb && e->nb_reported < VES_MAX_PORTS; p++) {
 		struct dp_port_desc d;
 
-		v->port_desc(p, &d);
-		if (d.port_id >= VES_MAX_PORTS ||
-		    (ves_portmask != 0 && !(ves_portmask & (1ull << d.port_id))))
+		view->port_desc(p, &d);
+		if (d.port_id >= VES_MAX_PORTS || (mask != 0 && !(mask & (1ull << d.port_id))))
 			continue;
-		reported[nb_reported++] = (uint16_t)p;
+		e->reported[e->nb_reported++] = (uint16_t)p;
 		seen |= 1ull << d.port_id;
 	}
-	if ((ves_portmask & ~seen) != 0) {
+	if ((mask & ~seen) != 0) {
 		snprintf(err, errlen, "--ves-ports: invalid value (port mask 0x%" PRIx64
-			 " names ports not in use)", ves_portmask & ~seen);
+			 " names ports not in use)", mask & ~seen);
 		return -EINVAL;
 	}
-	src.nb_ports = nb_reported;
-	a = ves_agent_create(&ves_cfg, &src, program, err, errlen);
-	ves_config_wipe(&ves_cfg);
+	src.nb_ports = e->nb_reported;
+	a = ves_agent_create(&e->cfg, &src, e->enc, program, err, errlen);
+	ves_config_wipe(&e->cfg);
 	if (a == NULL)
 		return -ENOMEM;
 	rc = ves_agent_start(a, err, errlen);
@@ -144,35 +172,73 @@ ves_ports_start(const struct dp_view *v, struct dp_counters *ctrs, const char *p
 		ves_agent_free(a);
 		return rc;
 	}
-	__atomic_store_n(&agent, a, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->agent, a, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+ves_ports_start(const struct dp_view *v, struct dp_counters *ctrs, const char *program,
+		char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	port_ctrs = ctrs;
+	view = v;
+	for (i = 0; i < EXPORT_NB; i++) {
+		if (!ves_config_enabled(&exports[i].cfg))
+			continue;
+		rc = export_start(&exports[i], program, err, errlen);
+		if (rc != 0) {
+			ves_ports_stop();
+			ves_ports_free();
+			return rc;
+		}
+	}
 	return 0;
 }
 
 void
 ves_ports_stop(void)
 {
-	ves_agent_stop(__atomic_load_n(&agent, __ATOMIC_ACQUIRE));
+	unsigned int i;
+
+	for (i = 0; i < EXPORT_NB; i++)
+		ves_agent_stop(__atomic_load_n(&exports[i].agent, __ATOMIC_ACQUIRE));
 }
 
 void
 ves_ports_free(void)
 {
-	ves_agent_free(__atomic_exchange_n(&agent, NULL, __ATOMIC_ACQ_REL));
+	unsigned int i;
+
+	for (i = 0; i < EXPORT_NB; i++)
+		ves_agent_free(__atomic_exchange_n(&exports[i].agent, NULL, __ATOMIC_ACQ_REL));
 }
 
 void
 ves_ports_stats_add(json_t *root)
 {
-	struct ves_agent *a = __atomic_load_n(&agent, __ATOMIC_ACQUIRE);
+	unsigned int i;
 
-	if (root != NULL && a != NULL)
-		json_object_set_new(root, "ves", ves_agent_stats_json(a));
+	for (i = 0; i < EXPORT_NB && root != NULL; i++) {
+		struct ves_agent *a = __atomic_load_n(&exports[i].agent, __ATOMIC_ACQUIRE);
+
+		if (a != NULL)
+			json_object_set_new(root, exports[i].key, ves_agent_stats_json(a));
+	}
 }
 
 void
 ves_ports_set_stats_json(json_t *(*fn)(void *ctx))
 {
 	binary_stats_json = fn;
+}
+
+void
+ves_ports_set_export_json(json_t *(*fn)(void *ctx))
+{
+	export_json = fn;
 }
 
 json_t *

@@ -11,7 +11,9 @@
  * (exit 2 with its message when it fails);
  * ves_ports_start() once the workers run; ves_ports_stop() after they
  * stopped (sends the last partial interval); ves_ports_free() after the
- * REST server stopped. One agent per process.
+ * REST server stopped. Two exports, each an agent of its own on the same
+ * machinery (ves_encoder.h): VES (--ves-url) and InfluxDB (--influx-url);
+ * either, both or none run.
  */
 #ifndef VES_PORTS_H
 #define VES_PORTS_H
@@ -28,16 +30,17 @@
 /* --ves-ports takes port ids below this (a 64-bit mask). */
 #define VES_MAX_PORTS 64
 
-/* Add the --ves-* options and --ves-ports. */
+/* Add the --ves-* options, --ves-ports and the --influx-* options. */
 int ves_ports_register(struct dp_app *app);
 
 /* Cross-option checks: 0, or -EINVAL with err (one line) on a bad combination. */
 int ves_ports_check(char *err, size_t errlen);
 
 /*
- * Start the agent when --ves-url is set (else 0 and nothing): the ports of
- * view, ctrs slot = view's port slot. -EINVAL with err when --ves-ports
- * names a port not in use.
+ * Start the agents whose URL is set (else 0 and nothing): the ports of
+ * view, ctrs slot = view's port slot; the InfluxDB export also reads the
+ * binary's stats JSON (ves_ports_set_stats_json) every interval. -EINVAL
+ * with err when --ves-ports names a port not in use.
  */
 int ves_ports_start(const struct dp_view *view, struct dp_counters *ctrs, const char *program,
 		char *err, size_t errlen);
@@ -45,8 +48,17 @@ int ves_ports_start(const struct dp_view *view, struct dp_counters *ctrs, const 
 void ves_ports_stop(void);
 void ves_ports_free(void);
 
-/* Add the agent's "ves" section to a stats JSON object (nothing when off). */
+/* Add the agents' "ves" and "influx" sections to a stats JSON object (nothing when off). */
 void ves_ports_stats_add(json_t *root);
+
+/*
+ * /metrics (a binding's metrics hook): PREFIXexport_items_total,
+ * _sent_total, _dropped_total, _rejected_total, _retried_requests_total
+ * and the gauge PREFIXexport_queued, label export="ves" or "influx", for
+ * the exports that run (nothing when none does). ves_ports_metrics.c.
+ */
+struct mgmt_prom;
+void ves_ports_metrics(struct mgmt_prom *p, const char *prefix);
 
 /*
  * A stats_json hook (dp_main_hooks) that returns the binary's own stats JSON
@@ -54,5 +66,12 @@ void ves_ports_stats_add(json_t *root);
  */
 void ves_ports_set_stats_json(json_t *(*fn)(void *ctx));
 json_t *ves_ports_stats_json(void *ctx);
+
+/*
+ * What the InfluxDB export reads every interval, when it should be lighter
+ * than the stats JSON (the same builder without what it does not encode,
+ * e.g. vsnk's latency histograms); default: the stats JSON fn.
+ */
+void ves_ports_set_export_json(json_t *(*fn)(void *ctx));
 
 #endif /* VES_PORTS_H */

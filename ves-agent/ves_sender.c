@@ -26,40 +26,6 @@
 #define LOG_FIRST_REJECTS 10
 #define LOG_EVERY_REJECTS 100
 
-/* {"event":E} or {"eventList":[E1,E2,...]}; malloc'd, NULL on ENOMEM. */
-static char *
-build_body(const char **events, unsigned int n, size_t *len)
-{
-	static const char single_pre[] = "{\"event\":", list_pre[] = "{\"eventList\":[";
-	size_t total = sizeof(list_pre) + 3, off;
-	unsigned int i;
-	char *body;
-
-	for (i = 0; i < n; i++)
-		total += strlen(events[i]) + 1;
-	body = malloc(total);
-	if (body == NULL)
-		return NULL;
-	if (n == 1) {
-		off = (size_t)snprintf(body, total, "%s%s}", single_pre, events[0]);
-	} else {
-		off = (size_t)snprintf(body, total, "%s", list_pre);
-		for (i = 0; i < n; i++) {
-			size_t l = strlen(events[i]);
-
-			if (i > 0)
-				body[off++] = ',';
-			memcpy(body + off, events[i], l);
-			off += l;
-		}
-		body[off++] = ']';
-		body[off++] = '}';
-		body[off] = '\0';
-	}
-	*len = off;
-	return body;
-}
-
 static void
 record(struct ves_agent *a, const struct ves_http_result *res, bool delivered)
 {
@@ -147,7 +113,7 @@ send_once(struct sender *s)
 	n = ves_queue_begin(&a->queue, s->singles > 0 ? 1 : a->cfg.batch, deadline, events);
 	if (n == 0)
 		return !atomic_load(&a->draining);
-	body = build_body(events, n, &len);
+	body = a->enc->body(events, n, &len);
 	if (body == NULL) {
 		ves_queue_end(&a->queue, false);
 		VES_LOG(ERR, "out of memory for a request; retrying");
@@ -156,7 +122,7 @@ send_once(struct sender *s)
 	if (s->retrying)
 		ves_stat_add(&a->retried, 1);
 	ves_stat_add(&a->posts, 1);
-	v = ves_http_post(a->http, n > 1 ? a->cfg.batch_endpoint : a->cfg.endpoint, body, len,
+	v = ves_http_post(a->http, a->enc->endpoint(&a->cfg, n), body, len,
 			timeout_ms, &res);
 	free(body);
 	record(a, &res, v == VES_HTTP_DELIVERED);
@@ -167,7 +133,7 @@ send_once(struct sender *s)
 		if (s->singles > 0)
 			s->singles--;
 		if (s->failing)
-			VES_LOG(NOTICE, "collector %s delivers again", a->cfg.endpoint);
+			VES_LOG(NOTICE, "%s %s delivers again", a->enc->name, a->cfg.endpoint);
 		s->failing = false;
 		s->retrying = false;
 		s->backoff_ms = VES_BACKOFF_INITIAL_MS < a->cfg.backoff_max_ms ?
@@ -194,8 +160,8 @@ send_once(struct sender *s)
 	}
 	ves_queue_end(&a->queue, false);
 	if (!s->failing)
-		VES_LOG(WARNING, "collector %s: %s; events wait in the queue, retrying",
-			a->cfg.endpoint, res.error);
+		VES_LOG(WARNING, "%s %s: %s; items wait in the queue, retrying",
+			a->enc->name, a->cfg.endpoint, res.error);
 	s->failing = true;
 	s->retrying = true;
 	return back_off(s);

@@ -11,6 +11,7 @@
 #include "dp_mgmt.h"
 #include "mgmt.h"
 #include "sess_ctl.h"
+#include "ves_ports.h"
 #include "vfw.h"
 #include "dp_lifecycle.h"
 #include "vfw_mgmt.h"
@@ -258,6 +259,14 @@ vfw_mgmt_register_options(struct dp_app *app)
 	return mgmt_options_register(app, &mopt);
 }
 
+/* vfw's own /metrics families: the telemetry exports' counters. */
+static void
+metrics(void *ctx, struct mgmt_prom *p)
+{
+	(void)ctx;
+	ves_ports_metrics(p, "vfwcl_vfw_");
+}
+
 int
 vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 {
@@ -281,6 +290,7 @@ vfw_mgmt_create(json_t *(*stats_json)(void *ctx), char *err, size_t errlen)
 			  .nb_slots = 1 },
 		},
 		.nb_counter_sets = 2,
+		.metrics = metrics,
 		.route_tables = { { routes, RTE_DIM(routes), NULL }, dp_lifecycle_routes() },
 		.nb_route_tables = 2,
 	};

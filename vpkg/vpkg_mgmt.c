@@ -19,6 +19,7 @@
 #include "netconf.h"
 #include "onap_api.h"
 #include "streams.h"
+#include "ves_ports.h"
 #include "vpkg.h"
 #include "dp_lifecycle.h"
 #include "vpkg_mgmt.h"
@@ -203,6 +204,7 @@ metrics(void *ctx, struct mgmt_prom *p)
 	mgmt_prom_family(p, VPKG_METRIC_PREFIX "enabled_streams", "gauge",
 			"Streams enabled (ONAP's active-streams)");
 	mgmt_prom_u64(p, VPKG_METRIC_PREFIX "enabled_streams", on, NULL);
+	ves_ports_metrics(p, VPKG_METRIC_PREFIX);	/* the telemetry exports */
 	mgmt_prom_family(p, VPKG_METRIC_PREFIX "rate_pps", "gauge",
 			"Sum of the target rates of the enabled paced streams, packets per second");
 	mgmt_prom_f64(p, VPKG_METRIC_PREFIX "rate_pps", total, NULL);

@@ -99,6 +99,12 @@ int vsnk_rx_worker(void *arg);
 void vsnk_stats_start(void);
 void vsnk_stats_print(void *ctx);
 json_t *vsnk_stats_json(void *ctx);
+/*
+ * The same without the streams' latency histograms (quantiles kept): what is
+ * read every interval by the telemetry exports (1000 streams' histograms
+ * are megabytes of JSON a second) and /vsnk/streams.
+ */
+json_t *vsnk_summary_json(void *ctx);
 /* /vsnk/stats, /vsnk/streams, /vsnk/stream,ID on the telemetry socket: 0 or -errno */
 int vsnk_telemetry_register(void);
 

@@ -161,6 +161,7 @@ main(int argc, char **argv)
 	if (vsnk_mgmt_register_options(&vsnk_app) != 0)
 		dp_die(DP_EXIT_FAIL, "too many option groups");
 	ves_ports_set_stats_json(vsnk_stats_json);
+	ves_ports_set_export_json(vsnk_summary_json);
 	dp_main_init(&vsnk_app, &vsnk.cfg, argc, argv);
 	rc = ves_ports_check(err, sizeof(err));
 	if (rc != 0)

@@ -17,6 +17,7 @@
 #include "dp_worker.h"
 #include "mgmt.h"
 #include "stream_view.h"
+#include "ves_ports.h"
 #include "vsnk.h"
 #include "dp_lifecycle.h"
 #include "vsnk_mgmt.h"
@@ -181,6 +182,7 @@ metrics(void *ctx, struct mgmt_prom *p)
 			offsetof(struct stream_metrics, restarts));
 	latency_summary(p, m, n);
 	free(m);
+	ves_ports_metrics(p, VSNK_METRIC_PREFIX);	/* the telemetry exports */
 }
 
 /* ------------------------------------------------------------ routes */

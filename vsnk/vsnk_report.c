@@ -63,7 +63,7 @@ vsnk_stats_print(void *ctx)
 }
 
 static json_t *
-latency_json(const struct stream_report *r)
+latency_json(const struct stream_report *r, bool histogram)
 {
 	json_t *lat = json_object(), *hist = json_array();
 	unsigned int b;
@@ -76,6 +76,10 @@ latency_json(const struct stream_report *r)
 	json_object_set_new(lat, "p99", json_integer((json_int_t)r->lat_p99));
 	json_object_set_new(lat, "p999", json_integer((json_int_t)r->lat_p999));
 	json_object_set_new(lat, "negative", json_integer((json_int_t)r->lat_negative));
+	if (!histogram) {
+		json_decref(hist);
+		return lat;
+	}
 	/* non-empty buckets: [low_ns, high_ns, count] */
 	for (b = 0; b < LAT_HIST_BUCKETS; b++) {
 		if (r->hist.count[b] == 0)
@@ -88,7 +92,7 @@ latency_json(const struct stream_report *r)
 }
 
 static json_t *
-streams_json(void)
+streams_json(bool histograms)
 {
 	struct stream_report *r = malloc(sizeof(*r));
 	json_t *arr = json_array();
@@ -112,22 +116,21 @@ streams_json(void)
 		json_object_set_new(s, "restarts", json_integer((json_int_t)r->restarts));
 		json_object_set_new(s, "first_seq", json_integer((json_int_t)r->first_seq));
 		json_object_set_new(s, "highest_seq", json_integer((json_int_t)r->highest_seq));
-		json_object_set_new(s, "latency_ns", latency_json(r));
+		json_object_set_new(s, "latency_ns", latency_json(r, histograms));
 		json_array_append_new(arr, s);
 	}
 	free(r);
 	return arr;
 }
 
-json_t *
-vsnk_stats_json(void *ctx)
+static json_t *
+stats_json(bool histograms)
 {
 	json_t *root = json_object(), *ports, *tot = json_object();
 	uint64_t v[VSNK_CTR_MAX], sum[VSNK_CTR_MAX] = { 0 };
 	unsigned int k;
 	uint16_t p;
 
-	RTE_SET_USED(ctx);
 	ports = dp_stats_ports_json(vsnk.ctrs);
 	/* errors = malformed + bad checksum, per port (DESIGN: packets, bytes, errors) */
 	for (p = 0; p < json_array_size(ports); p++) {
@@ -145,8 +148,22 @@ vsnk_stats_json(void *ctx)
 	json_object_set_new(root, "clock", dp_clock_json());
 	json_object_set_new(root, "ports", ports);
 	json_object_set_new(root, "totals", tot);
-	json_object_set_new(root, "streams", streams_json());
+	json_object_set_new(root, "streams", streams_json(histograms));
 	return root;
+}
+
+json_t *
+vsnk_stats_json(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	return stats_json(true);
+}
+
+json_t *
+vsnk_summary_json(void *ctx)
+{
+	RTE_SET_USED(ctx);
+	return stats_json(false);
 }
 
 /* Telemetry: sections of the stats JSON (dp_telemetry.h). */
@@ -161,14 +178,13 @@ tel_stats(const char *params)
 static json_t *
 tel_streams(const char *params)
 {
-	json_t *arr = dp_telemetry_section(vsnk_stats_json(NULL), "streams");
+	json_t *arr = dp_telemetry_section(vsnk_summary_json(NULL), "streams");
 	json_t *o = json_object(), *s;
 	char id[24];
 	size_t i;
 
 	RTE_SET_USED(params);
 	json_array_foreach(arr, i, s) {
-		json_object_del(json_object_get(s, "latency_ns"), "histogram");
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
 				json_integer_value(json_object_get(s, "stream")));
 		json_object_set(o, id, s);

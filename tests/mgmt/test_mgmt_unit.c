@@ -297,7 +297,7 @@ test_prom(void **state)
 	assert_false(mgmt_prom_valid_label("__name__"));
 	assert_false(mgmt_prom_valid_label("a:b"));
 
-	mgmt_buf_init(&p.buf);
+	dp_buf_init(&p.buf);
 	mgmt_prom_family(&p, "x_total", "counter", "back\\slash and\nnewline \"quoted\"");
 	mgmt_prom_u64(&p, "x_total", 42, "port", "0", NULL);
 	mgmt_prom_u64(&p, "x_total", 7, "port", "a\"b\\c\nd", "k", "v", NULL);
@@ -305,7 +305,7 @@ test_prom(void **state)
 	mgmt_prom_f64(&p, "y", INFINITY, NULL);
 	mgmt_prom_f64(&p, "y", NAN, NULL);
 	mgmt_prom_f64(&p, "y", 1795309450.986, NULL);
-	text = mgmt_buf_steal(&p.buf, &len);
+	text = dp_buf_steal(&p.buf, &len);
 	assert_non_null(text);
 	assert_string_equal(text,
 		"# HELP x_total back\\\\slash and\\nnewline \"quoted\"\n"

@@ -35,6 +35,7 @@
 
 #include "dp_options.h"
 #include "ves_agent.h"
+#include "ves_encoder.h"
 #include "ves_event.h"
 #include "ves_sched.h"
 
@@ -283,7 +284,7 @@ main(int argc, char **argv)
 	fake.period_ns = (uint64_t)vcfg.interval_s * VES_NS_PER_S;
 	fake.k0 = ves_realtime_ns() / fake.period_ns - 1;
 	src.nb_ports = fake.nb_ports;
-	a = ves_agent_create(&vcfg, &src, "vfake", err, sizeof(err));
+	a = ves_agent_create(&vcfg, &src, &ves_encoder, "vfake", err, sizeof(err));
 	ves_config_wipe(&vcfg);
 	if (a == NULL || ves_agent_start(a, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ves-fake: %s\n", err);

@@ -4,18 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt_buf.h"
+#include "dp_buf.h"
 
-#define MGMT_BUF_MIN 4096
+#define DP_BUF_MIN 4096
 
 void
-mgmt_buf_init(struct mgmt_buf *b)
+dp_buf_init(struct dp_buf *b)
 {
 	memset(b, 0, sizeof(*b));
 }
 
 static bool
-reserve(struct mgmt_buf *b, size_t more)
+reserve(struct dp_buf *b, size_t more)
 {
 	size_t cap;
 	char *d;
@@ -24,7 +24,7 @@ reserve(struct mgmt_buf *b, size_t more)
 		return false;
 	if (b->len + more + 1 <= b->cap)
 		return true;
-	cap = b->cap != 0 ? b->cap : MGMT_BUF_MIN;
+	cap = b->cap != 0 ? b->cap : DP_BUF_MIN;
 	while (cap < b->len + more + 1)
 		cap *= 2;
 	d = realloc(b->data, cap);
@@ -38,7 +38,7 @@ reserve(struct mgmt_buf *b, size_t more)
 }
 
 void
-mgmt_buf_append(struct mgmt_buf *b, const char *s, size_t len)
+dp_buf_append(struct dp_buf *b, const char *s, size_t len)
 {
 	if (!reserve(b, len))
 		return;
@@ -48,13 +48,13 @@ mgmt_buf_append(struct mgmt_buf *b, const char *s, size_t len)
 }
 
 void
-mgmt_buf_puts(struct mgmt_buf *b, const char *s)
+dp_buf_puts(struct dp_buf *b, const char *s)
 {
-	mgmt_buf_append(b, s, strlen(s));
+	dp_buf_append(b, s, strlen(s));
 }
 
 void
-mgmt_buf_printf(struct mgmt_buf *b, const char *fmt, ...)
+dp_buf_printf(struct dp_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -79,7 +79,7 @@ mgmt_buf_printf(struct mgmt_buf *b, const char *fmt, ...)
 }
 
 char *
-mgmt_buf_steal(struct mgmt_buf *b, size_t *len)
+dp_buf_steal(struct dp_buf *b, size_t *len)
 {
 	char *d = b->oom ? NULL : b->data;
 
@@ -91,13 +91,13 @@ mgmt_buf_steal(struct mgmt_buf *b, size_t *len)
 	}
 	if (b->oom)
 		free(b->data);
-	mgmt_buf_init(b);
+	dp_buf_init(b);
 	return d;
 }
 
 void
-mgmt_buf_free(struct mgmt_buf *b)
+dp_buf_free(struct dp_buf *b)
 {
 	free(b->data);
-	mgmt_buf_init(b);
+	dp_buf_init(b);
 }
