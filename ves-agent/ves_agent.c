@@ -173,7 +173,7 @@ wait_until(struct ves_agent *a, uint64_t deadline_ns)
 	bool stop;
 
 	pthread_mutex_lock(&a->ctl_lock);
-	while (!a->stop_meas && ves_realtime_ns() < deadline_ns)
+	while (!a->stop_meas && dp_real_ns() < deadline_ns)
 		pthread_cond_timedwait(&a->ctl_cond, &a->ctl_lock, &ts);
 	stop = a->stop_meas;
 	pthread_mutex_unlock(&a->ctl_lock);
@@ -184,13 +184,13 @@ static void *
 meas_main(void *arg)
 {
 	struct ves_agent *a = arg;
-	uint64_t now = ves_realtime_ns();
+	uint64_t now = dp_real_ns();
 	uint64_t next_meas = ves_sched_next(a->last_end_ns, a->period_ns);
 	uint64_t next_hb = a->hb_period_ns != 0 ? ves_sched_next(now, a->hb_period_ns) : UINT64_MAX;
 	uint64_t next_link = now + a->link_poll_ns;
 
 	while (!wait_until(a, min_u64(min_u64(next_meas, next_hb), next_link))) {
-		now = ves_realtime_ns();
+		now = dp_real_ns();
 		if (now >= next_meas) {
 			/* late or after a clock step: one event up to the latest boundary */
 			uint64_t end = ves_sched_floor(now, a->period_ns);
@@ -215,7 +215,7 @@ meas_main(void *arg)
 		}
 	}
 	/* the last, partial interval: the deltas add up to the totals at stop */
-	now = ves_realtime_ns() / 1000 * 1000;
+	now = dp_real_ns() / 1000 * 1000;
 	measure(a, now > a->last_end_ns ? now : a->last_end_ns, now);
 	return NULL;
 }
@@ -337,7 +337,7 @@ ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "ves: agent already started");
 		return -EALREADY;
 	}
-	now = ves_realtime_ns() / 1000 * 1000;
+	now = dp_real_ns() / 1000 * 1000;
 	a->meta.instance = now / 1000;
 	/* the baseline: the first event counts from here */
 	if (!sample(a, a->prev))
@@ -359,7 +359,7 @@ ves_agent_start(struct ves_agent *a, char *err, size_t errlen)
 	rc = pthread_create(&a->meas_thread, NULL, meas_main, a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		atomic_store(&a->drain_deadline_ns, ves_realtime_ns());
+		atomic_store(&a->drain_deadline_ns, dp_real_ns());
 		atomic_store(&a->draining, true);
 		ves_queue_kick(&a->queue);
 		pthread_join(a->send_thread, NULL);
@@ -391,7 +391,7 @@ ves_agent_stop(struct ves_agent *a)
 
 	/* 2. the sender gets --ves-timeout to deliver what is queued */
 	drain_ms = a->cfg.timeout_ms > MIN_DRAIN_MS ? a->cfg.timeout_ms : MIN_DRAIN_MS;
-	atomic_store(&a->drain_deadline_ns, ves_realtime_ns() + (uint64_t)drain_ms * 1000000);
+	atomic_store(&a->drain_deadline_ns, dp_real_ns() + (uint64_t)drain_ms * 1000000);
 	atomic_store(&a->draining, true);
 	ves_queue_kick(&a->queue);
 	pthread_join(a->send_thread, NULL);

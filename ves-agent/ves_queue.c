@@ -92,7 +92,7 @@ ves_queue_begin(struct ves_queue *q, unsigned int max, uint64_t deadline_ns, con
 
 	pthread_mutex_lock(&q->lock);
 	while (q->count == 0 && !q->kicked &&
-	       (deadline_ns == 0 || ves_realtime_ns() < deadline_ns))
+	       (deadline_ns == 0 || dp_real_ns() < deadline_ns))
 		wait_locked(q, deadline_ns);
 	if (q->count > 0) {
 		n = q->count < max ? q->count : max;
@@ -130,7 +130,7 @@ ves_queue_sleep(struct ves_queue *q, uint64_t deadline_ns)
 	bool kicked;
 
 	pthread_mutex_lock(&q->lock);
-	while (!q->kicked && ves_realtime_ns() < deadline_ns)
+	while (!q->kicked && dp_real_ns() < deadline_ns)
 		wait_locked(q, deadline_ns);
 	kicked = q->kicked;
 	pthread_mutex_unlock(&q->lock);

@@ -5,18 +5,16 @@
  * waited for as absolute deadlines, so an interval never drifts: a late
  * wake-up delays one sample, not the ones after it.
  *
- * Thread safety: pure functions but ves_realtime_ns (a clock read).
+ * The clock is dp_real_ns() (dp_time.h). Thread safety: pure functions.
  */
 #ifndef VES_SCHED_H
 #define VES_SCHED_H
 
 #include <stdint.h>
-#include <time.h>
+
+#include "dp_time.h"
 
 #define VES_NS_PER_S UINT64_C(1000000000)
-
-/* CLOCK_REALTIME in ns since the epoch. */
-uint64_t ves_realtime_ns(void);
 
 /* The first boundary strictly after now. */
 static inline uint64_t

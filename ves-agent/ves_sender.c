@@ -31,7 +31,7 @@ record(struct ves_agent *a, const struct ves_http_result *res, bool delivered)
 {
 	atomic_store_explicit(&a->last_status, res->status, memory_order_relaxed);
 	if (delivered)
-		atomic_store_explicit(&a->last_delivered_us, ves_realtime_ns() / 1000,
+		atomic_store_explicit(&a->last_delivered_us, dp_real_ns() / 1000,
 				memory_order_relaxed);
 	pthread_mutex_lock(&a->stats_lock);
 	snprintf(a->last_error, sizeof(a->last_error), "%s", res->error);
@@ -71,7 +71,7 @@ static bool
 back_off(struct sender *s)
 {
 	struct ves_agent *a = s->a;
-	uint64_t now = ves_realtime_ns();
+	uint64_t now = dp_real_ns();
 	uint64_t wake = now + (uint64_t)s->backoff_ms * 1000000;
 
 	s->backoff_ms = s->backoff_ms * 2 < a->cfg.backoff_max_ms ? s->backoff_ms * 2 :
@@ -101,7 +101,7 @@ send_once(struct sender *s)
 	char *body;
 
 	if (atomic_load(&a->draining)) {
-		uint64_t now = ves_realtime_ns();
+		uint64_t now = dp_real_ns();
 
 		deadline = atomic_load(&a->drain_deadline_ns);
 		if (now >= deadline)

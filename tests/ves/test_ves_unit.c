@@ -94,7 +94,7 @@ test_sched(void **state)
 	assert_int_equal(ves_sched_floor(1700000020 * s, p), 1700000020 * s);
 	assert_int_equal(ves_ns_to_timespec(3 * s + 7).tv_sec, 3);
 	assert_int_equal(ves_ns_to_timespec(3 * s + 7).tv_nsec, 7);
-	assert_true(ves_realtime_ns() > 1500000000 * s);
+	assert_true(dp_real_ns() > 1500000000 * s);
 }
 
 /* --- URLs --- */
@@ -327,12 +327,12 @@ test_queue_order_and_bound(void **state)
 	ves_queue_end(&q, true);
 	assert_int_equal(ves_queue_count(&q), 0);
 	/* empty: a deadline or a kick returns 0 */
-	assert_int_equal(ves_queue_begin(&q, 1, ves_realtime_ns() + 20000000, out), 0);
+	assert_int_equal(ves_queue_begin(&q, 1, dp_real_ns() + 20000000, out), 0);
 	ves_queue_kick(&q);
 	assert_int_equal(ves_queue_begin(&q, 1, 0, out), 0);
-	assert_true(ves_queue_sleep(&q, ves_realtime_ns() + 5 * VES_NS_PER_S));
+	assert_true(ves_queue_sleep(&q, dp_real_ns() + 5 * VES_NS_PER_S));
 	ves_queue_unkick(&q);
-	assert_false(ves_queue_sleep(&q, ves_realtime_ns() + 10000000));
+	assert_false(ves_queue_sleep(&q, dp_real_ns() + 10000000));
 	ves_queue_push(&q, str("left"));	/* freed by fini */
 	ves_queue_fini(&q);
 }

@@ -72,7 +72,7 @@ static int
 fake_read(void *ctx, struct ves_port_sample *out)
 {
 	struct fake *f = ctx;
-	uint64_t now = ves_realtime_ns(), k, kmax;
+	uint64_t now = dp_real_ns(), k, kmax;
 	unsigned int p;
 
 	/* interval k's packets are counted at k*I + I/2 */
@@ -282,7 +282,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	fake.period_ns = (uint64_t)vcfg.interval_s * VES_NS_PER_S;
-	fake.k0 = ves_realtime_ns() / fake.period_ns - 1;
+	fake.k0 = dp_real_ns() / fake.period_ns - 1;
 	src.nb_ports = fake.nb_ports;
 	a = ves_agent_create(&vcfg, &src, &ves_encoder, "vfake", err, sizeof(err));
 	ves_config_wipe(&vcfg);
@@ -293,8 +293,8 @@ main(int argc, char **argv)
 	}
 	printf("ves-fake: started\n");
 	fflush(stdout);
-	end = dcfg.duration > 0 ? ves_realtime_ns() + (uint64_t)(dcfg.duration * 1e9) : UINT64_MAX;
-	while (!atomic_load(&quit) && ves_realtime_ns() < end)
+	end = dcfg.duration > 0 ? dp_real_ns() + (uint64_t)(dcfg.duration * 1e9) : UINT64_MAX;
+	while (!atomic_load(&quit) && dp_real_ns() < end)
 		nanosleep(&tick, NULL);
 	ves_agent_stop(a);
 	rc = 0;
