@@ -8,6 +8,7 @@ failed, closing a session the client had just opened (ncclient:
 poll-set call from an accept thread fail, as that timeout does; sessions must
 still open, serve and close, and --netconf-max-sessions still holds."""
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,14 +24,25 @@ from mgmtlib import check, done  # noqa: E402
 SHIM = os.path.join(vfwcl.build_dir(), "tests", "netconf", "ps_lock_timeout.so")
 
 
+def preload():
+    """LD_PRELOAD for vpkg: the shim, after ASan's runtime when vpkg has one
+    (a sanitizer build: ASan refuses to start unless its runtime comes first)."""
+    ldd = subprocess.run(["ldd", vfwcl.binary("vpkg")], capture_output=True, text=True).stdout
+    asan = [line.split("=>")[1].split()[0] for line in ldd.splitlines()
+            if "libasan" in line and "=>" in line]
+    return ":".join(asan + [SHIM])
+
+
 def main():
     check(os.path.exists(SHIM), "the fault injection library is built (%s)" % SHIM)
-    os.environ["LD_PRELOAD"] = SHIM	# inherited by vpkg only: set after our imports
+    os.environ["LD_PRELOAD"] = preload()	# inherited by vpkg only: set after our imports
     pw = vr.password_file("admin")
     try:
         with tempfile.TemporaryDirectory(prefix="vpkg-nc-") as d:
             with nclib.Vpkg(os.path.join(d, "state"), pw,
                             ["--netconf-max-sessions", "2"]) as v:
+                with open("/proc/%d/maps" % v.pid()) as f:
+                    check(os.path.realpath(SHIM) in f.read(), "vpkg runs with the fault injection")
                 for i in range(3):
                     m = nclib.connect(v.nc_port)
                     check(m.get_config("running").ok,
