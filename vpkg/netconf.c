@@ -80,8 +80,11 @@ static struct {
 	struct mgmt_guard guard;	/* failed logins per client address */
 	char hostkey[PATH_MAX];		/* the file in use */
 	struct lyd_node *monitoring;	/* netconf-state: capabilities, schemas, datastores */
-	struct nc_pollsession *ps;
-	pthread_mutex_t admit_lock;	/* the session count and the add, across accept threads */
+	struct nc_pollsession *ps;	/* RPC thread only (see admit) */
+	pthread_mutex_t admit_lock;	/* guards pending, nb_pending, nb_sessions */
+	struct nc_session *pending[NC_MAX_SESSIONS];	/* admitted, not yet in ps */
+	uint32_t nb_pending;
+	uint32_t nb_sessions;		/* in ps or pending: --netconf-max-sessions */
 	pthread_t accept_threads[NC_MAX_HANDSHAKES], rpc_thread;
 	uint32_t nb_accept_threads;	/* started; main lcore */
 	atomic_bool stop;
@@ -687,6 +690,33 @@ end_session(struct nc_session *s)
 		nc.lock_owner = 0;	/* a lock dies with its session (RFC 6241 7.5) */
 	nc_ps_del_session(nc.ps, s);
 	nc_session_free(s, NULL);
+	pthread_mutex_lock(&nc.admit_lock);
+	nc.nb_sessions--;
+	pthread_mutex_unlock(&nc.admit_lock);
+}
+
+/* The sessions the accept threads admitted join the poll set (RPC thread). */
+static void
+take_pending(void)
+{
+	struct nc_session *batch[NC_MAX_SESSIONS];
+	uint32_t i, n;
+
+	pthread_mutex_lock(&nc.admit_lock);
+	n = nc.nb_pending;
+	memcpy(batch, nc.pending, n * sizeof(batch[0]));
+	nc.nb_pending = 0;
+	pthread_mutex_unlock(&nc.admit_lock);
+	for (i = 0; i < n; i++) {
+		if (nc_ps_add_session(nc.ps, batch[i]) == 0)
+			continue;
+		fprintf(stderr, "vpkg: netconf: session %u closed: cannot add it to the poll set\n",
+			nc_session_get_id(batch[i]));
+		nc_session_free(batch[i], NULL);
+		pthread_mutex_lock(&nc.admit_lock);
+		nc.nb_sessions--;
+		pthread_mutex_unlock(&nc.admit_lock);
+	}
 }
 
 /* Serve the RPCs of every session; end the sessions that closed or timed out. */
@@ -698,6 +728,7 @@ rpc_loop(void *arg)
 
 	(void)arg;
 	while (!atomic_load(&nc.stop)) {
+		take_pending();
 		s = NULL;
 		rc = nc_ps_poll(nc.ps, NC_POLL_MS, &s);
 		if ((rc & (NC_PSPOLL_SESSION_TERM | NC_PSPOLL_SESSION_ERROR)) && s != NULL)
@@ -709,17 +740,33 @@ rpc_loop(void *arg)
 	return NULL;
 }
 
-/* A session past its hello joins the RPC thread's set, or is closed if it is full. */
+/*
+ * A session past its hello is handed to the RPC thread, or closed if
+ * --netconf-max-sessions are open. The accept threads never touch the poll
+ * set themselves: libnetconf2 2.0 gives up on its lock after 200 ms
+ * (NC_PS_LOCK_TIMEOUT, the RPC thread holds it while it polls), and
+ * nc_ps_add_session() failing on a loaded host closed a session the client
+ * had just seen open (ncclient: "Unexpected session close" on its first RPC).
+ */
 static void
 admit(struct nc_session *s)
 {
-	bool added;
+	bool added = false;
+	uint32_t open;
 
 	pthread_mutex_lock(&nc.admit_lock);
-	added = nc_ps_session_count(nc.ps) < opt.max_sessions && nc_ps_add_session(nc.ps, s) == 0;
+	open = nc.nb_sessions;
+	if (open < opt.max_sessions && nc.nb_pending < NC_MAX_SESSIONS) {
+		nc.pending[nc.nb_pending++] = s;
+		nc.nb_sessions++;
+		added = true;
+	}
 	pthread_mutex_unlock(&nc.admit_lock);
-	if (!added)
-		nc_session_free(s, NULL);
+	if (added)
+		return;
+	fprintf(stderr, "vpkg: netconf: session %u closed: %u sessions open "
+		"(--netconf-max-sessions %u)\n", nc_session_get_id(s), open, opt.max_sessions);
+	nc_session_free(s, NULL);
 }
 
 /*
@@ -889,6 +936,9 @@ vpkg_netconf_stop(void)
 		join_threads();
 		nc.running = false;
 	}
+	while (nc.nb_pending > 0)	/* threads joined: no lock needed */
+		nc_session_free(nc.pending[--nc.nb_pending], NULL);
+	nc.nb_sessions = 0;
 	if (nc.ps != NULL) {
 		nc_ps_clear(nc.ps, 1, NULL);
 		nc_ps_free(nc.ps);

@@ -85,6 +85,12 @@ class Vpkg(vr.Vpkg):
     def rest(self):
         return self.client(auth=vr.ONAP_AUTH)
 
+    def __exit__(self, exc_type, *rest):
+        super().__exit__(exc_type, *rest)
+        if exc_type is not None:
+            # what vpkg said about the failure (a closed session says why only there)
+            print("--- vpkg stderr (the test failed):\n%s" % (self.err or "")[-6000:])
+
 
 def raw_session(port, versions=("1.0", "1.1"), timeout=60):
     """A NETCONF session on a bare SSH channel (paramiko), past the hello: ours
