@@ -16,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 
 import mgmtlib
 import vfwcl
