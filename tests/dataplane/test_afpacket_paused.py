@@ -11,10 +11,7 @@ stats file's driver imissed), and the stream's loss equals rx_missed. Then
 frames sent one by one, slowly, after the overflow all arrive (no stall).
 Only counts are compared; waits are bounded polls. Needs root and `ip`
 (else exit 77)."""
-import os
-import shutil
 import socket
-import subprocess
 import sys
 
 import mgmtlib
@@ -27,28 +24,6 @@ PAUSED = 4 * FRAMES     # sent while paused: the ring overflows
 AFTER = 30              # sent one by one after the resume
 
 
-class Veth:
-    def __init__(self):
-        base = "vfap%d" % (os.getpid() % 100000)
-        self.a, self.b = base + "a", base + "b"
-
-    def __enter__(self):
-        if os.geteuid() != 0 or shutil.which("ip") is None:
-            mgmtlib.skip("needs root and iproute2 for a veth pair")
-        p = subprocess.run(["ip", "link", "add", self.a, "type", "veth", "peer", "name", self.b],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            mgmtlib.skip("cannot create a veth pair: " + p.stderr.strip())
-        for i in (self.a, self.b):
-            path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % i
-            if os.path.exists(path):
-                with open(path, "w") as f:
-                    f.write("1")       # nothing but our frames on the wire
-            subprocess.run(["ip", "link", "set", i, "up"], check=True)
-        return self
-
-    def __exit__(self, *exc):
-        subprocess.run(["ip", "link", "del", self.a], capture_output=True)
 
 
 def port(c):
@@ -73,7 +48,7 @@ def settled(c, sent):
 
 
 def main():
-    with Veth() as veth:
+    with mgmtlib.Veth("vfap") as veth:
         v = mgmtlib.Vsnk(["net_af_packet0,iface=%s,framecnt=%d" % (veth.b, FRAMES)])
         with v:
             c = v.client()

@@ -43,28 +43,6 @@ WINDOW = (1200, 800)
 
 # ---------------------------------------------------------------- veth
 
-class Veth:
-    def __init__(self):
-        base = "vfwd%d" % (os.getpid() % 100000)
-        self.a, self.b = base + "a", base + "b"
-
-    def __enter__(self):
-        if os.geteuid() != 0 or shutil.which("ip") is None:
-            mgmtlib.skip("needs root and iproute2 for a veth pair")
-        p = subprocess.run(["ip", "link", "add", self.a, "type", "veth", "peer", "name", self.b],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            mgmtlib.skip("cannot create a veth pair: " + p.stderr.strip())
-        for i in (self.a, self.b):
-            path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % i
-            if os.path.exists(path):
-                with open(path, "w") as f:
-                    f.write("1")       # no router solicitations or MLD on the wire
-            subprocess.run(["ip", "link", "set", i, "up"], check=True)
-        return self
-
-    def __exit__(self, *exc):
-        subprocess.run(["ip", "link", "del", self.a], capture_output=True)
 
 
 # ---------------------------------------------------------------- traffic
@@ -376,7 +354,7 @@ def check_browser(c, v, until, tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="vfwcl-mgmt-dash-")
     browser = False
-    with Veth() as veth:
+    with mgmtlib.Veth("vfwd") as veth:
         # history: enough intervals (2 min) that none of the plan's is dropped
         # from the ring while Chromium renders on a slow, loaded machine
         v = mgmtlib.Vsnk(["net_af_packet0,iface=" + veth.b],
