@@ -23,6 +23,7 @@
 #include "influx_line.h"
 #include "influx_url.h"
 #include "ves_encoder.h"
+#include "opt_run.h"
 
 static char token_file[64];
 
@@ -213,30 +214,11 @@ test_url(void **state)
 	}
 }
 
-struct opt_run {
-	struct dp_app app;
-	struct dp_config dcfg;
-	struct ves_config cfg;
-	char err[DP_ERR_LEN];
-};
-
+/* Parse args (NULL-terminated, without argv[0]) with the group under test. */
 static int
 parse(struct opt_run *r, const char *const *args)
 {
-	char *argv[32];
-	int argc = 0;
-
-	memset(r, 0, sizeof(*r));
-	r->app.name = "test";
-	r->app.summary = "test";
-	dp_config_defaults(&r->dcfg);
-	influx_config_defaults(&r->cfg);
-	assert_int_equal(influx_options_register(&r->app, &r->cfg), 0);
-	argv[argc++] = (char *)(uintptr_t)"test";
-	while (*args != NULL)
-		argv[argc++] = (char *)(uintptr_t)*args++;
-	argv[argc] = NULL;
-	return dp_options_parse(&r->app, &r->dcfg, argc, argv, r->err, sizeof(r->err));
+	return opt_run_parse(r, influx_config_defaults, influx_options_register, args);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "ves_queue.h"
 #include "ves_sched.h"
 #include "ves_url.h"
+#include "opt_run.h"
 
 /* --- deltas --- */
 
@@ -149,31 +150,11 @@ test_url_endpoints(void **state)
 
 /* --- options --- */
 
-struct opt_run {
-	struct dp_app app;
-	struct dp_config dcfg;
-	struct ves_config cfg;
-	char err[DP_ERR_LEN];
-};
-
-/* Parse argv (NULL-terminated, without argv[0]) with the VES group. */
+/* Parse args (NULL-terminated, without argv[0]) with the group under test. */
 static int
 parse(struct opt_run *r, const char *const *args)
 {
-	char *argv[32];
-	int argc = 0;
-
-	memset(r, 0, sizeof(*r));
-	r->app.name = "test";
-	r->app.summary = "test";
-	dp_config_defaults(&r->dcfg);
-	ves_config_defaults(&r->cfg);
-	assert_int_equal(ves_options_register(&r->app, &r->cfg), 0);
-	argv[argc++] = (char *)(uintptr_t)"test";
-	while (*args != NULL)
-		argv[argc++] = (char *)(uintptr_t)*args++;
-	argv[argc] = NULL;
-	return dp_options_parse(&r->app, &r->dcfg, argc, argv, r->err, sizeof(r->err));
+	return opt_run_parse(r, ves_config_defaults, ves_options_register, args);
 }
 
 static char tmp_file[64];
