@@ -9,18 +9,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 import urllib.parse
 import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from mgmtlib import free_port  # noqa: F401 (tests call influxlib.free_port)
 
 
 def influxd_path():

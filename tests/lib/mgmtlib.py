@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -63,10 +64,32 @@ def without_clock(stats):
     return {k: v for k, v in stats.items() if k != "clock"} if isinstance(stats, dict) else stats
 
 
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo, hi = (int(x) for x in f.read().split())
+            return lo, hi
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port(host="127.0.0.1", family=socket.AF_INET):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A TCP port nothing is bound to, taken outside the kernel's ephemeral
+    range: a port bind(0) gives is one the next connect() may also take as
+    its local port, and a client of the server under test connecting before
+    the server has bound its second listener took it once (EADDRINUSE)."""
+    lo, hi = _ephemeral_range()
+    pool = [p for p in range(10000, 65536) if not lo <= p <= hi]
+    rnd = random.Random(os.getpid() ^ time.monotonic_ns())
+    for _ in range(200):
+        port = rnd.choice(pool)
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free TCP port outside the ephemeral range %d-%d" % (lo, hi))
 
 
 @contextlib.contextmanager

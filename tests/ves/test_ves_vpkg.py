@@ -4,7 +4,6 @@
 sent, the events' transmittedTotalPacketsDelta add up to the final
 tx_packets, with the required fields; --ves-ports naming a port not in use
 is refused."""
-import os
 import sys
 
 import vfwcl
