@@ -4,7 +4,8 @@
  * points in line protocol, all stamped with the interval's end (ns).
  *
  *   port      tags binary, instance, port; per port the interval's deltas
- *             rx_packets, rx_bytes, tx_packets, tx_bytes, dropped, the totals
+ *             rx_packets, rx_bytes, tx_packets, tx_bytes, dropped (by the
+ *             binary), rx_missed (by the port, driver imissed), the totals
  *             <name>_total, link_up and suspect (a total went backwards)
  *   rule      tags binary, instance, rule (its index); hits, bytes (totals),
  *             action, text: from the stats JSON's "rules" (vfw)
@@ -54,11 +55,13 @@ port_points(struct dp_buf *b, const struct ves_event_meta *m, const struct ves_i
 		influx_line_field_u64(&l, "tx_packets", d->tx_packets);
 		influx_line_field_u64(&l, "tx_bytes", d->tx_bytes);
 		influx_line_field_u64(&l, "dropped", d->dropped);
+		influx_line_field_u64(&l, "rx_missed", d->rx_missed);
 		influx_line_field_u64(&l, "rx_packets_total", d->rx_packets_total);
 		influx_line_field_u64(&l, "rx_bytes_total", d->rx_bytes_total);
 		influx_line_field_u64(&l, "tx_packets_total", d->tx_packets_total);
 		influx_line_field_u64(&l, "tx_bytes_total", d->tx_bytes_total);
 		influx_line_field_u64(&l, "dropped_total", d->dropped_total);
+		influx_line_field_u64(&l, "rx_missed_total", d->rx_missed_total);
 		influx_line_field_bool(&l, "link_up", d->link_up);
 		influx_line_field_bool(&l, "suspect", d->suspect);
 		influx_line_end(&l, ts);

@@ -66,6 +66,7 @@ struct ves_port_sample {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t dropped;		/* by the application (InfluxDB only) */
+	uint64_t rx_missed;		/* by the port: its rx queues were full (driver imissed) */
 	bool link_up;
 	char name[VES_PORT_NAME_LEN];	/* vNicIdentifier / nicIdentifier */
 	bool has_xdp;			/* the port has our XDP program: xdp is set */

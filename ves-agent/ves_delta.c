@@ -34,11 +34,13 @@ ves_delta_ports(const struct ves_port_sample *prev, const struct ves_port_sample
 		d->tx_packets = ves_delta_u64(prev[i].tx_packets, cur[i].tx_packets, &reset);
 		d->tx_bytes = ves_delta_u64(prev[i].tx_bytes, cur[i].tx_bytes, &reset);
 		d->dropped = ves_delta_u64(prev[i].dropped, cur[i].dropped, &reset);
+		d->rx_missed = ves_delta_u64(prev[i].rx_missed, cur[i].rx_missed, &reset);
 		d->rx_packets_total = cur[i].rx_packets;
 		d->rx_bytes_total = cur[i].rx_bytes;
 		d->tx_packets_total = cur[i].tx_packets;
 		d->tx_bytes_total = cur[i].tx_bytes;
 		d->dropped_total = cur[i].dropped;
+		d->rx_missed_total = cur[i].rx_missed;
 		d->has_xdp = cur[i].has_xdp;
 		if (d->has_xdp) {
 			/* a port whose program appeared in this interval counts from zero */

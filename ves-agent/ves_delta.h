@@ -30,12 +30,14 @@ struct ves_port_delta {
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
 	uint64_t dropped;
+	uint64_t rx_missed;
 	/* totals at the end of the interval */
 	uint64_t rx_packets_total;
 	uint64_t rx_bytes_total;
 	uint64_t tx_packets_total;
 	uint64_t tx_bytes_total;
 	uint64_t dropped_total;
+	uint64_t rx_missed_total;
 	/* our XDP program's verdicts within the interval, and its counters at the end */
 	bool has_xdp;
 	uint64_t xdp_redirected;

@@ -91,6 +91,9 @@ nic_performance(const struct ves_port_delta *p, const char *id_key)
 	json_object_set_new(o, "receivedOctetsAccumulated", jint(p->rx_bytes_total));
 	json_object_set_new(o, "transmittedTotalPacketsAccumulated", jint(p->tx_packets_total));
 	json_object_set_new(o, "transmittedOctetsAccumulated", jint(p->tx_bytes_total));
+	/* what the port dropped before the binary saw it (its rx queues were full) */
+	json_object_set_new(o, "receivedDiscardedPacketsDelta", jint(p->rx_missed));
+	json_object_set_new(o, "receivedDiscardedPacketsAccumulated", jint(p->rx_missed_total));
 	return o;
 }
 

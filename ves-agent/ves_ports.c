@@ -108,6 +108,13 @@ read_ports(void *ctx, struct ves_port_sample *out)
 		out[i].tx_packets = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_packets);
 		out[i].tx_bytes = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_tx_bytes);
 		out[i].dropped = dp_counters_sum(port_ctrs, p, DP_PORT_CTR_dropped);
+		out[i].rx_missed = 0;
+		if (view->driver_stats != NULL) {
+			uint64_t drv[DP_DRV_NB];
+
+			view->driver_stats(p, drv);
+			out[i].rx_missed = drv[DP_DRV_rx_missed];
+		}
 		view->port_link(p, &link);
 		out[i].link_up = link.up;
 		view->port_desc(p, &d);

@@ -9,11 +9,15 @@ and more frames than its ring holds are sent: after resume, every frame
 sent is either received or counted in rx_missed (GET /api/v1/status, the
 stats file's driver imissed), and the stream's loss equals rx_missed. Then
 frames sent one by one, slowly, after the overflow all arrive (no stall).
+vsnk exports to an InfluxDB stand-in: the rx_missed deltas of its port
+points add up to the driver's imissed at the stop.
 Only counts are compared; waits are bounded polls. Needs root and `ip`
 (else exit 77)."""
+import re
 import socket
 import sys
 
+import influxlib
 import mgmtlib
 import vfwcl
 
@@ -24,6 +28,17 @@ PAUSED = 4 * FRAMES     # sent while paused: the ring overflows
 AFTER = 30              # sent one by one after the resume
 
 
+
+
+def influx_port_fields(sink):
+    """The fields of every "port" point the sink received, in order."""
+    out = []
+    for _path, _headers, body in sink.requests:
+        for line in body.splitlines():
+            m = re.match(r"^port,\S* (\S+) \d+$", line)
+            if m:
+                out.append(dict(f.split("=", 1) for f in m.group(1).split(",")))
+    return out
 
 
 def port(c):
@@ -49,7 +64,11 @@ def settled(c, sent):
 
 def main():
     with mgmtlib.Veth("vfap") as veth:
-        v = mgmtlib.Vsnk(["net_af_packet0,iface=%s,framecnt=%d" % (veth.b, FRAMES)])
+        sink = influxlib.WriteSink()
+        sink.start()
+        v = mgmtlib.Vsnk(["net_af_packet0,iface=%s,framecnt=%d" % (veth.b, FRAMES)],
+                         ["--influx-url", "http://127.0.0.1:%d/write?db=x" % sink.port,
+                          "--influx-interval", "1"])
         with v:
             c = v.client()
             with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
@@ -90,6 +109,13 @@ def main():
         check(v.rc == 0, "vsnk stops cleanly (rc %s)" % v.rc)
         imissed = v.stats["ports"][0]["driver"]["imissed"] if v.stats else None
         check(imissed == p["rx_missed"], "the stats file's driver imissed is rx_missed (%s)" % imissed)
+        pts = influx_port_fields(sink)
+        sink.close()
+        missed = sum(int(f["rx_missed"].rstrip("i")) for f in pts)
+        check(len(pts) > 0 and missed == imissed and
+              int(pts[-1]["rx_missed_total"].rstrip("i")) == imissed,
+              "InfluxDB: the rx_missed deltas of %d port points add up to imissed (%s), "
+              "as does the last rx_missed_total" % (len(pts), imissed), pts[-3:])
     mgmtlib.done()
 
 

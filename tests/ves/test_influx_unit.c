@@ -118,8 +118,9 @@ test_encoder_points(void **state)
 	const struct ves_port_delta ports[1] = { {
 		.name = "net ring,0", .link_up = true,
 		.rx_packets = 10, .rx_bytes = 640, .tx_packets = 9, .tx_bytes = 576, .dropped = 1,
-		.rx_packets_total = 110, .rx_bytes_total = 7040, .tx_packets_total = 99,
-		.tx_bytes_total = 6336, .dropped_total = 11,
+		.rx_missed = 2, .rx_packets_total = 110, .rx_bytes_total = 7040,
+		.tx_packets_total = 99, .tx_bytes_total = 6336, .dropped_total = 11,
+		.rx_missed_total = 12,
 	} };
 	const struct ves_event_meta meta = { .nf_name = "vfw", .source_name = "lab=1" };
 	json_error_t jerr;
@@ -137,8 +138,9 @@ test_encoder_points(void **state)
 	};
 	const char *want =
 		"port,binary=vfw,instance=lab\\=1,port=net\\ ring\\,0 rx_packets=10i,rx_bytes=640i,"
-		"tx_packets=9i,tx_bytes=576i,dropped=1i,rx_packets_total=110i,rx_bytes_total=7040i,"
-		"tx_packets_total=99i,tx_bytes_total=6336i,dropped_total=11i,link_up=true,"
+		"tx_packets=9i,tx_bytes=576i,dropped=1i,rx_missed=2i,rx_packets_total=110i,"
+		"rx_bytes_total=7040i,tx_packets_total=99i,tx_bytes_total=6336i,dropped_total=11i,"
+		"rx_missed_total=12i,link_up=true,"
 		"suspect=false 1700000001000000000\n"
 		"rule,binary=vfw,instance=lab\\=1,rule=0 hits=5i,bytes=320i,action=\"allow\","
 		"text=\"allow udp \\\"x\\\"\" 1700000001000000000\n"

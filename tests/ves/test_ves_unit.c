@@ -53,12 +53,12 @@ static void
 test_delta_ports(void **state)
 {
 	struct ves_port_sample prev[2] = {
-		{ .rx_packets = 10, .rx_bytes = 640, .tx_packets = 5, .tx_bytes = 300 },
+		{ .rx_packets = 10, .rx_bytes = 640, .tx_packets = 5, .tx_bytes = 300, .rx_missed = 4 },
 		{ .rx_packets = 900, .rx_bytes = 9000, .tx_packets = 1, .tx_bytes = 60 },
 	};
 	struct ves_port_sample cur[2] = {
 		{ .rx_packets = 15, .rx_bytes = 960, .tx_packets = 5, .tx_bytes = 300,
-		  .link_up = true, .name = "p0" },
+		  .rx_missed = 9, .link_up = true, .name = "p0" },
 		{ .rx_packets = 3, .rx_bytes = 192, .tx_packets = 2, .tx_bytes = 120,
 		  .link_up = false, .name = "p1" },
 	};
@@ -71,6 +71,8 @@ test_delta_ports(void **state)
 	assert_int_equal(d[0].rx_bytes, 320);
 	assert_int_equal(d[0].tx_packets, 0);
 	assert_int_equal(d[0].rx_packets_total, 15);
+	assert_int_equal(d[0].rx_missed, 5);
+	assert_int_equal(d[0].rx_missed_total, 9);
 	assert_false(d[0].suspect);
 	assert_true(d[0].link_up);
 	/* port 1 was reset: its deltas are the new totals, marked suspect */
@@ -341,7 +343,7 @@ test_http_classify(void **state)
 
 static const struct ves_port_delta ports[1] = {
 	{ .name = "eth0", .link_up = true, .rx_packets = 503, .rx_bytes = 32192,
-	  .rx_packets_total = 1000, .rx_bytes_total = 64000 },
+	  .rx_packets_total = 1000, .rx_bytes_total = 64000, .rx_missed = 7, .rx_missed_total = 40 },
 };
 
 static struct ves_event_meta
@@ -404,6 +406,10 @@ test_event_measurement(void **state)
 	assert_int_equal(json_integer_value(json_object_get(nic, "receivedOctetsDelta")), 32192);
 	assert_int_equal(json_integer_value(json_object_get(nic, "transmittedTotalPacketsDelta")), 0);
 	assert_int_equal(json_integer_value(json_object_get(nic, "transmittedOctetsDelta")), 0);
+	/* the port's own drops (driver imissed) */
+	assert_int_equal(json_integer_value(json_object_get(nic, "receivedDiscardedPacketsDelta")), 7);
+	assert_int_equal(json_integer_value(json_object_get(nic,
+			"receivedDiscardedPacketsAccumulated")), 40);
 	json_decref(ev);
 
 	/* Beijing form; a partial interval has its real length */
@@ -423,6 +429,7 @@ test_event_measurement(void **state)
 	nic = json_array_get(json_object_get(f, "nicPerformanceArray"), 0);
 	assert_string_equal(json_string_value(json_object_get(nic, "nicIdentifier")), "eth0");
 	assert_string_equal(json_string_value(json_object_get(nic, "operationalState")), "inService");
+	assert_int_equal(json_integer_value(json_object_get(nic, "receivedDiscardedPacketsDelta")), 7);
 	json_decref(ev);
 }
 
