@@ -57,6 +57,12 @@ extern const struct dp_counter_desc vsnk_port_ctr_desc[VSNK_CTR_MAX];
 struct vsnk_options {
 	uint32_t max_streams;	/* stream ids 0..max_streams-1 are tracked */
 	uint64_t max_packets;	/* stop after this many packets; 0 = no limit */
+	/*
+	 * The two flags below are written by main before launch and by a
+	 * restart's re-read (vsnk_reload.c) while every worker is paused;
+	 * workers copy them at their start and at each resume (relaxed atomics:
+	 * the lifecycle's release/acquire orders the write before the copy).
+	 */
 	bool verify_cksum;	/* software check where the port does not offload */
 	bool no_fast_path;	/* every frame through dp_pkt_parse_mbuf (tests compare) */
 };
@@ -89,7 +95,8 @@ void vsnk_options_init(struct vsnk_options *o);
  * from --config and the command line again; all or nothing. 0 or -errno
  * with err naming the bad value.
  */
-#define VSNK_RESTART_REREADS "--max-packets, --dashboard-interval, --dashboard-history"
+#define VSNK_RESTART_REREADS \
+	"--max-packets, --dashboard-interval, --dashboard-history, --no-verify-cksum, --no-fast-path"
 int vsnk_reload(void *ctx, char *err, size_t errlen);
 
 /* The rx worker (rte_eal_remote_launch), arg is its struct dp_worker. */

@@ -61,7 +61,8 @@ config_json(void *ctx)
 	json_object_set_new(o, "max-streams", json_integer(vsnk.opt.max_streams));
 	if (max_packets != 0)
 		json_object_set_new(o, "max-packets", json_integer((json_int_t)max_packets));
-	json_object_set_new(o, "no-verify-cksum", json_boolean(!vsnk.opt.verify_cksum));
+	json_object_set_new(o, "no-verify-cksum",
+			json_boolean(!__atomic_load_n(&vsnk.opt.verify_cksum, __ATOMIC_RELAXED)));
 	json_object_set_new(o, "dashboard-interval", json_real(d != NULL ?
 			json_real_value(json_object_get(d, "interval_s")) : dash_opt.interval_s));
 	json_object_set_new(o, "dashboard-history", json_integer(d != NULL ?

@@ -3,15 +3,19 @@
  * Restart's re-read for vsnk (dp_lifecycle.h): the --config file and the
  * command line of the start parsed again into fresh option structs; what
  * vsnk can change while running is applied: --max-packets (the main tick
- * reads it) and the dashboard's interval and history (as PUT
+ * reads it), the dashboard's interval and history (as PUT
  * /api/v1/dashboard; only when they changed, since that clears its
- * history). The other options are checked, so a bad value anywhere refuses
- * the restart, but stay as started: --max-streams sizes the workers'
- * stream tables, the checksum and fast-path flags are copied into each
- * worker at its start (README: Lifecycle).
+ * history), and --no-verify-cksum / --no-fast-path (written while the
+ * workers are paused; each copies them when it resumes). The other options
+ * are checked, so a bad value anywhere refuses the restart, but stay as
+ * started: --max-streams sizes the workers' stream tables, which report
+ * threads read without a lock (a change is logged as not applied; README:
+ * Lifecycle).
  */
 #include <errno.h>
 #include <stdio.h>
+
+#include "dp_log.h"
 
 #include "dashboard.h"
 #include "dp_options.h"
@@ -41,5 +45,12 @@ vsnk_reload(void *ctx, char *err, size_t errlen)
 		return rc;
 	}
 	__atomic_store_n(&vsnk.opt.max_packets, o.max_packets, __ATOMIC_RELAXED);
+	/* the workers are paused (dp_lifecycle's restart): they copy these at resume */
+	__atomic_store_n(&vsnk.opt.verify_cksum, o.verify_cksum, __ATOMIC_RELAXED);
+	__atomic_store_n(&vsnk.opt.no_fast_path, o.no_fast_path, __ATOMIC_RELAXED);
+	if (o.max_streams != vsnk.opt.max_streams)
+		dp_log(DP_LOG_WARNING, "lifecycle", "restart: --max-streams %u not applied, "
+		       "%u until the next start (it sizes the stream tables)",
+		       o.max_streams, vsnk.opt.max_streams);
 	return 0;
 }

@@ -287,9 +287,25 @@ rx_housekeeping(struct dp_engine_ctx *e)
 	consume_reset(c->vw, c->max_streams);
 }
 
+/* The flags a restart may have changed while the worker was paused (vsnk_reload.c). */
+static void
+rx_flags_load(struct rx_ctx *c)
+{
+	c->verify_cksum = __atomic_load_n(&vsnk.opt.verify_cksum, __ATOMIC_RELAXED);
+	c->no_fast_path = __atomic_load_n(&vsnk.opt.no_fast_path, __ATOMIC_RELAXED);
+}
+
+static void
+rx_resume(struct dp_engine_ctx *e, uint64_t paused_tsc)
+{
+	RTE_SET_USED(paused_tsc);
+	rx_flags_load(e->app);
+}
+
 static const struct dp_engine vsnk_rx_engine = {
 	.name = "vsnk-rx",
 	.on_burst = rx_on_burst,
+	.resume = rx_resume,
 	.burst_sums_rx_bytes = true,
 	.housekeeping = rx_housekeeping,
 	.drain_rx_rounds = DRAIN_ROUNDS,
@@ -306,8 +322,6 @@ vsnk_rx_worker(void *arg)
 		.stride = vsnk.ctrs->stride,
 		.streams = vw->streams,
 		.max_streams = vsnk.opt.max_streams,
-		.verify_cksum = vsnk.opt.verify_cksum,
-		.no_fast_path = vsnk.opt.no_fast_path,
 	};
 	const struct dp_engine_conf conf = {
 		.app = &c,
@@ -322,6 +336,7 @@ vsnk_rx_worker(void *arg)
 
 	if (w->nb_rxq == 0)
 		return 0;	/* more workers than rx queues */
+	rx_flags_load(&c);
 	if (dp_engine_ctx_init(&e, w, &conf) != 0)
 		return -ENOMEM;
 	return dp_engine_run(&vsnk_rx_engine, &e);

@@ -256,6 +256,53 @@ def test_vsnk_restart_rereads(tmp):
     check(v.rc == 0, "vsnk stopped cleanly (rc %s)" % v.rc)
 
 
+def totals(c):
+    return c.json("/api/v1/stats")["totals"]
+
+
+def test_vsnk_restart_cksum(tmp):
+    """vsnk's restart applies --no-verify-cksum: probes whose IPv4 header
+    checksum is wrong are counted bad_checksum while the check is on, as
+    probes once a restart turned it off, and bad again after a restart that
+    turned it back on."""
+    frames = []
+    for seq in range(50):
+        f = bytearray(vfwcl.probe_frame(0, seq))
+        f[24] ^= 0xff                   # the IPv4 header checksum
+        frames.append(bytes(f))
+    pcap = os.path.join(tmp, "ck.pcap")
+    vfwcl.write_pcap(pcap, frames)
+    conf = os.path.join(tmp, "vsnk-ck.json")
+    write_json(conf, {"no-verify-cksum": False})
+    v = mgmtlib.Vsnk(["net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap], ["--config", conf])
+
+    def bad(c):
+        return totals(c)["bad_checksum"]
+
+    def probes(c):
+        return totals(c)["probe_packets"]
+    with v:
+        c = v.client()
+        check(wait_state(c, "running") and grows(c, bad) and probes(c) == 0,
+              "checked: the probes are bad_checksum", totals(c))
+        check("--no-verify-cksum" in status(c)["restart_rereads"],
+              "vsnk says restart re-reads --no-verify-cksum", status(c))
+        write_json(conf, {"no-verify-cksum": True})
+        r = act(c, "restart")
+        check(r.status == 200, "restart with no-verify-cksum: 200", r)
+        b = bad(c)
+        check(grows(c, probes) and bad(c) == b,
+              "after the restart the probes are counted, no bad_checksum more", totals(c))
+        check(c.json("/api/v1/config")["options"].get("no-verify-cksum") is True,
+              "config says no-verify-cksum", c.json("/api/v1/config"))
+        write_json(conf, {"no-verify-cksum": False})
+        check(act(c, "restart").status == 200, "restart with the check on: 200")
+        p = probes(c)
+        check(grows(c, bad) and probes(c) == p, "checked again: bad_checksum grows, probes do not",
+              totals(c))
+    check(v.rc == 0, "vsnk stopped cleanly (rc %s)" % v.rc)
+
+
 def heartbeat_states(col):
     return [e["heartbeatFields"].get("additionalFields", {}).get("state")
             for e in col.snapshot()
@@ -294,6 +341,7 @@ def main():
     test_vfw_restart_rereads_rules(tmp)
     test_vpkg_restart_rereads_streams(tmp)
     test_vsnk_restart_rereads(tmp)
+    test_vsnk_restart_cksum(tmp)
     test_heartbeat_state(tmp)
     mgmtlib.done()
 
