@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,49 @@ const char *dp_prog = "dataplane";
 static bool eal_up;
 
 #define MAX_EAL_ARGS 256
+#define EAL_CLEANUP_LIMIT_S 10
+
+static int cleanup_exit_code;
+
+/*
+ * rte_eal_cleanup() takes the memory lock of the configuration the process
+ * shares with its secondaries (dpdk-dumpcap, dpdk-proc-info). A secondary
+ * that dies while it holds it (seen: dumpcap failing to map the primary's
+ * memory, then crashing in its own cleanup) leaves it taken for ever, and
+ * the primary would hang at exit. Everything is written and closed before
+ * the cleanup, so past the limit the process exits without it.
+ */
+static void *
+cleanup_watchdog(void *arg)
+{
+	struct timespec ts = { .tv_sec = EAL_CLEANUP_LIMIT_S };
+
+	RTE_SET_USED(arg);
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	fprintf(stderr, "%s: EAL cleanup stuck for %d s (a secondary process such as "
+		"dpdk-dumpcap died holding the shared memory lock?): exiting without it\n",
+		dp_prog, EAL_CLEANUP_LIMIT_S);
+	_exit(cleanup_exit_code);
+}
+
+/* rte_eal_cleanup(), bounded: the process exits with code after EAL_CLEANUP_LIMIT_S. */
+static void
+eal_cleanup_bounded(int code)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	eal_up = false;
+	cleanup_exit_code = code;
+	if (pthread_attr_init(&attr) == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&t, &attr, cleanup_watchdog, NULL) != 0)
+			fprintf(stderr, "%s: no watchdog for the EAL cleanup\n", dp_prog);
+		pthread_attr_destroy(&attr);
+	}
+	rte_eal_cleanup();
+}
 
 static void __attribute__((noreturn, format(printf, 2, 0)))
 vdie(int code, const char *fmt, va_list ap)
@@ -34,10 +78,8 @@ vdie(int code, const char *fmt, va_list ap)
 	fprintf(stderr, "%s: ", dp_prog);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
-	if (eal_up) {
-		eal_up = false;
-		rte_eal_cleanup();
-	}
+	if (eal_up)
+		eal_cleanup_bounded(code);
 	exit(code);
 }
 
@@ -270,7 +312,6 @@ dp_main_finish(const struct dp_config *cfg, const struct dp_main_hooks *hooks, i
 	if (hooks->cleanup != NULL)
 		hooks->cleanup(hooks->ctx);
 	dp_ctl_fini();
-	eal_up = false;
-	rte_eal_cleanup();
+	eal_cleanup_bounded(code);
 	return code;
 }
