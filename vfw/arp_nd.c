@@ -34,6 +34,7 @@
 #define ND_NA 136
 #define ND_OPT_SLLA 1
 #define ND_OPT_TLLA 2
+#define ND_NA_SOLICITED 0x40	/* in the NA's flags byte (R S O) */
 #define NA_LEN 32		/* ICMPv6 NA with a target link-layer option */
 #define NS_LEN 32		/* ICMPv6 NS with a source link-layer option */
 #define NA_FLAGS 0xe0		/* router, solicited, override */
@@ -188,6 +189,8 @@ nd_input(struct vfw_worker *w, uint16_t in, struct rte_mbuf *m, uint8_t *frame,
 		lla = nd_option(icmp + 24, l4len - 24, ND_OPT_TLLA);
 		if (lla != NULL && rte_is_unicast_ether_addr(lla))
 			vfw_worker_neigh_learn(w, in, DP_FAM_V6, target, lla);
+		else if (lla == NULL && (icmp[4] & ND_NA_SOLICITED) != 0)
+			vfw_neigh_confirm(in, DP_FAM_V6, target);	/* RFC 4861 7.2.5 */
 		goto done;
 	}
 	/* NS: for one of our addresses, not a duplicate address probe */
@@ -326,8 +329,9 @@ build_arp_request(const struct vfw_port *p, const uint8_t *ip, uint8_t *f)
 	memcpy(&a->arp_data.arp_tip, ip, 4);
 }
 
+/* A neighbour solicitation for target: to its solicited-node address, or to target when unicast. */
 static uint16_t
-build_ns(const struct vfw_port *p, const uint8_t *target, uint8_t *f)
+build_ns(const struct vfw_port *p, const uint8_t *target, bool unicast, uint8_t *f)
 {
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)f;
 	uint8_t *ip = f + RTE_ETHER_HDR_LEN, *icmp = ip + 40;
@@ -345,7 +349,10 @@ build_ns(const struct vfw_port *p, const uint8_t *target, uint8_t *f)
 	ip[6] = IPPROTO_ICMPV6;
 	ip[7] = 255;
 	memcpy(ip + 8, p->ip6, 16);
-	solicited_node(target, ip + 24);
+	if (unicast)
+		memcpy(ip + 24, target, 16);
+	else
+		solicited_node(target, ip + 24);
 	icmp[0] = ND_NS;
 	memcpy(icmp + 8, target, 16);
 	icmp[24] = ND_OPT_SLLA;
@@ -356,6 +363,38 @@ build_ns(const struct vfw_port *p, const uint8_t *target, uint8_t *f)
 	return RTE_ETHER_HDR_LEN + 40 + NS_LEN;
 }
 
+/*
+ * An ARP request / neighbour solicitation for ip out of port: broadcast
+ * (multicast to the solicited-node address) when to is NULL, else the
+ * unicast probe of a known neighbour (to its MAC; IPv6: to its address).
+ */
+static void
+send_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip,
+		const struct rte_ether_addr *to)
+{
+	const struct vfw_port *p = &vfw.ports[port];
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_pktmbuf_pool);
+	struct rte_ether_hdr *eh;
+
+	if (m == NULL) {
+		vfw_ctr_inc(w, port, VFW_CTR_solicit_nombuf);
+		return;
+	}
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (family == DP_FAM_V4) {
+		build_arp_request(p, ip, (uint8_t *)eh);
+		m->data_len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
+		vfw_ctr_inc(w, port, VFW_CTR_arp_request_tx);
+	} else {
+		m->data_len = build_ns(p, ip, to != NULL, (uint8_t *)eh);
+		vfw_ctr_inc(w, port, VFW_CTR_nd_ns_tx);
+	}
+	if (to != NULL)
+		eh->dst_addr = *to;
+	m->pkt_len = m->data_len;
+	vfw_tx(w, port, m);
+}
+
 void
 vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip)
 {
@@ -363,8 +402,6 @@ vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *
 	unsigned int len = family == DP_FAM_V4 ? 4 : 16;
 	struct vfw_solicit *s = &w->solicit[vfw_neigh_slot(port, family, ip) % VFW_SOLICIT_SLOTS];
 	uint64_t now = rte_rdtsc();
-	struct rte_mbuf *m;
-	uint8_t *f;
 
 	if (s->family == family && s->port == port && memcmp(s->ip, ip, len) == 0 &&
 	    now - s->tsc < vfw.tsc_hz)
@@ -375,20 +412,25 @@ vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *
 	s->port = port;
 	memcpy(s->ip, ip, len);
 	s->tsc = now;
-	m = rte_pktmbuf_alloc(dp_pktmbuf_pool);
-	if (m == NULL) {
-		vfw_ctr_inc(w, port, VFW_CTR_solicit_nombuf);
-		return;
-	}
-	f = rte_pktmbuf_mtod(m, uint8_t *);
-	if (family == DP_FAM_V4) {
-		build_arp_request(p, ip, f);
-		m->data_len = RTE_ETHER_MIN_LEN - RTE_ETHER_CRC_LEN;
-		vfw_ctr_inc(w, port, VFW_CTR_arp_request_tx);
-	} else {
-		m->data_len = build_ns(p, ip, f);
-		vfw_ctr_inc(w, port, VFW_CTR_nd_ns_tx);
-	}
-	m->pkt_len = m->data_len;
-	vfw_tx(w, port, m);
+	send_solicit(w, port, family, ip, NULL);
+}
+
+bool
+vfw_can_solicit(uint16_t port, uint8_t family)
+{
+	const struct vfw_port *p = &vfw.ports[port];
+
+	return family == DP_FAM_V4 ? p->has_ip4 : p->has_ip6;
+}
+
+void
+vfw_send_probes(struct vfw_worker *w)
+{
+	struct vfw_neigh_entry pr[8];
+	unsigned int n, i;
+
+	n = vfw_neigh_probe_take(pr, RTE_DIM(pr));
+	for (i = 0; i < n; i++)
+		if (pr[i].port < dp_nb_ports && vfw_can_solicit(pr[i].port, pr[i].family))
+			send_solicit(w, pr[i].port, pr[i].family, pr[i].ip, &pr[i].mac);
 }

@@ -37,6 +37,15 @@ void vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family,
 		const uint8_t *ip, const struct rte_ether_addr *mac);
 /* Resolve ip (network order) on port: ARP request / NS, rate limited. */
 void vfw_solicit(struct vfw_worker *w, uint16_t port, uint8_t family, const uint8_t *ip);
+
+/* Any thread: port has an address of family to ask from (vfw_neigh_can_probe). */
+bool vfw_can_solicit(uint16_t port, uint8_t family);
+
+/*
+ * The probing worker, between bursts, when vfw_neigh_probe_pending(): the
+ * unicast probes the neighbour table's ageing asked for (neigh.h).
+ */
+void vfw_send_probes(struct vfw_worker *w);
 /* True when an IPv6 destination is ours or one of our ND multicast groups. */
 bool vfw_v6_is_local(const struct vfw_port *p, const uint8_t *dst);
 

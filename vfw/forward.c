@@ -710,7 +710,11 @@ vfw_fwd_fini(struct vfw_worker *w)
 	w->pipes = NULL;
 }
 
-/* Between bursts: ageing of the worker's own sessions, REST session requests. */
+/*
+ * Between bursts: ageing of the worker's own sessions, REST session
+ * requests; the first worker also sends the neighbour probes the control
+ * loop asked for (a flag it rarely writes: one load otherwise).
+ */
 static void
 vfw_housekeeping(struct dp_engine_ctx *e)
 {
@@ -720,6 +724,8 @@ vfw_housekeeping(struct dp_engine_ctx *e)
 	if (w->ct.cursor != now || w->ct.wheel[now & (CT_WHEEL_SLOTS - 1)] != 0)
 		ct_age(&w->ct, now, CT_AGE_BUDGET);
 	vfw_sess_serve(&w->sess_mb, w, now);
+	if (unlikely(vfw_neigh_probe_pending()) && w->index == 0)
+		vfw_send_probes(w);
 }
 
 static void

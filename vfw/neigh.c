@@ -18,11 +18,12 @@
 #include "nexthop.h"
 
 #define LEARN_RING_SIZE 1024
+#define PROBE_RING_SIZE 256
 
 struct learn_msg {
 	uint16_t port;
 	uint8_t family;
-	uint8_t pad;
+	uint8_t confirm_only;	/* reachability confirmed, no address given (mac unset) */
 	uint8_t ip[16];
 	struct rte_ether_addr mac;
 	uint16_t pad2;
@@ -32,6 +33,11 @@ _Static_assert(sizeof(struct learn_msg) % 4 == 0, "ring element size");
 
 struct vfw_neigh *vfw_neigh_tab;
 static struct rte_ring *learn_ring;	/* MP (workers) / SC (control) */
+static struct rte_ring *probe_ring;	/* SP (control) / SC (the probing worker) */
+bool (*vfw_neigh_can_probe)(uint16_t port, uint8_t family);
+bool vfw_neigh_probe_flag;		/* set: control (probes queued); cleared: the worker */
+static uint64_t neigh_probes;		/* written: control; read: any (atomic) */
+static uint64_t neigh_failed;		/* written: control; read: any (atomic) */
 static uint64_t neigh_lost;		/* written: control; read: any (atomic) */
 static uint64_t neigh_aged;		/* written: control; read: any (atomic) */
 static uint64_t neigh_evicted;		/* written: control; read: any (atomic) */
@@ -54,9 +60,13 @@ vfw_neigh_init(char *err, size_t errlen)
 			RTE_CACHE_LINE_SIZE);
 	learn_ring = rte_ring_create_elem("vfw_neigh_learn", sizeof(struct learn_msg),
 			LEARN_RING_SIZE, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	probe_ring = rte_ring_create_elem("vfw_neigh_probe", sizeof(struct learn_msg),
+			PROBE_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	live = 0;
 	neigh_live = neigh_aged = neigh_evicted = neigh_lost = ring_full = 0;
-	if (vfw_neigh_tab == NULL || learn_ring == NULL || dp_rcu() == NULL) {
+	neigh_probes = neigh_failed = 0;
+	__atomic_store_n(&vfw_neigh_probe_flag, false, __ATOMIC_RELAXED);
+	if (vfw_neigh_tab == NULL || learn_ring == NULL || probe_ring == NULL || dp_rcu() == NULL) {
 		vfw_neigh_fini();
 		snprintf(err, errlen, "cannot allocate the neighbour table");
 		return -ENOMEM;
@@ -71,10 +81,12 @@ vfw_neigh_fini(void)
 	vfw_neigh_tab = NULL;
 	rte_ring_free(learn_ring);
 	learn_ring = NULL;
+	rte_ring_free(probe_ring);
+	probe_ring = NULL;
 }
 
-void
-vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct rte_ether_addr *mac)
+static void
+post_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct rte_ether_addr *mac)
 {
 	struct learn_msg m;
 
@@ -82,13 +94,28 @@ vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct r
 	m.port = port;
 	m.family = family;
 	memcpy(m.ip, ip, family == 1 ? 4 : 16);
-	m.mac = *mac;
+	if (mac != NULL)
+		m.mac = *mac;
+	else
+		m.confirm_only = 1;
 	if (rte_ring_mp_enqueue_elem(learn_ring, &m, sizeof(m)) != 0) {
 		__atomic_fetch_add(&ring_full, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	if (learn_ev != NULL && !atomic_exchange(&learn_pending, true))
 		dp_ctl_event_raise(learn_ev);
+}
+
+void
+vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct rte_ether_addr *mac)
+{
+	post_learn(port, family, ip, mac);
+}
+
+void
+vfw_neigh_confirm(uint16_t port, uint8_t family, const uint8_t *ip)
+{
+	post_learn(port, family, ip, NULL);
 }
 
 static void
@@ -132,9 +159,31 @@ fill(struct vfw_neigh *e, const struct learn_msg *m, unsigned int len, uint64_t 
 	e->mac = m->mac;
 	rte_seqcount_write_end(&e->sc);
 	e->seen_ns = now;
+	e->confirmed_ns = now;
+	e->probes = 0;
+	e->gateway = vfw_nexthop_is_gateway(m->port, m->family, m->ip);
 	__atomic_store_n(&e->used, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->state, VFW_NEIGH_LIVE, __ATOMIC_RELEASE);
 	live++;
+}
+
+/* m's live entry, or NULL. */
+static struct vfw_neigh *
+find_live(const struct learn_msg *m)
+{
+	uint32_t s = vfw_neigh_slot(m->port, m->family, m->ip), n;
+	unsigned int len = m->family == 1 ? 4 : 16;
+
+	for (n = 0; n < VFW_NEIGH_PROBE; n++) {
+		struct vfw_neigh *e = &vfw_neigh_tab[(s + n) & (VFW_NEIGH_SLOTS - 1)];
+
+		if (e->state == VFW_NEIGH_EMPTY)
+			return NULL;
+		if (e->state == VFW_NEIGH_LIVE && e->port == m->port && e->family == m->family &&
+		    memcmp(e->ip, m->ip, len) == 0)
+			return e;
+	}
+	return NULL;
 }
 
 static bool
@@ -143,6 +192,17 @@ apply(const struct learn_msg *m, uint64_t now)
 	uint32_t s = vfw_neigh_slot(m->port, m->family, m->ip), n;
 	unsigned int len = m->family == 1 ? 4 : 16;
 	struct vfw_neigh *slot = NULL, *victim = NULL;
+
+	if (m->confirm_only) {	/* an entry we have is reachable; nothing to make */
+		struct vfw_neigh *e = find_live(m);
+
+		if (e == NULL)
+			return false;
+		e->seen_ns = now;
+		e->confirmed_ns = now;
+		e->probes = 0;
+		return true;
+	}
 
 	for (n = 0; n < VFW_NEIGH_PROBE; n++) {
 		struct vfw_neigh *e = &vfw_neigh_tab[(s + n) & (VFW_NEIGH_SLOTS - 1)];
@@ -170,6 +230,8 @@ apply(const struct learn_msg *m, uint64_t now)
 			vfw_nexthop_learned(m->port, m->family, m->ip, &m->mac);
 		}
 		e->seen_ns = now;
+		e->confirmed_ns = now;
+		e->probes = 0;
 		return true;
 	}
 	if (slot != NULL) {
@@ -203,24 +265,68 @@ vfw_neigh_process(void)
 	return done;
 }
 
+/* Ask the probing worker for a unicast probe of e; false when its ring is full. */
+static bool
+post_probe(const struct vfw_neigh *e)
+{
+	struct learn_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.port = e->port;
+	m.family = e->family;
+	memcpy(m.ip, e->ip, sizeof(m.ip));
+	m.mac = e->mac;
+	return rte_ring_sp_enqueue_elem(probe_ring, &m, sizeof(m)) == 0;
+}
+
+/*
+ * An entry in use that nothing confirmed for half the timeout: probed, or
+ * failed after VFW_NEIGH_MAX_PROBES probes (true: it died).
+ */
+static bool
+reprobe(struct vfw_neigh *e)
+{
+	if (e->probes < VFW_NEIGH_MAX_PROBES) {
+		if (post_probe(e)) {	/* a full ring: again at the next pass */
+			e->probes++;
+			__atomic_fetch_add(&neigh_probes, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&vfw_neigh_probe_flag, true, __ATOMIC_RELEASE);
+		}
+		return false;
+	}
+	if (e->gateway)
+		vfw_nexthop_unresolved(e->port, e->family, e->ip);
+	entry_die(e);
+	__atomic_fetch_add(&neigh_failed, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
 unsigned int
 vfw_neigh_age(uint64_t now_ns, uint64_t timeout_ns)
 {
-	unsigned int i, j, died = 0;
+	unsigned int i, j, died = 0, aged = 0;
 
 	if (vfw_neigh_tab == NULL)
 		return 0;
 	for (i = 0; i < VFW_NEIGH_SLOTS; i++) {
 		struct vfw_neigh *e = &vfw_neigh_tab[i];
+		bool used;
 
 		if (e->state != VFW_NEIGH_LIVE)
 			continue;
-		if (__atomic_load_n(&e->used, __ATOMIC_RELAXED)) {
+		used = __atomic_load_n(&e->used, __ATOMIC_RELAXED);
+		if (used) {
 			__atomic_store_n(&e->used, 0, __ATOMIC_RELAXED);
 			e->seen_ns = now_ns;
-		} else if (now_ns > e->seen_ns && now_ns - e->seen_ns > timeout_ns) {
+		}
+		if ((used || e->gateway) && now_ns > e->confirmed_ns &&
+		    now_ns - e->confirmed_ns > timeout_ns / 2 &&
+		    vfw_neigh_can_probe != NULL && vfw_neigh_can_probe(e->port, e->family)) {
+			died += reprobe(e);
+		} else if (!used && now_ns > e->seen_ns && now_ns - e->seen_ns > timeout_ns) {
 			entry_die(e);
 			died++;
+			aged++;
 		}
 	}
 	/*
@@ -240,7 +346,7 @@ vfw_neigh_age(uint64_t now_ns, uint64_t timeout_ns)
 			__atomic_store_n(&e->state, VFW_NEIGH_EMPTY, __ATOMIC_RELEASE);
 		}
 	}
-	__atomic_fetch_add(&neigh_aged, died, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&neigh_aged, aged, __ATOMIC_RELAXED);
 	__atomic_store_n(&neigh_live, live, __ATOMIC_RELAXED);
 	return died;
 }
@@ -276,6 +382,31 @@ vfw_neigh_get_counts(struct vfw_neigh_counts *c)
 	c->live = __atomic_load_n(&neigh_live, __ATOMIC_RELAXED);
 	c->aged = __atomic_load_n(&neigh_aged, __ATOMIC_RELAXED);
 	c->evicted = __atomic_load_n(&neigh_evicted, __ATOMIC_RELAXED);
+	c->probes = __atomic_load_n(&neigh_probes, __ATOMIC_RELAXED);
+	c->failed = __atomic_load_n(&neigh_failed, __ATOMIC_RELAXED);
+}
+
+unsigned int
+vfw_neigh_probe_take(struct vfw_neigh_entry *out, unsigned int max)
+{
+	struct learn_msg m[16];
+	unsigned int n, i;
+
+	if (probe_ring == NULL)
+		return 0;
+	/* cleared first: probes queued after this take raise it again */
+	__atomic_store_n(&vfw_neigh_probe_flag, false, __ATOMIC_RELAXED);
+	n = rte_ring_sc_dequeue_burst_elem(probe_ring, m, sizeof(m[0]),
+			RTE_MIN(max, (unsigned int)RTE_DIM(m)), NULL);
+	for (i = 0; i < n; i++) {
+		out[i].port = m[i].port;
+		out[i].family = m[i].family;
+		memcpy(out[i].ip, m[i].ip, sizeof(out[i].ip));
+		out[i].mac = m[i].mac;
+	}
+	if (rte_ring_count(probe_ring) != 0)	/* more than max: the next loop takes them */
+		__atomic_store_n(&vfw_neigh_probe_flag, true, __ATOMIC_RELAXED);
+	return n;
 }
 
 uint64_t

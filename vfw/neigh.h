@@ -69,7 +69,10 @@ struct vfw_neigh {
 	struct rte_ether_addr mac;	/* under sc */
 	/* control loop only */
 	uint64_t seen_ns;	/* monotonic: learned, or found used by an ageing pass */
+	uint64_t confirmed_ns;	/* monotonic: an ARP/ND message from it was learned */
 	uint64_t dead_token;	/* RCU token taken when it died (state DEAD) */
+	uint8_t probes;		/* unicast probes sent since it was last confirmed */
+	bool gateway;		/* a route's gateway (nexthop.h): in use while routes exist */
 } __rte_cache_aligned;
 
 /* Written: the control loop (vfw_neigh_process); read: workers. */
@@ -128,6 +131,13 @@ void vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip,
 		const struct rte_ether_addr *mac);
 
 /*
+ * Worker side: (port, ip) answered without giving its address (a neighbour
+ * advertisement without the target link-layer option, as Linux answers a
+ * unicast solicitation): an entry we have is confirmed, nothing is made.
+ */
+void vfw_neigh_confirm(uint16_t port, uint8_t family, const uint8_t *ip);
+
+/*
  * Main, once the control loop exists (dp_ctl.h): drain the ring in the loop
  * whenever a worker posted to it. 0 or -errno.
  */
@@ -137,11 +147,24 @@ int vfw_neigh_notify(void);
 unsigned int vfw_neigh_process(void);
 
 /*
- * Control side: one ageing pass at now_ns (dp_mono_ns()): entries unused
- * and not learned for more than timeout_ns die; tombstones whose grace
- * period has passed are made reusable. Returns the entries that died.
+ * Control side: one ageing pass at now_ns (dp_mono_ns()), every second:
+ * - an entry in use (a worker found it since the last pass, or a route's
+ *   gateway) that no ARP/ND message confirmed for timeout_ns / 2 is probed:
+ *   one unicast ARP request / neighbour solicitation to its MAC per pass,
+ *   VFW_NEIGH_MAX_PROBES of them; still unconfirmed after that, it dies
+ *   (failed) and a gateway's next hop becomes unresolved, so the next
+ *   packet asks by broadcast again (a host that changed its MAC without
+ *   telling is found again; one gone no longer gets traffic);
+ * - entries unused and not learned for more than timeout_ns die (aged);
+ * - tombstones whose grace period has passed are made reusable.
+ * Only ports vfw_neigh_can_probe says yes for are probed (NULL: none).
+ * Returns the entries that died.
  */
+#define VFW_NEIGH_MAX_PROBES 3
 unsigned int vfw_neigh_age(uint64_t now_ns, uint64_t timeout_ns);
+
+/* Set by main before the control loop runs: port has an address of family to probe from. */
+extern bool (*vfw_neigh_can_probe)(uint16_t port, uint8_t family);
 
 /* Any thread: copy of the live entries (for reports); returns the count. */
 struct vfw_neigh_entry {
@@ -152,6 +175,20 @@ struct vfw_neigh_entry {
 };
 unsigned int vfw_neigh_snapshot(struct vfw_neigh_entry *out, unsigned int max);
 
+/*
+ * Worker side, one worker (vfw's first): probes are waiting
+ * (vfw_neigh_probe_take). One relaxed load of a flag control rarely writes.
+ */
+extern bool vfw_neigh_probe_flag;
+static inline bool
+vfw_neigh_probe_pending(void)
+{
+	return __atomic_load_n(&vfw_neigh_probe_flag, __ATOMIC_ACQUIRE);
+}
+
+/* That worker: up to max probes to send (port, family, ip, the MAC to send to). */
+unsigned int vfw_neigh_probe_take(struct vfw_neigh_entry *out, unsigned int max);
+
 /* Learn requests lost because the ring or the table was full. Any thread. */
 uint64_t vfw_neigh_lost(void);
 
@@ -160,6 +197,8 @@ struct vfw_neigh_counts {
 	uint64_t live;		/* entries now */
 	uint64_t aged;		/* died of --neigh-timeout */
 	uint64_t evicted;	/* died to make room for a learn */
+	uint64_t probes;	/* unicast probes asked of the workers */
+	uint64_t failed;	/* in use, died unanswered after VFW_NEIGH_MAX_PROBES probes */
 };
 void vfw_neigh_get_counts(struct vfw_neigh_counts *c);
 

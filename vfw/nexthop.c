@@ -54,6 +54,14 @@ vfw_nexthop_get(uint16_t port, const struct rte_ether_addr *src,
 	return ++vfw_nb_nexthops;
 }
 
+/* nh goes through the gateway (port, family, ip). */
+static bool
+gw_match(const struct vfw_nexthop *nh, uint16_t port, uint8_t family, const uint8_t *ip)
+{
+	return nh->has_gw && nh->port == port && nh->family == family &&
+	       memcmp(nh->gw, ip, dp_fam_addr_len(family)) == 0;
+}
+
 void
 vfw_nexthop_learned(uint16_t port, uint8_t family, const uint8_t *ip,
 		const struct rte_ether_addr *mac)
@@ -64,10 +72,34 @@ vfw_nexthop_learned(uint16_t port, uint8_t family, const uint8_t *ip,
 	for (i = 0; i < vfw_nb_nexthops; i++) {
 		struct vfw_nexthop *nh = &vfw_nexthops[i];
 
-		if (nh->has_gw && nh->port == port && nh->family == family &&
-		    memcmp(nh->gw, ip, dp_fam_addr_len(family)) == 0)
+		if (gw_match(nh, port, family, ip))
 			__atomic_store_n(&nh->dst_word, w, __ATOMIC_RELAXED);
 	}
+}
+
+void
+vfw_nexthop_unresolved(uint16_t port, uint8_t family, const uint8_t *ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < vfw_nb_nexthops; i++) {
+		struct vfw_nexthop *nh = &vfw_nexthops[i];
+
+		if (gw_match(nh, port, family, ip))
+			__atomic_store_n(&nh->dst_word, __atomic_load_n(&nh->dst_word,
+					__ATOMIC_RELAXED) & ~VFW_NH_RESOLVED, __ATOMIC_RELAXED);
+	}
+}
+
+bool
+vfw_nexthop_is_gateway(uint16_t port, uint8_t family, const uint8_t *ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < vfw_nb_nexthops; i++)
+		if (gw_match(&vfw_nexthops[i], port, family, ip))
+			return true;
+	return false;
 }
 
 int

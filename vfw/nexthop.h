@@ -80,6 +80,16 @@ int vfw_nexthop_bind(struct vfw_route_table *t, const struct rte_ether_addr *src
 void vfw_nexthop_learned(uint16_t port, uint8_t family, const uint8_t *ip,
 		const struct rte_ether_addr *mac);
 
+/*
+ * Control thread: (port, family, ip) no longer answers (neigh.h: failed):
+ * its next hops are unresolved until it is learned again, so packets take
+ * the slow path, which asks for it.
+ */
+void vfw_nexthop_unresolved(uint16_t port, uint8_t family, const uint8_t *ip);
+
+/* Any thread: (port, family, ip) is the gateway of a next hop. */
+bool vfw_nexthop_is_gateway(uint16_t port, uint8_t family, const uint8_t *ip);
+
 /* The MAC word of a MAC (VFW_NH_RESOLVED set). */
 static inline uint64_t
 vfw_nexthop_word(const struct rte_ether_addr *mac)

@@ -24,6 +24,7 @@
 #include "dp_worker.h"
 #include "dp_xdp_traffic.h"
 #include "forward.h"
+#include "arp_nd.h"
 #include "neigh.h"
 #include "route.h"
 #include "vfw.h"
@@ -133,6 +134,7 @@ main(int argc, char **argv)
 	if (vfw_rules_init(dp_nb_workers, err, sizeof(err)) != 0 ||
 	    vfw_neigh_init(err, sizeof(err)) != 0)
 		dp_die(DP_EXIT_FAIL, "%s", err);
+	vfw_neigh_can_probe = vfw_can_solicit;	/* in-use neighbours are re-probed */
 	vfw_load_rules();
 	rc = dp_lifecycle_init(&(struct dp_lifecycle_hooks){ .port_ctrs = vfw.pctrs,
 			.restart_rereads = "--rules", .reload = vfw_replace_rules });

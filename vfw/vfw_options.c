@@ -229,7 +229,9 @@ static const struct dp_option vfw_options[] = {
 	{ "max-sessions", "N", "session table size per worker (default 1048576)", set_max_sessions },
 	{ "timeout", "STATE=SEC", "idle timeout of a session state (seconds, 10 ms steps), repeatable", set_timeout },
 	{ "neigh-timeout", "SEC", "a learned neighbour (ARP/ND) that no packet used and no reply "
-	  "refreshed for SEC seconds is forgotten (default 300)", set_neigh_timeout },
+	  "refreshed for SEC seconds is forgotten; one in use that nothing confirmed for SEC/2 "
+	  "gets 3 unicast probes a second apart, then is forgotten unanswered (default 300)",
+	  set_neigh_timeout },
 	{ "no-verify-cksum", NULL, "do not verify TCP/UDP/ICMP checksums in software",
 	  DP_OPT_BOOL(struct vfw_options, verify_cksum, false) },
 	{ "max-packets", "N", "stop after N packets received on all ports", set_max_packets },

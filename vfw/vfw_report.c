@@ -257,9 +257,10 @@ neigh_counts_json(void)
 	struct vfw_neigh_counts c;
 
 	vfw_neigh_get_counts(&c);
-	return json_pack("{s:I, s:I, s:I, s:I}", "entries", (json_int_t)c.live,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "entries", (json_int_t)c.live,
 			"slots", (json_int_t)VFW_NEIGH_SLOTS, "aged", (json_int_t)c.aged,
-			"evicted", (json_int_t)c.evicted);
+			"evicted", (json_int_t)c.evicted, "probes", (json_int_t)c.probes,
+			"failed", (json_int_t)c.failed);
 }
 
 json_t *

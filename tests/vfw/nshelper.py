@@ -12,6 +12,8 @@
   ping ADDR COUNT INTERVAL    ICMP/ICMPv6 echo (raw socket, root): print the replies received
   nd-solicit ADDR COUNT IF    send COUNT IPv6 neighbour solicitations for ADDR out of IF
                               (to its solicited-node group; raw socket, root)
+  arp-requests IF SEC         ARP requests that came in on IF for SEC seconds: print
+                              "broadcast N unicast M" (unicast: to IF's own MAC; root)
   tcp-echo-server ADDR PORT   echo the first message of every connection, until killed
   tcp-echo ADDR PORT N        N connections to a tcp-echo-server: print how many echoed
   mgmt-probe ADDR PORT STOP   rounds of one ping and one connection to a tcp-echo-server on
@@ -125,6 +127,29 @@ def tcp_echo_server(addr, port):
         c.close()
 
 
+def arp_requests(ifname, seconds):
+    """(broadcast, unicast to ifname's MAC) ARP requests received on ifname for seconds."""
+    with open("/sys/class/net/%s/address" % ifname) as f:
+        own = bytes.fromhex(f.read().strip().replace(":", ""))
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+    s.bind((ifname, 0))
+    bcast = uni = 0
+    end = time.time() + seconds
+    while time.time() < end:
+        s.settimeout(max(0.01, end - time.time()))
+        try:
+            d, where = s.recvfrom(2048)
+        except socket.timeout:
+            break
+        if where[2] == socket.PACKET_OUTGOING or len(d) < 42 or d[20:22] != b"\x00\x01":
+            continue
+        if d[:6] == b"\xff" * 6:
+            bcast += 1
+        elif d[:6] == own:
+            uni += 1
+    return bcast, uni
+
+
 def fam(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
 
@@ -133,6 +158,9 @@ def main(argv):
     cmd, addr, port = argv[1], argv[2], int(argv[3])
     if cmd == "ping":
         print(ping(addr, port, float(argv[4])), flush=True)
+        return 0
+    if cmd == "arp-requests":
+        print("broadcast %d unicast %d" % arp_requests(addr, port), flush=True)
         return 0
     if cmd == "nd-solicit":
         nd_solicit(addr, port, argv[4])

@@ -22,6 +22,7 @@
 #include "dp_engine.h"
 #include "dp_net.h"
 #include "neigh.h"
+#include "nexthop.h"
 #include "test_eal.h"
 
 #define SEC 1000000000ull
@@ -85,12 +86,37 @@ snapshot_count(void)
 	return vfw_neigh_snapshot(e, VFW_NEIGH_SLOTS);
 }
 
+static bool
+can_probe(uint16_t port, uint8_t family)
+{
+	(void)port;
+	(void)family;
+	return true;
+}
+
+/* The probes waiting for the worker: how many, the last one in *last. */
+static unsigned int
+probes_taken(struct vfw_neigh_entry *last)
+{
+	struct vfw_neigh_entry pr[16];
+	unsigned int n, total = 0;
+
+	while (vfw_neigh_probe_pending() && (n = vfw_neigh_probe_take(pr, RTE_DIM(pr))) != 0) {
+		total += n;
+		if (last != NULL)
+			*last = pr[n - 1];
+	}
+	return total;
+}
+
 static int
 setup(void **state)
 {
 	char err[128];
 
 	(void)state;
+	vfw_neigh_can_probe = can_probe;
+	vfw_nexthop_reset();
 	return vfw_neigh_init(err, sizeof(err));
 }
 
@@ -328,8 +354,16 @@ test_flood_keeps_neighbours_in_use(void **state)
 		vfw_neigh_learn(0, DP_FAM_V4, ip, &mac1);
 		learned += vfw_neigh_process();
 		if (i % 1000 == 999) {
+			struct vfw_neigh_entry pr[16];
+			unsigned int k, n;
+
 			now += 60 * SEC;	/* a minute between passes: the flood ages out */
 			vfw_neigh_age(now, T);
+			/* the ten answer the probes of those in use (vfw_neigh_process: now) */
+			while ((n = vfw_neigh_probe_take(pr, RTE_DIM(pr))) != 0)
+				for (k = 0; k < n; k++)
+					vfw_neigh_learn(pr[k].port, pr[k].family, pr[k].ip, &pr[k].mac);
+			vfw_neigh_process();
 		}
 	}
 	for (j = 0; j < 10; j++)
@@ -340,7 +374,171 @@ test_flood_keeps_neighbours_in_use(void **state)
 	assert_int_equal(c.live, snapshot_count());
 	/* every learn either made an entry or was lost; every entry is live or died */
 	assert_int_equal(learned + vfw_neigh_lost(), 50000);
-	assert_int_equal(10 + learned, c.live + c.aged + c.evicted);
+	assert_int_equal(10 + learned, c.live + c.aged + c.evicted + c.failed);
+	assert_int_equal(c.failed, 0);		/* the ten answered */
+}
+
+/*
+ * An entry in use that nothing confirms for half the timeout gets one
+ * unicast probe per pass (to its MAC), VFW_NEIGH_MAX_PROBES of them; still
+ * unanswered, it dies (failed) although in use.
+ */
+static void
+test_unanswered_probes_fail(void **state)
+{
+	struct vfw_neigh_entry pr;
+	struct vfw_neigh_counts c;
+	uint64_t t0 = dp_mono_ns();
+	unsigned int k;
+	uint8_t a[4];
+
+	(void)state;
+	colliding(1000, 0, a);
+	learn(a);
+	assert_true(found(a));
+	assert_int_equal(vfw_neigh_age(t0 + T / 4, T), 0);	/* confirmed recently: no probe */
+	assert_int_equal(probes_taken(NULL), 0);
+	for (k = 0; k < VFW_NEIGH_MAX_PROBES; k++) {
+		assert_true(found(a));				/* traffic */
+		assert_int_equal(vfw_neigh_age(t0 + T / 2 + (k + 1) * SEC, T), 0);
+		memset(&pr, 0, sizeof(pr));
+		assert_int_equal(probes_taken(&pr), 1);
+		assert_int_equal(pr.family, DP_FAM_V4);
+		assert_memory_equal(pr.ip, a, 4);
+		assert_memory_equal(&pr.mac, &mac1, sizeof(mac1));
+	}
+	assert_true(found(a));
+	assert_int_equal(vfw_neigh_age(t0 + T / 2 + (k + 1) * SEC, T), 1);
+	assert_false(found(a));
+	assert_int_equal(probes_taken(NULL), 0);
+	vfw_neigh_get_counts(&c);
+	assert_int_equal(c.probes, VFW_NEIGH_MAX_PROBES);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(c.aged, 0);
+	assert_int_equal(c.live, 0);
+}
+
+/* An answer (any ARP/ND message learned from it) confirms: no more probes, kept. */
+static void
+test_answered_probe_confirms(void **state)
+{
+	uint64_t t0 = dp_mono_ns();
+	struct vfw_neigh_counts c;
+	uint8_t a[4];
+	unsigned int k;
+
+	(void)state;
+	colliding(1100, 0, a);
+	learn(a);
+	assert_true(found(a));
+	vfw_neigh_age(t0 + T / 2 + SEC, T);
+	assert_int_equal(probes_taken(NULL), 1);
+	learn(a);				/* its reply (confirmed at dp_mono_ns()) */
+	for (k = 2; k < 2 + 2 * VFW_NEIGH_MAX_PROBES; k++) {
+		assert_true(found(a));
+		assert_int_equal(vfw_neigh_age(dp_mono_ns() + k * SEC, T), 0);
+	}
+	assert_int_equal(probes_taken(NULL), 0);
+	assert_true(found(a));
+	vfw_neigh_get_counts(&c);
+	assert_int_equal(c.probes, 1);
+	assert_int_equal(c.failed, 0);
+}
+
+/*
+ * A confirmation without an address (an NA without its link-layer option,
+ * Linux's answer to a unicast solicitation) confirms an entry we have and
+ * makes none.
+ */
+static void
+test_confirm_without_address(void **state)
+{
+	uint64_t t0 = dp_mono_ns();
+	struct vfw_neigh_counts c;
+	uint8_t a[4], b[4];
+	unsigned int k;
+
+	(void)state;
+	colliding(1400, 0, a);
+	colliding(1500, 0, b);
+	vfw_neigh_confirm(0, DP_FAM_V4, b);	/* unknown: nothing made */
+	vfw_neigh_process();
+	assert_int_equal(slot_of(b), -1);
+	learn(a);
+	for (k = 1; k <= 3 * VFW_NEIGH_MAX_PROBES; k++) {
+		assert_true(found(a));
+		vfw_neigh_age(t0 + T / 2 + k * SEC, T);
+		if (probes_taken(NULL) != 0) {
+			vfw_neigh_confirm(0, DP_FAM_V4, a);
+			vfw_neigh_process();
+			t0 = dp_mono_ns();	/* confirmed at the real now: next probe T / 2 on */
+		}
+	}
+	assert_true(found(a));
+	vfw_neigh_get_counts(&c);
+	assert_true(c.probes >= 2);
+	assert_int_equal(c.failed, 0);
+	assert_int_equal(c.live, 1);
+	assert_memory_equal(&vfw_neigh_tab[slot_of(a)].mac, &mac1, sizeof(mac1));
+}
+
+/* An entry not in use is never probed: it ages as before. */
+static void
+test_unused_not_probed(void **state)
+{
+	uint64_t t0 = dp_mono_ns();
+	uint8_t a[4];
+
+	(void)state;
+	colliding(1200, 0, a);
+	learn(a);
+	assert_int_equal(vfw_neigh_age(t0 + T / 2 + SEC, T), 0);
+	assert_int_equal(vfw_neigh_age(t0 + T / 2 + 2 * SEC, T), 0);
+	assert_int_equal(probes_taken(NULL), 0);
+	assert_int_equal(vfw_neigh_age(t0 + T + SEC, T), 1);	/* aged */
+}
+
+/*
+ * A route's gateway is in use without lookups (sessions use its next hop):
+ * probed; unanswered, it dies and its next hop is unresolved, until learned again.
+ */
+static void
+test_gateway_probed_and_unresolved(void **state)
+{
+	static const struct rte_ether_addr src = { { 0x02, 0, 0, 0, 0, 0x99 } };
+	uint64_t t0 = dp_mono_ns();
+	struct vfw_neigh_counts c;
+	unsigned int nh, k;
+	uint8_t gw[4];
+
+	(void)state;
+	colliding(1300, 0, gw);
+	nh = vfw_nexthop_get(0, &src, NULL, DP_FAM_V4, gw);
+	assert_int_not_equal(nh, 0);
+	assert_false(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	learn(gw);
+	assert_true(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	for (k = 1; k <= VFW_NEIGH_MAX_PROBES; k++) {
+		assert_int_equal(vfw_neigh_age(t0 + T / 2 + k * SEC, T), 0);
+		assert_int_equal(probes_taken(NULL), 1);
+		assert_true(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	}
+	assert_int_equal(vfw_neigh_age(t0 + T / 2 + k * SEC, T), 1);
+	assert_false(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	vfw_neigh_get_counts(&c);
+	assert_int_equal(c.failed, 1);
+	learn(gw);				/* it answers a broadcast again */
+	assert_true(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	/* and an unused gateway that answers its probes is kept (not aged) */
+	for (k = 1; k <= 3 * VFW_NEIGH_MAX_PROBES; k++) {
+		vfw_neigh_age(dp_mono_ns() + T / 2 + k * SEC, T);
+		if (probes_taken(NULL) != 0)
+			learn(gw);
+	}
+	assert_true(vfw_nexthop_dst(&vfw_nexthops[nh - 1]) & VFW_NH_RESOLVED);
+	vfw_neigh_get_counts(&c);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(c.live, 1);
 }
 
 int
@@ -356,6 +554,11 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_full_window_evicts_oldest_unused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_window_all_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flood_keeps_neighbours_in_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unanswered_probes_fail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answered_probe_confirms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unused_not_probed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confirm_without_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gateway_probed_and_unresolved, setup, teardown),
 	};
 	int rc;
 

@@ -11,8 +11,13 @@
 Checks, with the example policy: ping through (both ways, IPv4 and IPv6)
 and to the firewall; a TCP transfer from the protected side outward; an
 unsolicited inbound SYN is dropped; a reply to a known UDP flow passes;
-UDP to the sink port passes. Needs root; exits 77 (skip) when network
-namespaces or veth pairs cannot be created."""
+UDP to the sink port passes. Then vfw again with --neigh-timeout 2: the
+two hosts, in use by a ping through every 0.2 s, are re-probed once a
+second past confirmation and the kernels answer: more probes than four
+unanswered neighbours (two hosts, IPv4 and IPv6) could take (3 each), none
+failed, the pings through (IPv4 and IPv6 at once), and the protected host
+saw them as ARP requests to its own MAC. Needs root; exits 77 (skip) when
+network namespaces or veth pairs cannot be created."""
 import json
 import os
 import signal
@@ -107,6 +112,45 @@ def ping(side, dst, count=4):
     return int(out) if out.isdigit() else 0
 
 
+def vfw_cmd(sfile, extra=()):
+    return [v.binary("vfw")] + v.eal_args(["net_af_packet0,iface=%s" % DEV["A"][1],
+                                           "net_af_packet1,iface=%s" % DEV["B"][1]]) + \
+        ["--", "--rules", os.path.join(HERE, "..", "..", "vfw", "rules", "example.rules"),
+         "--max-sessions", "4096", "--stats-file", sfile, "--idle-sleep", "100"] + list(extra)
+
+
+def reprobe_phase(check, tmp):
+    """Neighbours in use are re-probed and stay (the kernels answer)."""
+    sfile = os.path.join(tmp, "stats-probe.json")
+    vfw = subprocess.Popen(vfw_cmd(sfile, ["--neigh-timeout", "2"]), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        b4, b6 = ADDR["B"][0], ADDR["B"][1]
+        v.wait_for(lambda: ping("A", b4, 1) == 1 or vfw.poll() is not None, 30)
+        v.wait_for(lambda: ping("A", b6, 1) == 1 or vfw.poll() is not None, 30)
+        arp = nspopen("B", sys.executable, HELPER, "arp-requests", DEV["B"][0], "13")
+        p6 = nspopen("A", sys.executable, HELPER, "ping", b6, "60", "0.2")
+        out = helper("A", "ping", b4, "60", "0.2", timeout=60)
+        n = int(out) if out.isdigit() else 0
+        check("ping through while vfw re-probes its neighbours", n >= 57, "%d/60" % n)
+        out = p6.communicate(timeout=60)[0].strip()
+        n = int(out) if out.isdigit() else 0
+        check("ping6 through while vfw re-probes its neighbours", n >= 57, "%d/60" % n)
+        seen = arp.communicate(timeout=30)[0].split()
+        uni = int(seen[3]) if len(seen) == 4 else 0
+        check("the protected host got vfw's probes to its own MAC", uni >= 2, " ".join(seen))
+        vfw.send_signal(signal.SIGINT)
+        vfw.communicate(timeout=30)
+    finally:
+        if vfw.poll() is None:
+            vfw.kill()
+            vfw.communicate()
+    with open(sfile) as f:
+        nt = json.load(f)["neighbour_table"]
+    check("in-use neighbours probed, answered, none failed",
+          nt["probes"] > 4 * 3 and nt["failed"] == 0, json.dumps(nt))
+
+
 def main():
     why = can_run()
     if why:
@@ -123,11 +167,7 @@ def main():
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             print("SKIP: cannot build the namespaces:", e)
             return SKIP
-        cmd = [v.binary("vfw")] + v.eal_args(["net_af_packet0,iface=%s" % DEV["A"][1],
-                                              "net_af_packet1,iface=%s" % DEV["B"][1]]) + \
-            ["--", "--rules", os.path.join(HERE, "..", "..", "vfw", "rules", "example.rules"),
-             "--max-sessions", "4096", "--stats-file", sfile, "--idle-sleep", "100"]
-        vfw = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        vfw = subprocess.Popen(vfw_cmd(sfile), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(2)
         if vfw.poll() is not None:
             out, err = vfw.communicate()
@@ -207,6 +247,7 @@ def main():
                   v.port_stats(stats, 1)["malformed"] == 0,
                   "%d/%d" % (p0["malformed"], v.port_stats(stats, 1)["malformed"]))
             print("sessions:", json.dumps({k: stats["sessions"][k] for k in ("active", "created", "expired")}))
+        reprobe_phase(check, tmp)
     finally:
         if vfw is not None:
             vfw.kill()

@@ -42,6 +42,25 @@ vfw_neigh_learn(uint16_t port, uint8_t family, const uint8_t *ip,
 	(void)mac;
 }
 
+void
+vfw_neigh_confirm(uint16_t port, uint8_t family, const uint8_t *ip)
+{
+	(void)port;
+	(void)family;
+	(void)ip;
+}
+
+/* No ageing pass here: nothing asks for a probe. */
+bool vfw_neigh_probe_flag;
+
+unsigned int
+vfw_neigh_probe_take(struct vfw_neigh_entry *out, unsigned int max)
+{
+	(void)out;
+	(void)max;
+	return 0;
+}
+
 /* The REST session requests (sess_ctl.c) are not part of a burst. */
 void
 vfw_sess_serve_slow(struct vfw_worker *w, uint32_t now)
