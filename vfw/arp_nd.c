@@ -286,6 +286,7 @@ vfw_worker_neigh_learn(struct vfw_worker *w, uint16_t port, uint8_t family, cons
 	memset(r->ip, 0, sizeof(r->ip));
 	memcpy(r->ip, ip, len);
 	r->mac = *mac;
+	r->tsc = rte_rdtsc();
 	vfw_neigh_learn(port, family, ip, mac);
 }
 
@@ -294,14 +295,17 @@ vfw_worker_neigh_lookup(struct vfw_worker *w, uint16_t port, uint8_t family, con
 		struct rte_ether_addr *mac)
 {
 	unsigned int len = family == DP_FAM_V4 ? 4 : 16, i;
+	uint64_t now;
 
 	if (vfw_neigh_lookup(port, family, ip, mac))
 		return true;
 	/* the control loop applies what workers learn as soon as it runs */
+	now = rte_rdtsc();
 	for (i = 0; i < VFW_NEIGH_RECENT; i++) {
 		const struct vfw_neigh_recent *r = &w->recent[i];
 
-		if (r->family == family && r->port == port && memcmp(r->ip, ip, len) == 0) {
+		if (r->family == family && r->port == port && memcmp(r->ip, ip, len) == 0 &&
+		    now - r->tsc < vfw.tsc_hz) {
 			*mac = r->mac;
 			return true;
 		}

@@ -33,12 +33,17 @@ struct vfw_solicit {
 	uint8_t ip[16];
 };
 
-/* What this worker learned lately, usable before the shared table has it. */
+/*
+ * What this worker learned lately, usable before the shared table has it:
+ * for a second only, so an entry the table let die (aged, or failed its
+ * probes) is not brought back from here.
+ */
 struct vfw_neigh_recent {
 	uint8_t family;			/* 0 = empty */
 	uint16_t port;
 	uint8_t ip[16];
 	struct rte_ether_addr mac;
+	uint64_t tsc;			/* when it was learned */
 };
 
 struct vfw_worker {

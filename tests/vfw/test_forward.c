@@ -398,6 +398,41 @@ test_gateway_nexthop(void **state)
 	assert_forwarded(&e, UNPROT, &vh_peer_mac[UNPROT]);
 }
 
+/*
+ * What the worker learned itself bridges only the moment until the shared
+ * table has it: past a second it is not used (an entry the table let die,
+ * aged or failed its probes, is not brought back from there), the
+ * neighbour is asked again.
+ */
+static void
+test_recent_neighbour_expires(void **state)
+{
+	static const struct rte_ether_addr mac_h = { { 0x02, 0, 0, 0, 0xcc, 0x07 } };
+	const struct flow to_host = { UNPROT, IPPROTO_UDP, OUTSIDE, "10.1.0.7", 1000, 53 };
+	struct sent a, b;
+	uint8_t host[4];
+
+	(void)state;
+	vfw.ports[PROT].has_peer = false;
+	memset(&vfw_routes, 0, sizeof(vfw_routes));
+	vh_route(DP_FAM_V4, "10.1.0.0", 24, PROT, NULL);
+	vh_route(DP_FAM_V4, "0.0.0.0", 0, UNPROT, NULL);
+	vh_bind();
+	inet_pton(AF_INET, "10.1.0.7", host);
+	vfw_worker_neigh_learn(&vh.w, PROT, DP_FAM_V4, host, &mac_h);
+	send_one(mk(&to_host, 64, 1, &a), UNPROT);
+	assert_forwarded(&a, PROT, &mac_h);
+	vfw.tsc_hz = 1;		/* a second is one cycle: what it learned is stale */
+	{
+		SNAP(before);
+		send_one(mk(&to_host, 64, 2, &b), UNPROT);
+		assert_freed(&b);
+		CTRS("learned more than a second ago", before, { UNPROT, VFW_CTR_dropped, 1 },
+		     { UNPROT, VFW_CTR_no_route, 1 }, { UNPROT, VFW_CTR_unresolved, 1 },
+		     { PROT, VFW_CTR_solicit_nombuf, 1 });	/* an ARP request tried */
+	}
+}
+
 /* ---- TTL ---- */
 
 static void
@@ -724,6 +759,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_related, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recent_neighbour_expires, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

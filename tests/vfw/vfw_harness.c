@@ -169,6 +169,7 @@ vh_setup_ports(void)
 	vh_bind();
 	vfw.opt.verify_cksum = true;
 	vfw.nb_workers = 1;
+	vfw.tsc_hz = UINT64_C(2000000000);	/* what the worker learns is usable for a second */
 }
 
 void
