@@ -85,19 +85,34 @@ vfw_neigh_fini(void)
 	probe_ring = NULL;
 }
 
+/* A message for (port, family, ip) at mac; mac NULL: a confirmation only. */
+static void
+msg_init(struct learn_msg *m, uint16_t port, uint8_t family, const uint8_t *ip,
+		const struct rte_ether_addr *mac)
+{
+	memset(m, 0, sizeof(*m));
+	m->port = port;
+	m->family = family;
+	memcpy(m->ip, ip, family == 1 ? 4 : 16);
+	if (mac != NULL)
+		m->mac = *mac;
+	else
+		m->confirm_only = 1;
+}
+
+/* e's key is m's (len: the address length of m's family). */
+static bool
+same_key(const struct vfw_neigh *e, const struct learn_msg *m, unsigned int len)
+{
+	return e->port == m->port && e->family == m->family && memcmp(e->ip, m->ip, len) == 0;
+}
+
 static void
 post_learn(uint16_t port, uint8_t family, const uint8_t *ip, const struct rte_ether_addr *mac)
 {
 	struct learn_msg m;
 
-	memset(&m, 0, sizeof(m));
-	m.port = port;
-	m.family = family;
-	memcpy(m.ip, ip, family == 1 ? 4 : 16);
-	if (mac != NULL)
-		m.mac = *mac;
-	else
-		m.confirm_only = 1;
+	msg_init(&m, port, family, ip, mac);
 	if (rte_ring_mp_enqueue_elem(learn_ring, &m, sizeof(m)) != 0) {
 		__atomic_fetch_add(&ring_full, 1, __ATOMIC_RELAXED);
 		return;
@@ -179,8 +194,7 @@ find_live(const struct learn_msg *m)
 
 		if (e->state == VFW_NEIGH_EMPTY)
 			return NULL;
-		if (e->state == VFW_NEIGH_LIVE && e->port == m->port && e->family == m->family &&
-		    memcmp(e->ip, m->ip, len) == 0)
+		if (e->state == VFW_NEIGH_LIVE && same_key(e, m, len))
 			return e;
 	}
 	return NULL;
@@ -217,7 +231,7 @@ apply(const struct learn_msg *m, uint64_t now)
 				slot = e;
 			continue;
 		}
-		if (e->port != m->port || e->family != m->family || memcmp(e->ip, m->ip, len) != 0) {
+		if (!same_key(e, m, len)) {
 			if (!__atomic_load_n(&e->used, __ATOMIC_RELAXED) &&
 			    (victim == NULL || e->seen_ns < victim->seen_ns))
 				victim = e;
@@ -271,11 +285,7 @@ post_probe(const struct vfw_neigh *e)
 {
 	struct learn_msg m;
 
-	memset(&m, 0, sizeof(m));
-	m.port = e->port;
-	m.family = e->family;
-	memcpy(m.ip, e->ip, sizeof(m.ip));
-	m.mac = e->mac;
+	msg_init(&m, e->port, e->family, e->ip, &e->mac);
 	return rte_ring_sp_enqueue_elem(probe_ring, &m, sizeof(m)) == 0;
 }
 

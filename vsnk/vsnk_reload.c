@@ -15,9 +15,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "dp_log.h"
-
 #include "dashboard.h"
+#include "dp_log.h"
 #include "dp_options.h"
 #include "vsnk.h"
 #include "vsnk_mgmt.h"
